@@ -1,0 +1,51 @@
+package dev.prefork.api;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.SocketAddress;
+
+/**
+ * One client connection, as a {@link PreforkListener} sees it.
+ *
+ * <p>The bytes travel between the client and this object through the worker process that accepted
+ * the connection; flow control is end to end, so a client that does not read eventually blocks the
+ * writer here, and a reader here that stops reading eventually stops the client.
+ *
+ * <p>Use either the byte streams or the reader/writer pair for each direction, not both: the reader
+ * buffers input it has read ahead, and the writer buffers output until it is flushed.
+ */
+public interface PreforkConnection {
+
+    /** The bytes the client sends; end of stream when the client has shut down its sending side. */
+    InputStream getInputStream();
+
+    /**
+     * The bytes for the client. Output is buffered: it reaches the client on {@code flush()}, when
+     * the buffer fills, and when {@link PreforkListener#processRequest} returns.
+     */
+    OutputStream getOutputStream();
+
+    /** A UTF-8 reader over {@link #getInputStream()}; the same object on every call. */
+    BufferedReader getReader();
+
+    /** A UTF-8 writer over {@link #getOutputStream()} that flushes on every {@code println}; the same object on every call. */
+    PrintWriter getWriter();
+
+    /**
+     * Half-closes the connection: flushes what was written and tells the client that no more data
+     * follows (it reads end of stream), while the client's input can still be read.
+     */
+    void shutdownOutput() throws IOException;
+
+    /** The client's address: an {@link java.net.InetSocketAddress}, or a {@link java.net.UnixDomainSocketAddress} for a UNIX socket port. */
+    SocketAddress getPeerAddress();
+
+    /** The address the client connected to: the listening port's address as the worker saw it. */
+    SocketAddress getLocalAddress();
+
+    /** Facts about the worker process that accepted this connection. */
+    WorkerInfo getWorker();
+}

@@ -1,0 +1,45 @@
+package dev.prefork.api;
+
+import java.io.IOException;
+
+/**
+ * The message listener interface of Prefork Connector: a message-driven bean that implements it is
+ * handed every client connection that one of the pre-forked worker processes accepted.
+ *
+ * <p>It plays the part of {@code process_request} in Perl's {@code Net::Server} and of {@code Run}
+ * in {@code Net::Daemon}: read what the client sends, write the answer, and return. Returning closes
+ * the client connection; throwing closes it as well (the exception is logged by the adapter).
+ *
+ * <p>A complete MDB, answering every line with the line itself:
+ *
+ * <pre>{@code
+ * @MessageDriven(activationConfig = {
+ *     @ActivationConfigProperty(propertyName = "port", propertyValue = "20205"),
+ *     @ActivationConfigProperty(propertyName = "max_servers", propertyValue = "8")
+ * })
+ * public class EchoBean implements PreforkListener {
+ *     @Override
+ *     public void processRequest(PreforkConnection connection) throws IOException {
+ *         BufferedReader in = connection.getReader();
+ *         PrintWriter out = connection.getWriter();
+ *         for (String line; (line = in.readLine()) != null; ) {
+ *             out.println(line);
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>One invocation serves one connection from start to end, so a bean instance is busy for as long
+ * as its client stays connected; the pool of worker processes ({@code max_servers}) bounds how many
+ * connections are served at once.
+ */
+public interface PreforkListener {
+
+    /**
+     * Serves one client connection.
+     *
+     * @param connection the client's streams and facts about the connection; valid only during the call
+     * @throws IOException when talking to the client fails; the connection is then closed
+     */
+    void processRequest(PreforkConnection connection) throws IOException;
+}

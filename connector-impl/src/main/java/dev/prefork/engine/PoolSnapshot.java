@@ -1,0 +1,28 @@
+package dev.prefork.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The pool at one moment, as the supervisor sees it.
+ *
+ * @param takenAt       when the supervisor read the scoreboard
+ * @param supervisorPid the supervisor's process id
+ * @param target        workers the supervisor keeps running ({@code max_servers} per port)
+ * @param spawned       workers spawned since the pool started
+ * @param exited        workers that exited since the pool started (recycled, crashed or stopped)
+ * @param workers       every live worker
+ */
+public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long spawned, long exited,
+                           List<WorkerSnapshot> workers) {
+
+    /** Workers in the given state. */
+    public long count(WorkerState state) {
+        return workers.stream().filter(w -> w.state() == state).count();
+    }
+
+    /** Workers that could take a connection right now. */
+    public long idle() {
+        return workers.stream().filter(w -> w.state().isIdle()).count();
+    }
+}

@@ -1,0 +1,283 @@
+package dev.prefork.engine;
+
+import dev.prefork.engine.bridge.BridgeServer;
+import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.launch.JavaHomes;
+import dev.prefork.engine.launch.ProcessJar;
+import dev.prefork.engine.launch.RuntimeDirectory;
+import dev.prefork.engine.launch.SupervisorProcess;
+import dev.prefork.engine.protocol.SupervisorProtocol;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * A running pre-forking pool: a supervisor process that owns the listening sockets and keeps
+ * {@code max_servers} worker processes accepting on them, each of which relays every client connection
+ * it accepts to this JVM, where the {@link ConnectionHandler} serves it.
+ *
+ * <pre>{@code
+ * try (PreforkEngine engine = PreforkEngine.start(
+ *         EngineConfig.builder().ports("localhost:20204").maxServers(4).build(),
+ *         connection -> connection.getInputStream().transferTo(connection.getOutputStream()))) {
+ *     engine.awaitAccepting(Duration.ofSeconds(10));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>This class and everything it starts in this JVM use JDK 17 APIs only: it loads inside
+ * application servers that run on 17. The supervisor and worker programs run on the JDK that
+ * {@code java_home} names (22 or newer).
+ */
+public final class PreforkEngine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PreforkEngine.class.getName());
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EngineConfig config;
+    private final RuntimeDirectory runtimeDirectory;
+    private final BridgeServer bridge;
+    private final SupervisorProcess supervisor;
+    private final List<String> boundAddresses;
+    private final ExecutorService ownExecutor;
+    private boolean stopped;
+
+    private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, BridgeServer bridge,
+                          SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
+        this.config = config;
+        this.runtimeDirectory = runtimeDirectory;
+        this.bridge = bridge;
+        this.supervisor = supervisor;
+        this.boundAddresses = boundAddresses;
+        this.ownExecutor = ownExecutor;
+    }
+
+    /** Starts a pool whose handlers run on threads of the engine's own, bounded by the pool's size. */
+    public static PreforkEngine start(EngineConfig config, ConnectionHandler handler) throws EngineException {
+        ThreadPoolExecutor executor = handlerThreads(config);
+        try {
+            return start(config, handler, executor, executor);
+        } catch (EngineException | RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a pool whose handlers run on {@code executor} (an application server's WorkManager, say).
+     * It should be able to run one handler per worker at once; a connection it rejects is closed.
+     *
+     * @throws ConfigException when a setting is unusable (names the key, the value and what to do)
+     * @throws EngineException when the pool could not start (a port in use, the supervisor failed)
+     */
+    public static PreforkEngine start(EngineConfig config, ConnectionHandler handler, Executor executor)
+            throws EngineException {
+        return start(config, handler, executor, null);
+    }
+
+    private static PreforkEngine start(EngineConfig config, ConnectionHandler handler, Executor executor,
+                                       ExecutorService ownExecutor) throws EngineException {
+        Path java = JavaHomes.javaLauncher(config);
+        config.lockFile().ifPresent(PreforkEngine::checkLockFile);
+        RuntimeDirectory dir;
+        try {
+            Path base = config.runtimeDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            dir = RuntimeDirectory.create(base, config.name());
+        } catch (IOException e) {
+            throw new ConfigException(EngineConfig.RUNTIME_DIR, config.runtimeDir().map(Path::toString).orElse(""),
+                    "cannot create the engine's private directory there (" + e + "); set runtime_dir to a writable directory");
+        }
+        BridgeServer bridge = null;
+        SupervisorProcess supervisor = null;
+        try {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            bridge = BridgeServer.start(dir.resolve("bridge.sock"), secret, handler, executor, config.name());
+            Path jar = ProcessJar.locate(dir);
+            supervisor = SupervisorProcess.launch(java, jar, config.name());
+            for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
+                supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
+            }
+            supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
+            supervisor.send(SupervisorProtocol.BRIDGE + " " + bridge.socketPath());
+            supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
+            supervisor.send(SupervisorProtocol.START);
+            List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
+            LOG.info(config.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
+                    + " with " + config.maxServers() + " workers per port, serialize " + config.serialize().key());
+            return new PreforkEngine(config, dir, bridge, supervisor, addresses, ownExecutor);
+        } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            release(supervisor, bridge, dir, 0);
+            if (e instanceof EngineException engineException) {
+                throw engineException;
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new EngineException(config.name() + ": could not start the pool: " + e, e);
+        }
+    }
+
+    private static void checkLockFile(Path lockFile) {
+        try (FileChannel ignored = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // the workers will open it the same way
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException(EngineConfig.LOCK_FILE, lockFile.toString(),
+                    "cannot be opened for writing (" + e + "); name a file in a writable directory, or unset lock_file to use a generated one");
+        }
+    }
+
+    private static ThreadPoolExecutor handlerThreads(EngineConfig config) {
+        int limit = 2 * config.maxServers() * config.ports().size() + 8;
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, limit, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "prefork-handler-" + config.name() + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        return executor;
+    }
+
+    /** The settings this pool runs with. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * The addresses really bound, one per {@code port} in order: {@code host:port}, {@code [v6]:port} or
+     * {@code unix:/path}. Port 0 shows here as the port the kernel chose.
+     */
+    public List<String> boundAddresses() {
+        return boundAddresses;
+    }
+
+    /** The TCP port really bound for the {@code index}-th {@code port}. */
+    public int boundPort(int index) {
+        String address = boundAddresses.get(index);
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    public long supervisorPid() {
+        return supervisor.pid();
+    }
+
+    /** True while the supervisor runs and {@link #stop()} has not been called. */
+    public synchronized boolean isRunning() {
+        return !stopped && supervisor.isAlive();
+    }
+
+    /** Waits until every worker ({@code max_servers} per port) has reached its accept loop at least once. */
+    public boolean awaitAccepting(Duration timeout) throws InterruptedException {
+        return supervisor.awaitAccepting(config.maxServers() * config.ports().size(), timeout);
+    }
+
+    /** Workers currently alive and past their start-up, as last reported by the supervisor. */
+    public int acceptingWorkers() {
+        return supervisor.accepting();
+    }
+
+    /** Every live worker with its state, counters and current client, read from the scoreboard now. */
+    public PoolSnapshot snapshot() throws EngineException {
+        try {
+            return supervisor.snapshot(SNAPSHOT_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for a snapshot", e);
+        }
+    }
+
+    /** Adds one worker per port (like SIGTTIN to Net::Server). */
+    public void addWorker() {
+        supervisor.send(SupervisorProtocol.TTIN);
+    }
+
+    /** Removes one worker per port (like SIGTTOU to Net::Server). */
+    public void removeWorker() {
+        supervisor.send(SupervisorProtocol.TTOU);
+    }
+
+    /**
+     * Stops the pool: workers finish the connection they serve (for up to
+     * {@code graceful_shutdown_timeout} seconds) and exit, the supervisor closes the ports and removes
+     * the lock file, FIFO or semaphore it made, and this JVM removes the bridge socket and the private
+     * directory. Returns when all of that is done. Calling it again does nothing.
+     */
+    public void stop() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        supervisor.send(SupervisorProtocol.STOP);
+        release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+        LOG.info(config.name() + ": stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void release(SupervisorProcess supervisor, BridgeServer bridge, RuntimeDirectory dir, long graceMillis) {
+        if (supervisor != null) {
+            try {
+                supervisor.closeInput();
+                if (!supervisor.awaitExit(Duration.ofMillis(graceMillis).plusSeconds(10))) {
+                    LOG.warning("the supervisor (pid " + supervisor.pid() + ") did not stop in time; killing it");
+                    supervisor.destroyForcibly();
+                    supervisor.awaitExit(Duration.ofSeconds(10));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                supervisor.destroyForcibly();
+            }
+            if (!supervisor.stoppedCleanly()) {
+                releaseOrphanedResources(supervisor.resources());
+            }
+        }
+        if (bridge != null) {
+            bridge.close(graceMillis);
+        }
+        dir.close();
+    }
+
+    /** A supervisor that died could not remove its SysV semaphore; {@code ipcrm} can. */
+    private static void releaseOrphanedResources(List<String> resources) {
+        for (String resource : resources) {
+            String[] words = resource.split(" ");
+            if (words.length == 2 && words[0].equals("semaphore")) {
+                try {
+                    Process ipcrm = new ProcessBuilder("ipcrm", "-s", words[1]).redirectErrorStream(true).start();
+                    ipcrm.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                    ipcrm.waitFor(5, TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    LOG.warning("could not remove semaphore " + words[1] + " left by a dead supervisor: " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.prefork.engine.launch;
+
+import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.EngineConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Finds the {@code java} that runs the supervisor and the workers. They use the Foreign Function &amp;
+ * Memory API, so it must be a JDK 22 or newer, while the controlling JVM (an application server) may
+ * run on 17: {@code java_home} names such a JDK, and by default the controlling JVM's own is used when
+ * it qualifies.
+ */
+public final class JavaHomes {
+    public static final int MIN_FEATURE = 22;
+
+    private JavaHomes() {
+    }
+
+    /** The {@code java} launcher to use, or a {@link ConfigException} on {@code java_home} saying what to set. */
+    public static Path javaLauncher(EngineConfig config) {
+        boolean configured = config.javaHome().isPresent();
+        Path home = config.javaHome().orElse(Path.of(System.getProperty("java.home")));
+        String value = home.toString();
+        Path java = home.resolve("bin/java");
+        if (!Files.isExecutable(java)) {
+            throw new ConfigException(EngineConfig.JAVA_HOME, value, "has no executable bin/java; "
+                    + "set java_home to the installation directory of a JDK " + MIN_FEATURE + " or newer");
+        }
+        int feature = featureVersion(home);
+        if (feature < MIN_FEATURE) {
+            String which = configured ? "java_home" : "the application server's own JDK (java_home is unset)";
+            throw new ConfigException(EngineConfig.JAVA_HOME, value, which + " is JDK " + (feature < 0 ? "of unknown version" : feature)
+                    + ", but the supervisor and worker processes need JDK " + MIN_FEATURE + " or newer; set java_home "
+                    + "(prefork.java_home in MicroProfile Config, PREFORK_JAVA_HOME in the environment) to such a JDK");
+        }
+        return java;
+    }
+
+    /** The feature version in {@code home/release} ({@code JAVA_VERSION="25.0.3"} gives 25), or -1. */
+    static int featureVersion(Path home) {
+        if (home.equals(Path.of(System.getProperty("java.home")))) {
+            return Runtime.version().feature();
+        }
+        Properties release = new Properties();
+        try (var in = Files.newInputStream(home.resolve("release"))) {
+            release.load(in);
+        } catch (IOException e) {
+            return -1;
+        }
+        String version = release.getProperty("JAVA_VERSION", "").replace("\"", "");
+        try {
+            String first = version.split("[.+-]")[0];
+            int feature = Integer.parseInt(first);
+            return feature == 1 ? Integer.parseInt(version.split("\\.")[1]) : feature;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package dev.prefork.engine.launch;
+
+import dev.prefork.engine.EngineException;
+import dev.prefork.engine.PoolSnapshot;
+import dev.prefork.engine.WorkerSnapshot;
+import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.protocol.SupervisorProtocol;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The controlling JVM's handle on its supervisor process: it starts it with {@link ProcessBuilder} (so
+ * the controlling JVM makes no native call and leaks it no descriptor), writes commands to its standard
+ * input, and reads its reports and log lines on two threads that only record what they read.
+ */
+public final class SupervisorProcess {
+    private static final Logger PROCESS_LOG = Logger.getLogger("dev.prefork.process");
+    /** JVM flags of the supervisor: it is small and long-lived; it needs native access for FFM. */
+    private static final List<String> SUPERVISOR_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "--enable-native-access=ALL-UNNAMED");
+
+    private final Process process;
+    private final BufferedWriter commands;
+    private final Object lock = new Object();
+    private final List<String> bound = new ArrayList<>();
+    private final List<String> resources = new ArrayList<>();
+    private boolean ready;
+    private String fatal;
+    private boolean outputEnded;
+    private boolean stoppedCleanly;
+    private int accepting;
+    private int target;
+    private long nextSnapshotId;
+    private SnapshotCollector collecting;
+    private final Map<Long, PoolSnapshot> finishedSnapshots = new HashMap<>();
+
+    private SupervisorProcess(Process process) {
+        this.process = process;
+        this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Starts {@code java -cp jar SupervisorMain}; it waits for its configuration on standard input. */
+    public static SupervisorProcess launch(Path java, Path jar, String name) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(SUPERVISOR_JVM_OPTIONS);
+        command.add("-Dprefork.name=" + name);
+        command.add("-cp");
+        command.add(jar.toString());
+        command.add(SupervisorProtocol.SUPERVISOR_MAIN);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Process process = builder.start();
+        SupervisorProcess supervisor = new SupervisorProcess(process);
+        supervisor.startReader("prefork-supervisor-out-" + name, process.getInputStream(), supervisor::onReport);
+        supervisor.startReader("prefork-supervisor-log-" + name, process.getErrorStream(), SupervisorProcess::onLogLine);
+        return supervisor;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void startReader(String threadName, InputStream stream, java.util.function.Consumer<String> sink) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    sink.accept(line);
+                }
+            } catch (IOException e) {
+                // the process is gone; handled below
+            } finally {
+                if (stream == process.getInputStream()) {
+                    synchronized (lock) {
+                        outputEnded = true;
+                        lock.notifyAll();
+                    }
+                }
+            }
+        }, threadName);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Log lines look like {@code LEVEL [role pid] text}; they go to java.util.logging as they are. */
+    private static void onLogLine(String line) {
+        int space = line.indexOf(' ');
+        Level level = Level.INFO;
+        String text = line;
+        if (space > 0) {
+            switch (line.substring(0, space)) {
+                case "SEVERE" -> level = Level.SEVERE;
+                case "WARNING" -> level = Level.WARNING;
+                case "INFO" -> level = Level.INFO;
+                case "FINE" -> level = Level.FINE;
+                default -> space = -1;
+            }
+            if (space > 0) {
+                text = line.substring(space + 1);
+            }
+        }
+        PROCESS_LOG.log(level, text);
+    }
+
+    private void onReport(String line) {
+        String[] words = line.split(" ", 2);
+        String rest = words.length > 1 ? words[1] : "";
+        synchronized (lock) {
+            switch (words[0]) {
+                case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
+                case SupervisorProtocol.READY -> ready = true;
+                case SupervisorProtocol.FATAL -> fatal = rest;
+                case "resource" -> resources.add(rest);
+                case SupervisorProtocol.POOL -> {
+                    String[] counts = rest.split(" ");
+                    accepting = Integer.parseInt(counts[0]);
+                    target = Integer.parseInt(counts[1]);
+                }
+                case SupervisorProtocol.SNAPSHOT_BEGIN -> collecting = new SnapshotCollector(Long.parseLong(rest));
+                case SupervisorProtocol.WORKER -> {
+                    if (collecting != null) {
+                        collecting.workers.add(parseWorker(rest));
+                    }
+                }
+                case SupervisorProtocol.SNAPSHOT_END -> {
+                    if (collecting != null) {
+                        finishedSnapshots.put(collecting.id, collecting.finish(rest, process.pid()));
+                        collecting = null;
+                    }
+                }
+                case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
+                default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** Sends one command line; false when the supervisor no longer listens. */
+    public boolean send(String line) {
+        synchronized (commands) {
+            try {
+                commands.write(line);
+                commands.write('\n');
+                commands.flush();
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Closes the supervisor's standard input, which it takes as the controlling JVM going away. */
+    public void closeInput() {
+        synchronized (commands) {
+            try {
+                commands.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    /** Waits until every port is bound; returns the bound addresses, or fails with the supervisor's own message. */
+    public List<String> awaitReady(Duration timeout) throws EngineException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!ready && fatal == null && !outputEnded) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new EngineException("the supervisor process (pid " + pid() + ") did not bind its ports within "
+                            + timeout.toSeconds() + " s; see its log lines above");
+                }
+                lock.wait(left);
+            }
+            if (fatal != null) {
+                throw new EngineException(fatal);
+            }
+            if (!ready) {
+                throw new EngineException("the supervisor process (pid " + pid() + ") exited while starting; see its log lines above");
+            }
+            return List.copyOf(bound);
+        }
+    }
+
+    /** Waits until at least {@code workers} workers have reached their accept loop. */
+    public boolean awaitAccepting(int workers, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (accepting < workers && !outputEnded) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(left);
+            }
+            return accepting >= workers;
+        }
+    }
+
+    public int accepting() {
+        synchronized (lock) {
+            return accepting;
+        }
+    }
+
+    /** Asks the supervisor for the pool's state and waits for the answer. */
+    public PoolSnapshot snapshot(Duration timeout) throws EngineException, InterruptedException {
+        long id;
+        synchronized (lock) {
+            id = ++nextSnapshotId;
+        }
+        if (!send(SupervisorProtocol.SNAPSHOT + " " + id)) {
+            throw new EngineException("the supervisor process is gone; the pool is down");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!finishedSnapshots.containsKey(id)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (outputEnded) {
+                    throw new EngineException("the supervisor process is gone; the pool is down");
+                }
+                if (left <= 0) {
+                    throw new EngineException("the supervisor did not answer a snapshot request within " + timeout.toMillis() + " ms");
+                }
+                lock.wait(left);
+            }
+            return finishedSnapshots.remove(id);
+        }
+    }
+
+    /** Waits for the process to exit and its report stream to end; true when both happened in time. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        synchronized (lock) {
+            while (!outputEnded) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                lock.wait(left);
+            }
+        }
+        return true;
+    }
+
+    public void destroyForcibly() {
+        process.destroyForcibly();
+    }
+
+    /** True when the supervisor said it stopped and released everything it owned. */
+    public boolean stoppedCleanly() {
+        synchronized (lock) {
+            return stoppedCleanly;
+        }
+    }
+
+    /** Resources the supervisor announced (e.g. {@code semaphore 42}), for clean-up when it could not do it. */
+    public List<String> resources() {
+        synchronized (lock) {
+            return List.copyOf(resources);
+        }
+    }
+
+    private static WorkerSnapshot parseWorker(String fields) {
+        Map<String, String> values = new HashMap<>();
+        int peerAt = fields.indexOf(" peer=");
+        String head = peerAt >= 0 ? fields.substring(0, peerAt) : fields;
+        values.put("peer", peerAt >= 0 ? fields.substring(peerAt + 6) : "");
+        for (String pair : head.split(" ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                values.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return new WorkerSnapshot(
+                Integer.parseInt(values.get("slot")),
+                Long.parseLong(values.get("pid")),
+                Integer.parseInt(values.get("port")),
+                WorkerState.valueOf(values.get("state").toUpperCase(Locale.ROOT)),
+                Long.parseLong(values.get("served")),
+                Instant.ofEpochMilli(Long.parseLong(values.get("started"))),
+                Instant.ofEpochMilli(Long.parseLong(values.get("since"))),
+                values.get("peer"));
+    }
+
+    private static final class SnapshotCollector {
+        final long id;
+        final List<WorkerSnapshot> workers = new ArrayList<>();
+
+        SnapshotCollector(long id) {
+            this.id = id;
+        }
+
+        PoolSnapshot finish(String endLine, long supervisorPid) {
+            Map<String, Long> totals = new HashMap<>();
+            for (String pair : endLine.split(" ")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    totals.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
+                }
+            }
+            return new PoolSnapshot(Instant.now(), supervisorPid, totals.getOrDefault("target", 0L).intValue(),
+                    totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.prefork.engine.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * What a worker says first on every bridge connection it opens to the controlling JVM: the secret that
+ * proves it is one of ours, who it is, and which client it is relaying.
+ *
+ * <p>After the header the worker relays the client's bytes as they come, and the controlling JVM
+ * answers in {@link BridgeFrames frames}. The header is length-prefixed and bounded, so a reader never
+ * buffers more than {@link #MAX_LENGTH} bytes for it.
+ */
+public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNumber, long workerStartedMillis,
+                           int portIndex, String peer, String local) {
+
+    public static final int MAGIC = 0x50464B31; // "PFK1"
+    public static final int SECRET_LENGTH = 32;
+    public static final int MAX_LENGTH = 1024;
+
+    /** The whole header, length prefix included, ready for one write. */
+    public ByteBuffer encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(0); // length, patched below
+            out.writeInt(MAGIC);
+            out.write(secret);
+            out.writeLong(pid);
+            out.writeInt(slot);
+            out.writeLong(connectionNumber);
+            out.writeLong(workerStartedMillis);
+            out.writeInt(portIndex);
+            out.writeUTF(peer);
+            out.writeUTF(local);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+            buffer.putInt(0, buffer.remaining() - 4);
+            return buffer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads exactly one header from a blocking channel (two reads: the length, then the body, so that
+     * no client byte behind it is consumed); fails on anything but a well-formed header of this version.
+     */
+    public static BridgeHeader read(ReadableByteChannel channel) throws IOException {
+        ByteBuffer lengthBytes = ByteBuffer.allocate(4);
+        readFully(channel, lengthBytes);
+        int length = lengthBytes.getInt(0);
+        if (length < 4 || length > MAX_LENGTH) {
+            throw new IOException("bridge header of " + length + " bytes");
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(channel, body);
+        DataInputStream fields = new DataInputStream(new ByteArrayInputStream(body.array()));
+        try {
+            if (fields.readInt() != MAGIC) {
+                throw new IOException("not a bridge header of this version");
+            }
+            byte[] secret = new byte[SECRET_LENGTH];
+            fields.readFully(secret);
+            return new BridgeHeader(secret, fields.readLong(), fields.readInt(), fields.readLong(), fields.readLong(),
+                    fields.readInt(), fields.readUTF(), fields.readUTF());
+        } catch (EOFException e) {
+            throw new IOException("truncated bridge header", e);
+        }
+    }
+
+    private static void readFully(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw new EOFException("bridge connection closed inside its header");
+            }
+        }
+    }
+
+    /** Compares the secret in constant time. */
+    public boolean hasSecret(byte[] expected) {
+        return MessageDigest.isEqual(secret, expected);
+    }
+
+    public static byte[] parseSecret(String hex) {
+        return HexFormat.of().parseHex(hex);
+    }
+
+    /** Writes an address the way {@link #parseAddress} reads it back. */
+    public static String formatAddress(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return "unix:" + unix.getPath();
+        }
+        return String.valueOf(address);
+    }
+
+    public static SocketAddress parseAddress(String text) {
+        if (text.startsWith("unix:")) {
+            return UnixDomainSocketAddress.of(text.substring(5));
+        }
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon);
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+    }
+}

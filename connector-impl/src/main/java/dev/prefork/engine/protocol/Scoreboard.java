@@ -1,0 +1,210 @@
+package dev.prefork.engine.protocol;
+
+import dev.prefork.engine.WorkerState;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The pool's scoreboard, as in Apache httpd's prefork MPM: a small memory-mapped file with one slot per
+ * worker. A worker records its state, counters and current peer with plain memory stores (no system
+ * call, no message per connection); the supervisor reads the slots when it is asked for a snapshot and
+ * when it must know what a dead worker was doing.
+ *
+ * <p>Each slot is guarded by a sequence counter (a seqlock): the only writer is the slot's worker, and
+ * a reader retries while the counter is odd or changed under it.
+ */
+public final class Scoreboard implements AutoCloseable {
+
+    private static final int MAGIC = 0x50464B53; // "PFKS"
+    private static final int HEADER_SIZE = 64;
+    private static final int SLOT_SIZE = 128;
+    private static final int SEQ = 0;
+    private static final int PID = 8;
+    private static final int STARTED = 16;
+    private static final int SERVED = 24;
+    private static final int SINCE = 32;
+    private static final int STATE = 40;
+    private static final int PORT_INDEX = 44;
+    private static final int PEER_LENGTH = 48;
+    private static final int PEER = 52;
+    private static final int PEER_CAPACITY = SLOT_SIZE - PEER;
+
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private final FileChannel channel;
+    private final MappedByteBuffer buffer;
+    private final int slotCount;
+
+    private Scoreboard(FileChannel channel, MappedByteBuffer buffer, int slotCount) {
+        this.channel = channel;
+        this.buffer = buffer;
+        this.slotCount = slotCount;
+    }
+
+    /** Creates a zeroed scoreboard of {@code slotCount} slots (the supervisor). */
+    public static Scoreboard create(Path file, int slotCount) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_SIZE + (long) SLOT_SIZE * slotCount);
+            buffer.order(ByteOrder.nativeOrder());
+            buffer.putInt(4, slotCount);
+            buffer.putInt(8, SLOT_SIZE);
+            buffer.putInt(0, MAGIC);
+            return new Scoreboard(channel, buffer, slotCount);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing scoreboard (a worker). */
+    public static Scoreboard open(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+            buffer.order(ByteOrder.nativeOrder());
+            if (buffer.getInt(0) != MAGIC || buffer.getInt(8) != SLOT_SIZE) {
+                throw new IOException(file + " is not a scoreboard of this version");
+            }
+            return new Scoreboard(channel, buffer, buffer.getInt(4));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public int slotCount() {
+        return slotCount;
+    }
+
+    /** The writing end of one slot, for the worker that owns it. */
+    public Slot slot(int index) {
+        return new Slot(offset(index));
+    }
+
+    private int offset(int index) {
+        if (index < 0 || index >= slotCount) {
+            throw new IndexOutOfBoundsException("slot " + index + " of " + slotCount);
+        }
+        return HEADER_SIZE + index * SLOT_SIZE;
+    }
+
+    /** Empties a slot whose worker is gone (the supervisor, after reaping it). */
+    public void clear(int index) {
+        int base = offset(index);
+        long seq = (long) LONGS.getVolatile(buffer, base + SEQ);
+        LONGS.setVolatile(buffer, base + SEQ, seq | 1);
+        for (int i = PID; i < SLOT_SIZE; i += 4) {
+            buffer.putInt(base + i, 0);
+        }
+        LONGS.setVolatile(buffer, base + SEQ, (seq | 1) + 1);
+    }
+
+    /** Reads one slot consistently; {@code null} when it is empty. */
+    public SlotView read(int index) {
+        int base = offset(index);
+        for (int attempt = 0; ; attempt++) {
+            long before = (long) LONGS.getVolatile(buffer, base + SEQ);
+            long pid = buffer.getLong(base + PID);
+            long started = buffer.getLong(base + STARTED);
+            long served = buffer.getLong(base + SERVED);
+            long since = buffer.getLong(base + SINCE);
+            int state = buffer.getInt(base + STATE);
+            int portIndex = buffer.getInt(base + PORT_INDEX);
+            int peerLength = Math.max(0, Math.min(PEER_CAPACITY, buffer.getInt(base + PEER_LENGTH)));
+            byte[] peer = new byte[peerLength];
+            buffer.get(base + PEER, peer);
+            VarHandle.loadLoadFence();
+            long after = (long) LONGS.getVolatile(buffer, base + SEQ);
+            boolean consistent = before == after && (before & 1) == 0;
+            if (consistent || attempt >= 100) {
+                if (pid == 0) {
+                    return null;
+                }
+                return new SlotView(index, pid, WorkerState.ofCode(state), portIndex, started, served, since,
+                        new String(peer, StandardCharsets.UTF_8));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    /** One slot's content at one moment. */
+    public record SlotView(int slot, long pid, WorkerState state, int portIndex, long startedMillis,
+                           long served, long sinceMillis, String peer) {
+    }
+
+    /** The writing end of one slot; used by one thread of one worker. */
+    public final class Slot {
+        private final int base;
+
+        private Slot(int base) {
+            this.base = base;
+        }
+
+        private long beginWrite() {
+            long seq = (long) LONGS.getVolatile(buffer, base + SEQ) + 1;
+            LONGS.setVolatile(buffer, base + SEQ, seq);
+            return seq;
+        }
+
+        private void endWrite(long seq) {
+            LONGS.setVolatile(buffer, base + SEQ, seq + 1);
+        }
+
+        /** Claims the slot for a newly started worker. */
+        public void start(long pid, int portIndex, long startedMillis) {
+            long seq = beginWrite();
+            buffer.putLong(base + PID, pid);
+            buffer.putLong(base + STARTED, startedMillis);
+            buffer.putLong(base + SERVED, 0);
+            buffer.putInt(base + PORT_INDEX, portIndex);
+            buffer.putInt(base + PEER_LENGTH, 0);
+            putState(WorkerState.STARTING);
+            endWrite(seq);
+        }
+
+        public void state(WorkerState state) {
+            long seq = beginWrite();
+            putState(state);
+            endWrite(seq);
+        }
+
+        /** Records the start of a connection from {@code peer}. */
+        public void processing(String peer) {
+            long seq = beginWrite();
+            byte[] bytes = peer.getBytes(StandardCharsets.UTF_8);
+            int length = Math.min(bytes.length, PEER_CAPACITY);
+            buffer.put(base + PEER, bytes, 0, length);
+            buffer.putInt(base + PEER_LENGTH, length);
+            putState(WorkerState.PROCESSING);
+            endWrite(seq);
+        }
+
+        /** Records the end of a connection and the worker's new total. */
+        public void served(long total, WorkerState next) {
+            long seq = beginWrite();
+            buffer.putLong(base + SERVED, total);
+            buffer.putInt(base + PEER_LENGTH, 0);
+            putState(next);
+            endWrite(seq);
+        }
+
+        private void putState(WorkerState state) {
+            buffer.putInt(base + STATE, state.ordinal());
+            buffer.putLong(base + SINCE, System.currentTimeMillis());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.prefork.engine.protocol;
+
+/**
+ * The line protocol between the controlling JVM and its supervisor process, over the supervisor's
+ * standard input (commands) and standard output (reports). Standard error carries log lines.
+ *
+ * <pre>
+ * controlling JVM → supervisor          supervisor → controlling JVM
+ *   set KEY VALUE   (config, repeated)    bound INDEX ADDRESS        (one per port, the address really bound)
+ *   secret HEX                           ready                       (every port bound, workers spawning)
+ *   bridge PATH                          fatal MESSAGE               (start failed; the supervisor exits)
+ *   runtime DIR                          pool ACCEPTING TARGET       (workers that reached their accept loop)
+ *   start                                snapshot-begin ID
+ *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
+ *   ttin | ttou                          snapshot-end ID spawned=N exited=N
+ *   stop                                 stopped
+ * </pre>
+ *
+ * End of file on the supervisor's standard input means the controlling JVM is gone: the supervisor
+ * stops its workers and exits.
+ */
+public final class SupervisorProtocol {
+    public static final String SET = "set";
+    public static final String SECRET = "secret";
+    public static final String BRIDGE = "bridge";
+    public static final String RUNTIME = "runtime";
+    public static final String START = "start";
+    public static final String SNAPSHOT = "snapshot";
+    public static final String TTIN = "ttin";
+    public static final String TTOU = "ttou";
+    public static final String STOP = "stop";
+
+    public static final String BOUND = "bound";
+    public static final String READY = "ready";
+    public static final String FATAL = "fatal";
+    public static final String POOL = "pool";
+    public static final String SNAPSHOT_BEGIN = "snapshot-begin";
+    public static final String WORKER = "worker";
+    public static final String SNAPSHOT_END = "snapshot-end";
+    public static final String STOPPED = "stopped";
+
+    /** The supervisor's main class, started by the controlling JVM. */
+    public static final String SUPERVISOR_MAIN = "dev.prefork.process.supervisor.SupervisorMain";
+    /** The worker's main class, spawned by the supervisor. */
+    public static final String WORKER_MAIN = "dev.prefork.process.worker.WorkerMain";
+
+    private SupervisorProtocol() {
+    }
+}

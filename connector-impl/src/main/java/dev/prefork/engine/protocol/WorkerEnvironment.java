@@ -1,0 +1,24 @@
+package dev.prefork.engine.protocol;
+
+/**
+ * The environment variables through which the supervisor tells a worker what it needs. The environment,
+ * unlike the command line, is readable only by our own user ({@code /proc/PID/environ} is mode 0400), so
+ * the bridge secret travels here.
+ */
+public final class WorkerEnvironment {
+    public static final String NAME = "PREFORK_NAME";
+    public static final String SECRET = "PREFORK_SECRET";
+    public static final String BRIDGE_SOCKET = "PREFORK_BRIDGE_SOCKET";
+    public static final String SUPERVISOR_SOCKET = "PREFORK_SUPERVISOR_SOCKET";
+    public static final String SCOREBOARD = "PREFORK_SCOREBOARD";
+    public static final String SLOT = "PREFORK_SLOT";
+    public static final String PORT_INDEX = "PREFORK_PORT_INDEX";
+    public static final String MAX_REQUESTS = "PREFORK_MAX_REQUESTS";
+    public static final String SERIALIZE = "PREFORK_SERIALIZE";
+    /** The lock file (flock), the FIFO (pipe) or the semaphore id (semaphore). */
+    public static final String ACCEPT_LOCK = "PREFORK_ACCEPT_LOCK";
+    public static final String GRACE_SECONDS = "PREFORK_GRACE_SECONDS";
+
+    private WorkerEnvironment() {
+    }
+}

@@ -1,0 +1,177 @@
+package dev.prefork.process.worker;
+
+import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.config.Serialize;
+import dev.prefork.engine.protocol.BridgeHeader;
+import dev.prefork.engine.protocol.Scoreboard;
+import dev.prefork.engine.protocol.WorkerEnvironment;
+import dev.prefork.process.ProcessLog;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A worker process: accepts on the listening socket inherited as standard input, one connection at a
+ * time, taking turns with its siblings as {@code serialize} says, and relays each connection to the
+ * controlling JVM over the bridge. Exits after {@code max_requests} connections, when the supervisor
+ * tells it to, or when the supervisor is gone.
+ *
+ * <p>It accepts on a platform thread in blocking mode: a virtual thread would switch the shared
+ * socket to non-blocking mode for every process that holds it. Its common path uses plain JDK APIs
+ * only; only {@code serialize semaphore} binds a native call.
+ */
+public final class WorkerMain {
+    private final String name = env(WorkerEnvironment.NAME);
+    private final ProcessLog log = new ProcessLog("worker", name);
+    private final long pid = ProcessHandle.current().pid();
+    private final long startedMillis = ProcessHandle.current().info().startInstant()
+            .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+    private final int slotIndex = Integer.parseInt(env(WorkerEnvironment.SLOT));
+    private final int portIndex = Integer.parseInt(env(WorkerEnvironment.PORT_INDEX));
+    private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
+    private final byte[] secret = BridgeHeader.parseSecret(env(WorkerEnvironment.SECRET));
+    private final UnixDomainSocketAddress bridgeAddress = UnixDomainSocketAddress.of(env(WorkerEnvironment.BRIDGE_SOCKET));
+
+    public static void main(String[] args) {
+        WorkerMain worker = new WorkerMain();
+        try {
+            worker.run();
+        } catch (Throwable t) {
+            worker.log.severe("worker failed", t);
+            Runtime.getRuntime().halt(2);
+        }
+    }
+
+    private static String env(String key) {
+        String value = System.getenv(key);
+        if (value == null) {
+            throw new IllegalStateException(key + " is not set: a worker is started by the Prefork supervisor, not by hand");
+        }
+        return value;
+    }
+
+    private void run() throws IOException, InterruptedException {
+        Channel inherited = System.inheritedChannel();
+        if (!(inherited instanceof ServerSocketChannel listener)) {
+            throw new IllegalStateException("standard input is not a listening socket but " + inherited);
+        }
+        Scoreboard scoreboard = Scoreboard.open(Path.of(env(WorkerEnvironment.SCOREBOARD)));
+        Scoreboard.Slot slot = scoreboard.slot(slotIndex);
+        slot.start(pid, portIndex, startedMillis);
+        WorkerControl control = new WorkerControl(slot, log,
+                Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
+        Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
+        String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
+        try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
+            SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
+            serve(listener, turn, slot, control);
+        }
+        control.exitNow(0, maxRequests > 0 ? "served max_requests (" + maxRequests + ")" : "told to quit");
+    }
+
+    private void serve(ServerSocketChannel listener, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
+            throws IOException, InterruptedException {
+        Relay relay = new Relay();
+        String local = BridgeHeader.formatAddress(listener.getLocalAddress());
+        long served = 0;
+        while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
+            slot.state(WorkerState.WAITING);
+            SocketChannel client;
+            turn.acquire();
+            try {
+                slot.state(WorkerState.ACCEPTING);
+                client = listener.accept();
+            } catch (IOException e) {
+                // ECONNABORTED and friends: the client gave up before we took it; take the next one.
+                log.fine("accept failed: " + e);
+                continue;
+            } finally {
+                turn.release();
+            }
+            if (!control.beginConnection()) {
+                client.close();
+                break;
+            }
+            served++;
+            String peer = peerOf(client);
+            slot.processing(peer);
+            try {
+                serveOne(client, relay, peer, local, served);
+            } finally {
+                control.endConnection();
+                slot.served(served, WorkerState.WAITING);
+            }
+        }
+    }
+
+    private void serveOne(SocketChannel client, Relay relay, String peer, String local, long number)
+            throws InterruptedException {
+        SocketChannel bridge;
+        try {
+            bridge = SocketChannel.open(StandardProtocolFamily.UNIX);
+            bridge.connect(bridgeAddress);
+            ByteBuffer header = new BridgeHeader(secret, pid, slotIndex, number, startedMillis, portIndex, peer, local).encode();
+            while (header.hasRemaining()) {
+                bridge.write(header);
+            }
+        } catch (IOException e) {
+            log.warning("cannot reach the controlling JVM over " + bridgeAddress + " (" + e + "); closing the client from " + peer);
+            closeQuietly(client);
+            return;
+        }
+        relay.relay(client, bridge);
+    }
+
+    private static String peerOf(SocketChannel client) {
+        try {
+            return BridgeHeader.formatAddress(client.getRemoteAddress());
+        } catch (IOException e) {
+            return "unknown:0";
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */
+    static final class SupervisorLink {
+        private SupervisorLink() {
+        }
+
+        static void connect(Path socket, long pid, WorkerControl control, ProcessLog log) throws IOException {
+            SocketChannel link = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            link.write(ByteBuffer.wrap(("hello " + pid + "\n").getBytes(StandardCharsets.US_ASCII)));
+            Thread watcher = new Thread(() -> {
+                ByteBuffer in = ByteBuffer.allocate(64);
+                try {
+                    while (link.read(in) >= 0) {
+                        String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                        if (received.contains("quit\n")) {
+                            control.requestQuit("the supervisor asked us to quit");
+                        }
+                        in.clear();
+                    }
+                } catch (IOException e) {
+                    // same as end of stream
+                }
+                log.fine("the supervisor is gone");
+                control.requestQuit("the supervisor is gone");
+            }, "prefork-supervisor-link");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+    }
+}
