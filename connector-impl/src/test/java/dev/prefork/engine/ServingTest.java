@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Serialize;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,5 +163,29 @@ class ServingTest extends EngineTestSupport {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void severalPortsIncludingAUnixSocketEachGetAPoolOfTheirOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path socketFile = dir.resolve("echo.sock");
+        PreforkEngine engine = start(EngineConfig.builder().ports("127.0.0.1:0", socketFile.toString()).maxServers(2).name("multi"));
+        assertEquals(List.of("unix:" + socketFile), engine.boundAddresses().subList(1, 2));
+        PoolSnapshot snapshot = engine.snapshot();
+        assertEquals(4, snapshot.workers().size());
+        assertEquals(2, snapshot.workers().stream().filter(w -> w.portIndex() == 1).count());
+
+        assertEquals("tcp", LineClient.echoOnce(engine.boundPort(0), "tcp"));
+        try (java.nio.channels.SocketChannel unix = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socketFile))) {
+            unix.write(java.nio.ByteBuffer.wrap("over unix\n".getBytes()));
+            unix.shutdownOutput();
+            java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+            while (unix.read(answer) >= 0) {
+                // until the handler returns and the worker closes
+            }
+            assertEquals("over unix\n", new String(answer.array(), 0, answer.position()));
+        }
+        engine.stop();
+        assertTrue(!java.nio.file.Files.exists(socketFile), "the UNIX socket file is removed at stop");
     }
 }
