@@ -118,6 +118,16 @@ class ServingTest extends EngineTestSupport {
         assertEquals(snapshot.spawned() - snapshot.exited(), snapshot.workers().size());
         assertTrue(snapshot.workers().stream().allMatch(w -> w.served() <= 5), "no worker served more than max_requests");
         assertTrue(!Processes.alive(firstPid), "the first worker was recycled");
+
+        // The first worker that exited cleanly left a class-data-sharing archive; its successors map it.
+        long mapping = 0;
+        for (WorkerSnapshot worker : snapshot.workers()) {
+            if (Processes.alive(worker.pid())) {
+                String maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(worker.pid()), "maps"));
+                mapping += maps.matches("(?s).*/prefork-cache-[^/]+/worker-[0-9a-f]+\\.jsa.*") ? 1 : 0;
+            }
+        }
+        assertTrue(mapping > 0, "recycled workers start from the workers' CDS archive");
     }
 
     @Test
