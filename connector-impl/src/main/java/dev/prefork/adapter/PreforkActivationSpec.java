@@ -225,6 +225,24 @@ public class PreforkActivationSpec implements ActivationSpec {
         values.set(EngineConfig.NAME, "name", value);
     }
 
+    public String getWorker_cds() {
+        return values.get(EngineConfig.WORKER_CDS);
+    }
+
+    public void setWorker_cds(String value) {
+        values.set(EngineConfig.WORKER_CDS, "worker_cds", value);
+    }
+
+    /** Alias of {@code worker_cds}. */
+    public String getWorkerCds() {
+        return values.get(EngineConfig.WORKER_CDS);
+    }
+
+    /** Alias of {@code worker_cds}. */
+    public void setWorkerCds(String value) {
+        values.set(EngineConfig.WORKER_CDS, "workerCds", value);
+    }
+
     /** The settings given on this spec, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();

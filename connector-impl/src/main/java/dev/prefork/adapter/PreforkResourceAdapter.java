@@ -159,6 +159,15 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.RUNTIME_DIR);
     }
 
+    @ConfigProperty(type = String.class, description = "Share the workers' classes through a class-data-sharing archive made by the first worker that exits: true or false. Default: true. Unset: each endpoint falls back to prefork.worker_cds in MicroProfile Config.")
+    public void setWorkerCds(String value) {
+        values.set(EngineConfig.WORKER_CDS, "workerCds", value);
+    }
+
+    public String getWorkerCds() {
+        return values.get(EngineConfig.WORKER_CDS);
+    }
+
     /** The adapter-wide settings given as config properties, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();
