@@ -32,6 +32,14 @@ import java.io.IOException;
  * <p>One invocation serves one connection from start to end, so a bean instance is busy for as long
  * as its client stays connected; the pool of worker processes ({@code max_servers}) bounds how many
  * connections are served at once.
+ *
+ * <p>Delivery is transacted when the container says so (an MDB with container-managed transactions
+ * and the default {@code REQUIRED}): the whole connection then runs in one transaction, subject to the
+ * transaction timeout. Most network services have nothing transactional per connection and should say
+ * {@code @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)}, as the sample MDBs do.
+ *
+ * <p>When the container has no bean instance to deliver to, the client reads one line starting with
+ * {@code busy: } and the connection closes.
  */
 public interface PreforkListener {
 
