@@ -13,10 +13,8 @@ import java.util.List;
  * a thread meant for short tasks (IronJacamar has a separate long-running pool for such work).
  */
 final class ConnectionWork implements Work, WorkContextProvider {
-    private static final long serialVersionUID = 1L;
-
-    private final transient Runnable delivery;
-    private final transient List<WorkContext> contexts;
+    private final Runnable delivery;
+    private final List<WorkContext> contexts;
 
     ConnectionWork(Runnable delivery, boolean longRunningHint, String name) {
         this.delivery = delivery;

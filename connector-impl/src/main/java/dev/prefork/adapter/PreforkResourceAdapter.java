@@ -180,7 +180,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         if (!values.conflicts().isEmpty()) {
             throw new ResourceAdapterInternalException("Prefork Connector: config properties given twice: " + values.conflicts());
         }
-        LOG.info("Prefork Connector started; adapter config properties " + (values.asMap().isEmpty() ? "unset" : values.asMap()));
+        LOG.info("Prefork Connector started; adapter config properties " + (values.asMap().isEmpty() ? "unset" : values.asMap())
+                + "; connections run as " + (longRunningHint ? "long-running " : "") + "WorkManager work");
     }
 
     @Override
