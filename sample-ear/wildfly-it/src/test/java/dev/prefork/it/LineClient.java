@@ -41,6 +41,17 @@ final class LineClient implements AutoCloseable {
         return in.readLine();
     }
 
+    /** True when the server has closed (or reset) the connection: a read ends instead of timing out. */
+    boolean closedByServer() {
+        try {
+            return in.readLine() == null;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
