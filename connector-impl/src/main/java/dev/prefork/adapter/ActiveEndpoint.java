@@ -20,6 +20,7 @@ final class ActiveEndpoint {
     private final EndpointSettings settings;
     private final EndpointDelivery delivery;
     private final PreforkEngine engine;
+    private boolean stopped;
 
     private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine) {
         this.settings = settings;
@@ -27,7 +28,11 @@ final class ActiveEndpoint {
         this.engine = engine;
     }
 
-    /** Starts the endpoint's pool; returns once its ports are bound (and, within a bound, its workers accept). */
+    /**
+     * Starts the endpoint's pool; returns once its ports are bound (and, within a bound, its workers accept).
+     *
+     * @param delivery the delivery; its shutting-down hook should call {@link #stopInBackground(ActiveEndpoint)}
+     */
     static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, WorkManager workManager,
                                 boolean longRunningHint) throws Exception {
         WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint(), delivery);
@@ -57,10 +62,27 @@ final class ActiveEndpoint {
     }
 
     /**
-     * Stops the pool (workers finish their connection within {@code graceful_shutdown_timeout}, then
-     * everything is killed and removed), then waits a bounded time for deliveries to return.
+     * Stops the pool on a thread of its own, for a delivery thread that learnt the container is stopping
+     * the MDB (it must not wait for itself). {@link #stop()} called meanwhile waits for this stop.
      */
-    void stop() {
+    static void stopInBackground(ActiveEndpoint endpoint) {
+        if (endpoint != null) {
+            Thread stopper = new Thread(endpoint::stop, "prefork-stop-" + endpoint.name());
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
+    /**
+     * Stops the pool (workers finish their connection within {@code graceful_shutdown_timeout}, then
+     * everything is killed and removed), then waits a bounded time for deliveries to return. Only the
+     * first call does it; later calls wait until it is done.
+     */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         engine.stop();
         try {
             if (!delivery.awaitIdle(DELIVERY_DRAIN)) {

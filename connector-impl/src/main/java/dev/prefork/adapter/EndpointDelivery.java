@@ -46,12 +46,19 @@ final class EndpointDelivery implements ConnectionHandler {
     private final String endpoint;
     private final MessageEndpointFactory factory;
     private final boolean transacted;
+    private final Runnable onComponentShuttingDown;
     private final Object lock = new Object();
     private int inFlight;
 
-    EndpointDelivery(String endpoint, MessageEndpointFactory factory) throws ResourceException {
+    /**
+     * @param onComponentShuttingDown run (once per rejection) when the container rejects a delivery because
+     *                                the MDB is shutting down; see {@link ContainerSignals}
+     */
+    EndpointDelivery(String endpoint, MessageEndpointFactory factory, Runnable onComponentShuttingDown)
+            throws ResourceException {
         this.endpoint = endpoint;
         this.factory = factory;
+        this.onComponentShuttingDown = onComponentShuttingDown;
         try {
             this.transacted = factory.isDeliveryTransacted(PROCESS_REQUEST);
         } catch (NoSuchMethodException e) {
@@ -102,6 +109,16 @@ final class EndpointDelivery implements ConnectionHandler {
             } catch (IOException e) {
                 // The client went away or stopped reading: ordinary for a network service.
                 LOG.log(Level.FINE, endpoint + ": connection from " + connection.getPeerAddress() + " ended: " + e);
+            } catch (RuntimeException e) {
+                if (!ContainerSignals.componentShuttingDown(e)) {
+                    throw e;
+                }
+                // Rejected before the bean ran: the container is stopping the MDB and waits for the
+                // connections in progress. Stop the pool now instead of when the last client leaves.
+                LOG.warning(endpoint + ": the container is shutting the MDB down (" + e.getMessage()
+                        + "); stopping this endpoint's pool now so that connections in progress end");
+                replyBusy(connection, endpoint + " is shutting down");
+                onComponentShuttingDown.run();
             } finally {
                 if (transacted) {
                     endpointInstance.afterDelivery();

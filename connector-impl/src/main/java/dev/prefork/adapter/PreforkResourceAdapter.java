@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -202,7 +203,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
             throw new ResourceException(endpoint + ": cannot read MicroProfile Config: " + e, e);
         }
         LOG.info(settings.describe());
-        EndpointDelivery delivery = new EndpointDelivery(endpoint, factory);
+        // The delivery learns first when the container is shutting the MDB down; it stops the endpoint
+        // then, which only exists once started: hence the holder.
+        AtomicReference<ActiveEndpoint> started = new AtomicReference<>();
+        EndpointDelivery delivery = new EndpointDelivery(endpoint, factory, () -> ActiveEndpoint.stopInBackground(started.get()));
         ActiveEndpoint active;
         try {
             active = ActiveEndpoint.start(settings, delivery, workManager, longRunningHint);
@@ -214,6 +218,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         } catch (Exception e) {
             throw new ResourceException(endpoint + ": could not start: " + e.getMessage(), e);
         }
+        started.set(active);
         synchronized (endpoints) {
             endpoints.put(spec, active);
         }

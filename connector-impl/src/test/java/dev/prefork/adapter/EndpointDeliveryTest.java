@@ -36,6 +36,7 @@ class EndpointDeliveryTest {
         final List<String> calls = new ArrayList<>();
         final boolean transacted;
         final boolean unavailable;
+        RuntimeException rejection;
 
         FakeFactory(boolean transacted, boolean unavailable) {
             this.transacted = transacted;
@@ -51,6 +52,9 @@ class EndpointDeliveryTest {
             return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {MessageEndpoint.class, PreforkListener.class}, (proxy, method, args) -> {
                         calls.add(method.getName());
+                        if (method.getName().equals("processRequest") && rejection != null) {
+                            throw rejection;
+                        }
                         if (method.getName().equals("processRequest")) {
                             PreforkConnection connection = (PreforkConnection) args[0];
                             connection.getOutputStream().write("served\n".getBytes(StandardCharsets.UTF_8));
@@ -103,7 +107,7 @@ class EndpointDeliveryTest {
     void aDeliveryCreatesCallsAndReleasesAnEndpoint() throws Exception {
         FakeFactory factory = new FakeFactory(false, false);
         FakeConnection connection = new FakeConnection();
-        new EndpointDelivery("test", factory).handle(connection);
+        new EndpointDelivery("test", factory, () -> { }).handle(connection);
         assertEquals(List.of("createEndpoint", "processRequest", "release"), factory.calls);
         assertEquals("served\n", connection.written());
     }
@@ -111,7 +115,7 @@ class EndpointDeliveryTest {
     @Test
     void aTransactedDeliveryIsBracketedByBeforeAndAfterDelivery() throws Exception {
         FakeFactory factory = new FakeFactory(true, false);
-        new EndpointDelivery("test", factory).handle(new FakeConnection());
+        new EndpointDelivery("test", factory, () -> { }).handle(new FakeConnection());
         assertEquals(List.of("createEndpoint", "beforeDelivery", "processRequest", "afterDelivery", "release"), factory.calls);
     }
 
@@ -119,15 +123,46 @@ class EndpointDeliveryTest {
     void withoutAnEndpointTheClientReadsTheBusyLine() throws Exception {
         FakeFactory factory = new FakeFactory(false, true);
         FakeConnection connection = new FakeConnection();
-        new EndpointDelivery("test", factory).handle(connection);
+        new EndpointDelivery("test", factory, () -> { }).handle(connection);
         assertEquals("busy: no test bean is available, try again later\n", connection.written());
+    }
+
+    /** Named like WildFly's: what it throws for new invocations while it waits to stop an MDB. */
+    static final class EJBComponentUnavailableException extends RuntimeException {
+        EJBComponentUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void whenTheContainerSaysTheMdbIsShuttingDownTheClientIsBusyAndTheEndpointStops() throws Exception {
+        FakeFactory factory = new FakeFactory(false, false);
+        factory.rejection = new RuntimeException("wrapped", new EJBComponentUnavailableException("WFLYEJB0421: component is shutting down"));
+        FakeConnection connection = new FakeConnection();
+        List<String> stops = new ArrayList<>();
+        new EndpointDelivery("test", factory, () -> stops.add("stop")).handle(connection);
+        assertEquals("busy: test is shutting down, try again later\n", connection.written());
+        assertEquals(List.of("stop"), stops);
+        assertEquals(List.of("createEndpoint", "processRequest", "release"), factory.calls);
+    }
+
+    @Test
+    void otherFailuresOfTheBeanPropagateToTheEngineWhichLogsThem() {
+        FakeFactory factory = new FakeFactory(false, false);
+        factory.rejection = new IllegalStateException("bean bug");
+        List<String> stops = new ArrayList<>();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new EndpointDelivery("test", factory, () -> stops.add("stop")).handle(new FakeConnection()));
+        assertEquals("bean bug", e.getMessage());
+        assertTrue(stops.isEmpty());
+        assertEquals(List.of("createEndpoint", "processRequest", "release"), factory.calls);
     }
 
     @Test
     void aDeliveryTheWorkManagerRejectedOnlyAnswersBusy() throws Exception {
         FakeFactory factory = new FakeFactory(false, false);
         FakeConnection connection = new FakeConnection();
-        EndpointDelivery delivery = new EndpointDelivery("test", factory);
+        EndpointDelivery delivery = new EndpointDelivery("test", factory, () -> { });
         delivery.runBusy(() -> {
             try {
                 delivery.handle(connection);

@@ -178,7 +178,22 @@ class SampleEarIT {
         // An operator changes the system property in the management model and redeploys.
         execute(systemProperty("add", "3"));
         try {
-            undeploy();
+            // A client still connected: its delivery (one MDB invocation per connection) is in flight, and
+            // WildFly's undeploy waits for MDB invocations before it deactivates the endpoint. The
+            // documented way: stop-delivery first, which deactivates at once; the worker may finish the
+            // connection for graceful_shutdown_timeout (3 s here), then it is cut off.
+            try (LineClient connected = new LineClient(CALCULATOR_PORT)) {
+                assertEquals("2", connected.ask("1+1"));
+                long started = System.nanoTime();
+                for (String bean : List.of("CalculatorBean", "EchoBean")) {
+                    execute(stopDelivery(bean));
+                }
+                assertTrue(connected.closedByServer(), "the server closed the connected client");
+                undeploy();
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                System.out.printf("stop-delivery and undeploy with a connected client took %d ms%n", millis);
+                assertTrue(millis < 30_000, "stop-delivery and undeploy took " + millis + " ms");
+            }
             deploy();
             Map<String, ProcessTable.Proc> supervisors = awaitPools(wildfly().pid(), Map.of("calculator", 4, "echo", 3));
             assertEquals(3, ProcessTable.workers(supervisors.get("echo").pid()).size());
@@ -204,21 +219,24 @@ class SampleEarIT {
         assertFalse(ours.isEmpty(), "each endpoint made a private directory");
         assertTrue(pids.size() >= 2 + 4 + 3, "supervisors and workers before undeploy: " + pids);
 
-        // A client still connected: its delivery (one MDB invocation per connection) is in flight. WildFly's
-        // undeploy waits for in-flight MDB invocations before it deactivates the endpoint, so the documented
-        // procedure is stop-delivery first: it deactivates at once, the worker may finish the connection for
-        // graceful_shutdown_timeout (3 s here), then it is cut off; the undeploy that follows is quick.
+        // A plain undeploy with a client connected: WildFly waits for the connection's MDB invocation and
+        // meanwhile rejects new ones. The next client to arrive is answered busy, and the adapter takes
+        // the rejection as the sign to stop the pool, which ends the connection and lets the undeploy go on.
         try (LineClient connected = new LineClient(CALCULATOR_PORT)) {
             assertEquals("2", connected.ask("1+1"));
-            long started = System.nanoTime();
-            for (String bean : List.of("CalculatorBean", "EchoBean")) {
-                execute(stopDelivery(bean));
+            ExecutorService poller = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> busy = poller.submit(SampleEarIT::awaitBusyAnswer);
+                long started = System.nanoTime();
+                undeploy();
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                System.out.printf("undeploy with a connected client took %d ms%n", millis);
+                assertTrue(busy.get(60, TimeUnit.SECONDS).startsWith("busy: calculator is shutting down"), busy.get());
+                assertTrue(millis < 60_000, "undeploy took " + millis + " ms");
+            } finally {
+                poller.shutdownNow();
             }
             assertTrue(connected.closedByServer(), "the server closed the connected client");
-            undeploy();
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            System.out.printf("stop-delivery and undeploy with a connected client took %d ms%n", millis);
-            assertTrue(millis < 30_000, "stop-delivery and undeploy took " + millis + " ms");
         }
 
         Await.until("every supervisor and worker to exit", PROCESS_WAIT,
@@ -326,6 +344,23 @@ class SampleEarIT {
             op.get("value").set(value);
         }
         return op;
+    }
+
+    /** Connects to the calculator again and again until it answers busy (the first answer that is not "2"). */
+    private static String awaitBusyAnswer() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (LineClient client = new LineClient(CALCULATOR_PORT)) {
+                String answer = client.ask("1+1");
+                if (!answer.equals("2")) {
+                    return answer;
+                }
+            } catch (IOException e) {
+                return "no answer: " + e;
+            }
+            Thread.sleep(200); // the undeploy has not reached the MDB yet: nothing to wait on but time
+        }
+        return "still answering after 60 s";
     }
 
     private static ModelNode stopDelivery(String bean) {

@@ -1,0 +1,30 @@
+package dev.prefork.adapter;
+
+/**
+ * Reads what a container means by an exception it threw instead of delivering.
+ *
+ * <p>WildFly undeploys an MDB by first waiting, without a time limit, for its invocations in progress,
+ * and only then deactivating the endpoint. With Prefork Connector an invocation lasts as long as its
+ * client stays connected, so connected clients would hold the undeploy. While it waits, WildFly
+ * rejects every new invocation with {@code EJBComponentUnavailableException} ("component is shutting
+ * down"): that rejection is the only sign of the coming deactivation an adapter gets.
+ */
+final class ContainerSignals {
+    private static final String WILDFLY_SHUTTING_DOWN = "EJBComponentUnavailableException";
+
+    private ContainerSignals() {
+    }
+
+    /** True when {@code failure} (or a cause of it) says the MDB component is shutting down for good. */
+    static boolean componentShuttingDown(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals(WILDFLY_SHUTTING_DOWN)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
