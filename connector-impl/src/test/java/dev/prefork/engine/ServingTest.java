@@ -107,7 +107,7 @@ class ServingTest extends EngineTestSupport {
 
     @Test
     void workersAreRecycledAfterMaxRequestsWithoutFailingAClient() throws Exception {
-        PreforkEngine engine = start(config(4).maxRequests(5));
+        PreforkEngine engine = start(config(4).maxRequests(5).set("max_requests_jitter", "0"));
         int port = engine.boundPort(0);
         long firstPid = engine.snapshot().workers().get(0).pid();
 
