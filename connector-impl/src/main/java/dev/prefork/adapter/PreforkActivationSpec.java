@@ -243,6 +243,24 @@ public class PreforkActivationSpec implements ActivationSpec {
         values.set(EngineConfig.WORKER_CDS, "workerCds", value);
     }
 
+    public String getMax_requests_jitter() {
+        return values.get(EngineConfig.MAX_REQUESTS_JITTER);
+    }
+
+    public void setMax_requests_jitter(String value) {
+        values.set(EngineConfig.MAX_REQUESTS_JITTER, "max_requests_jitter", value);
+    }
+
+    /** Alias of {@code max_requests_jitter}. */
+    public String getMaxRequestsJitter() {
+        return values.get(EngineConfig.MAX_REQUESTS_JITTER);
+    }
+
+    /** Alias of {@code max_requests_jitter}. */
+    public void setMaxRequestsJitter(String value) {
+        values.set(EngineConfig.MAX_REQUESTS_JITTER, "maxRequestsJitter", value);
+    }
+
     /** The settings given on this spec, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();
