@@ -191,7 +191,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
             throw new ResourceAdapterInternalException("Prefork Connector: config properties given twice: " + values.conflicts());
         }
         LOG.info("Prefork Connector started; adapter config properties " + (values.asMap().isEmpty() ? "unset" : values.asMap())
-                + "; connections run as " + (longRunningHint ? "long-running " : "") + "WorkManager work");
+                + "; connections run as " + (longRunningHint ? "long-running " : "") + "WorkManager work"
+                + "; MicroProfile Config: " + PrivateConfig.implementation());
     }
 
     @Override

@@ -54,6 +54,23 @@ final class PrivateConfig implements ConfigLookup {
         return urls;
     }
 
+    /**
+     * Which SmallRye Config this adapter runs with, e.g. {@code smallrye-config-core 3.13.4 from
+     * vfs:/content/app.ear/prefork-connector.rar/smallrye-config-core-3.13.4.jar}: the one bundled in the
+     * {@code .rar}, unless the server slipped its own in (on WildFly, when the deployment does not
+     * exclude the microprofile-config-smallrye subsystem).
+     */
+    static String implementation() {
+        String version = SmallRyeConfig.class.getPackage().getImplementationVersion();
+        String location;
+        try {
+            location = String.valueOf(SmallRyeConfig.class.getProtectionDomain().getCodeSource().getLocation());
+        } catch (RuntimeException e) {
+            location = "an unknown location";
+        }
+        return "smallrye-config-core " + (version == null ? "(version unknown)" : version) + " from " + location;
+    }
+
     @Override
     public Optional<Found> find(String key) {
         ConfigValue value = config.getConfigValue(key);

@@ -62,6 +62,8 @@ class SampleEarIT {
     /** Every supervisor and worker pid seen, so that clean-up can kill what an undeploy left. */
     private static final Set<Long> SEEN_PIDS = ConcurrentSet.create();
     private static Set<Path> runtimeDirsBefore;
+    /** Where this run's part of server.log starts: the file grows across runs of the same server directory. */
+    private static long logStart;
     private static volatile Deployer lastDeployer;
     private static volatile boolean deployed;
 
@@ -80,6 +82,7 @@ class SampleEarIT {
     @Order(1)
     void deployStartsOneSupervisorPerMdbWithItsWorkersOnTheWorkerJdk() throws Exception {
         runtimeDirsBefore = runtimeDirs();
+        logStart = Files.size(WILDFLY_HOME.resolve("standalone/log/server.log"));
         deploy();
         ProcessTable.Proc server = wildfly();
         assertEquals(WILDFLY_JAVA_HOME.resolve("bin/java").toRealPath(), server.exe().toRealPath(),
@@ -174,6 +177,8 @@ class SampleEarIT {
                 "the EJB jar's META-INF/microprofile-config.properties is read");
         assertTrue(log.contains("max_servers=4 (activation config property max_servers)"), "calculator keeps its activation config");
         assertTrue(log.contains("max_servers=2 (MicroProfile Config prefork.echo.max_servers from SysPropConfigSource)"));
+        assertTrue(log.matches("(?s).*MicroProfile Config: smallrye-config-core \\S+ from \\S*prefork-connector\\.rar/smallrye-config-core-.*"),
+                "the adapter runs with the SmallRye Config inside the .rar, not the server's");
 
         // An operator changes the system property in the management model and redeploys.
         execute(systemProperty("add", "3"));
@@ -332,8 +337,11 @@ class SampleEarIT {
         }
     }
 
+    /** What the server logged since this test class deployed the sample. */
     private static String serverLog() throws IOException {
-        return Files.readString(WILDFLY_HOME.resolve("standalone/log/server.log"));
+        byte[] log = Files.readAllBytes(WILDFLY_HOME.resolve("standalone/log/server.log"));
+        int from = (int) Math.min(logStart, log.length);
+        return new String(log, from, log.length - from, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static ModelNode systemProperty(String operation, String value) {
