@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -199,6 +200,18 @@ class SampleEarIT {
                 System.out.printf("stop-delivery and undeploy with a connected client took %d ms%n", millis);
                 assertTrue(millis < 30_000, "stop-delivery and undeploy took " + millis + " ms");
             }
+            // A bad value fails the deployment, naming the setting, the value and where it came from, and
+            // leaves no process behind (the calculator's pool, started alongside, is stopped again).
+            execute(systemProperty("write-attribute", "0"));
+            Exception refused = assertThrows(Exception.class, this::deploy);
+            deployed = false;
+            String failure = serverLog();
+            assertTrue(failure.contains("max_servers='0' is not valid: must be a whole number from 1 to 1024"
+                    + " [set by MicroProfile Config prefork.echo.max_servers from SysPropConfigSource]"), String.valueOf(refused));
+            Await.until("no supervisor after the failed deployment", PROCESS_WAIT,
+                    () -> ProcessTable.supervisors(wildfly().pid()).isEmpty(), () -> ProcessTable.supervisors(wildfly().pid()).keySet());
+
+            execute(systemProperty("write-attribute", "3"));
             deploy();
             Map<String, ProcessTable.Proc> supervisors = awaitPools(wildfly().pid(), Map.of("calculator", 4, "echo", 3));
             assertEquals(3, ProcessTable.workers(supervisors.get("echo").pid()).size());
@@ -348,6 +361,9 @@ class SampleEarIT {
         ModelNode op = new ModelNode();
         op.get("operation").set(operation);
         op.get("address").add("system-property", "prefork.echo.max_servers");
+        if (operation.equals("write-attribute")) {
+            op.get("name").set("value");
+        }
         if (value != null) {
             op.get("value").set(value);
         }
