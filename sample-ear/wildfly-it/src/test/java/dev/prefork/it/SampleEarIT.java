@@ -344,8 +344,13 @@ class SampleEarIT {
         }
     }
 
+    /** The endpoints' private directories, in this test server's own runtime_dir. */
     private static Set<Path> runtimeDirs() throws IOException {
-        try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+        Path runtimeDir = Path.of(System.getProperty("it.runtime.dir"));
+        if (!Files.isDirectory(runtimeDir)) {
+            return Set.of();
+        }
+        try (Stream<Path> dirs = Files.list(runtimeDir)) {
             return dirs.filter(p -> p.getFileName().toString().matches("prefork-(calculator|echo)-\\d+")).collect(Collectors.toSet());
         }
     }
