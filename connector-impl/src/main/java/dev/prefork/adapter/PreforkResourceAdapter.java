@@ -52,7 +52,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     private WorkManager workManager;
     private boolean longRunningHint;
 
-    @ConfigProperty(type = String.class, description = "Where endpoints listen, Net::Server syntax (20204, localhost:20204, [::1]:20204, /path.sock; several comma-separated). Usually set per MDB instead. Unset: each endpoint falls back to prefork.port in MicroProfile Config.")
+    @ConfigProperty(type = String.class, description = "Where endpoints listen, Net::Server syntax (20204, localhost:20204, [::1]:20204, /path.sock; several comma-separated). Usually set per MDB instead. Default: 20203. Unset: each endpoint falls back to prefork.port in MicroProfile Config.")
     public void setPort(String value) {
         values.set(EngineConfig.PORT, "port", value);
     }
@@ -79,7 +79,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.MAX_SERVERS);
     }
 
-    @ConfigProperty(type = String.class, description = "Connections a worker serves before it is replaced; 0 is unlimited. Default: 1000. Unset: each endpoint falls back to prefork.max_requests in MicroProfile Config.")
+    @ConfigProperty(type = String.class, description = "Connections a worker serves before it is replaced; 0 is unlimited. Default: 10000. Unset: each endpoint falls back to prefork.max_requests in MicroProfile Config.")
     public void setMaxRequests(String value) {
         values.set(EngineConfig.MAX_REQUESTS, "maxRequests", value);
     }

@@ -71,6 +71,12 @@ class PreforkActivationSpecTest {
                 PreforkResourceAdapter adapter = new PreforkResourceAdapter();
                 adapterSetter.invoke(adapter, "x");
                 assertEquals("x", adapter.settings().get(key), key);
+                // The console shows the description: a default it repeats must be the engine's.
+                String engineDefault = EngineConfig.DESCRIPTIONS.get(key)[0];
+                String description = adapterSetter.getAnnotation(ConfigProperty.class).description()[0];
+                if (!engineDefault.isEmpty() && !engineDefault.contains(" ")) {
+                    assertTrue(description.contains("Default: " + engineDefault + "."), key + ": " + description);
+                }
             }
         }
     }
