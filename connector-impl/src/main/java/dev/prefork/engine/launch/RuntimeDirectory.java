@@ -30,6 +30,8 @@ public final class RuntimeDirectory implements AutoCloseable {
         Path parent = base;
         if (parent.toString().length() + name.length() + 30 > MAX_DIRECTORY_LENGTH) {
             parent = Path.of("/tmp");
+            LOG.warning(name + ": " + base + " is too long a path for Unix sockets (108 bytes with the file name); "
+                    + "the private directory goes under /tmp instead. Set runtime_dir to a shorter directory to choose.");
         }
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "prefork-" + name + "-",
