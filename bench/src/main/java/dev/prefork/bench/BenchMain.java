@@ -1,0 +1,233 @@
+package dev.prefork.bench;
+
+import dev.prefork.bench.load.LoadSpec;
+import dev.prefork.bench.load.Mode;
+import dev.prefork.bench.report.BenchResults;
+import dev.prefork.bench.report.MarkdownReport;
+import dev.prefork.bench.report.RecyclingLabels;
+import dev.prefork.bench.scenario.Contender;
+import dev.prefork.bench.scenario.PerfProfile;
+import dev.prefork.bench.scenario.StartupScenario;
+import dev.prefork.bench.scenario.ThroughputScenario;
+import dev.prefork.bench.scenario.WorkerArchives;
+import dev.prefork.bench.target.DirectJavaTarget;
+import dev.prefork.bench.target.PerlPreforkTarget;
+import dev.prefork.bench.target.PreforkTarget;
+import dev.prefork.bench.target.ProcessCleaner;
+import dev.prefork.bench.target.ServerSpec;
+import dev.prefork.bench.target.Target;
+import dev.prefork.bench.target.WildFlyTarget;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs every benchmark scenario and writes the report: {@code bench/run} (see there for options).
+ * Scenarios: connection-per-request with RST and FIN close, keep-alive, slow (holding) clients, recycling
+ * with worker start-up variants, and pool start-up; each compares servers interleaved in one run.
+ */
+public final class BenchMain {
+    /** The engine's and Net::Server's default, and the "default max_requests". */
+    private static final int DEFAULT_MAX_REQUESTS = 1000;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Consumer<String> progress = line -> System.out.println("[bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
+        BenchEnv env = new BenchEnv(o.repo, Path.of(System.getProperty("java.home")), o.repo.resolve("bench/target/work"));
+        env.check();
+        Path logDir = env.workDir().resolve("logs");
+        Files.createDirectories(logDir);
+        progress.accept("logs of every server started: " + logDir);
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            run(o, env, logDir, progress, startedAt);
+        } finally {
+            ProcessCleaner.stopAll();
+        }
+    }
+
+    private static void run(Options o, BenchEnv env, Path logDir, Consumer<String> progress, String startedAt) throws Exception {
+        Target direct = new DirectJavaTarget(env);
+        Target perl = new PerlPreforkTarget(env);
+        PreforkTarget prefork = PreforkTarget.standard(env);
+        WildFlyTarget wildfly = o.wildflyCheckout == null ? null
+                : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand, o.wildflyPort);
+        List<String> notes = new ArrayList<>();
+        if (wildfly == null) {
+            notes.add("The full MDB path (`wildfly-mdb`) was not part of this run: pass `--wildfly-checkout DIR` (a checkout"
+                    + " whose `bin/sample` starts WildFly with the sample EAR echoing on port " + o.wildflyPort + ").");
+        }
+        notes.add("The engine runs as `java -cp connector-impl/target/classes:connector-api/target/classes"
+                + " dev.prefork.standalone.StandaloneMain --handler echo ...` so its process jar has a fixed path (see `BenchEnv`).");
+
+        Map<String, String> variants = new LinkedHashMap<>();
+        String cdsOptions = null;
+        String aotOptions = null;
+        if (o.sections.contains("recycling") || o.sections.contains("startup")) {
+            WorkerArchives archives = new WorkerArchives(env, env.workDir().resolve("archives"), logDir, o.basePort + 29, progress);
+            cdsOptions = archives.appCdsOptions();
+            aotOptions = archives.aotCacheOptions();
+            variants.put("default", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS);
+            variants.put("appcds", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + cdsOptions);
+            variants.put("aot", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + aotOptions);
+            variants.put("lean", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + LEAN_EXTRA);
+        }
+
+        List<ThroughputScenario.Result> results = new ArrayList<>();
+        Map<String, String> profileFiles = new LinkedHashMap<>();
+        Duration seconds = Duration.ofMillis((long) (o.seconds * 1000));
+        Duration warmup = Duration.ofMillis((long) (o.warmup * 1000));
+        int port = o.basePort;
+
+        if (o.sections.contains("conn")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), 8, DEFAULT_MAX_REQUESTS)));
+            }
+            results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+            if (o.sections.contains("fin")) {
+                results.add(new ThroughputScenario("conn-fin", "a new connection per request, closed with FIN (client TIME_WAIT caps the rate)",
+                        LoadSpec.of(port, Mode.CONN, o.clients, seconds, false), cs, o.rounds, warmup).run(logDir, progress, null));
+            }
+        }
+        if (o.sections.contains("keepalive")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, DEFAULT_MAX_REQUESTS)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, DEFAULT_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), o.clients, DEFAULT_MAX_REQUESTS)));
+            }
+            results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
+                    LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+        }
+        if (o.sections.contains("hold")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), 8, DEFAULT_MAX_REQUESTS)));
+            }
+            LoadSpec hold = LoadSpec.of(port, Mode.HOLD, o.clients, seconds, true).withHold(Duration.ofMillis(100));
+            results.add(new ThroughputScenario("hold", "slow clients: each holds its connection 100 ms before reading, 8 workers",
+                    hold, cs, o.rounds, warmup).run(logDir, progress, null));
+        }
+        if (o.sections.contains("recycling")) {
+            List<Contender> cs = List.of(
+                    new Contender(RecyclingLabels.of(1000, ""), prefork, new ServerSpec(port, 8, 1000)),
+                    new Contender(RecyclingLabels.of(10000, ""), prefork, new ServerSpec(port + 1, 8, 10000)),
+                    new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
+                    new Contender(RecyclingLabels.of(1000, "appcds"), variant(env, "appcds", cdsOptions), new ServerSpec(port + 3, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "aot"), variant(env, "aot", aotOptions), new ServerSpec(port + 4, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "lean"), variant(env, "lean", LEAN_EXTRA), new ServerSpec(port + 5, 8, 1000)));
+            PerfProfile perf = o.perf && PerfProfile.available()
+                    ? new PerfProfile(env, RecyclingLabels.UNLIMITED, o.out, env.workDir(), progress) : null;
+            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited, and worker start-up variants",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, perf));
+            if (perf != null) {
+                profileFiles.putAll(perf.written());
+            }
+        }
+        List<StartupScenario.Sample> startup = new ArrayList<>();
+        if (o.sections.contains("startup")) {
+            List<Contender> cs = new ArrayList<>();
+            int p = port + 30;
+            for (int size : new int[] {8, 50}) {
+                cs.add(new Contender("prefork", prefork, new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("prefork appcds", variant(env, "appcds", cdsOptions), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("prefork aot", variant(env, "aot", aotOptions), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("prefork lean", variant(env, "lean", LEAN_EXTRA), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("net-server", perl, new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+            }
+            startup.addAll(new StartupScenario(cs, o.startupRepetitions).run(logDir, progress));
+        }
+
+        String settings = String.format(java.util.Locale.ROOT, "Settings: %d clients, %.0f s per measured round after %.0f s warm-up, %d rounds; start-up %d repetitions.",
+                o.clients, o.seconds, o.warmup, o.rounds, o.startupRepetitions);
+        BenchResults all = new BenchResults(o.commandLine(), startedAt, Machine.describe(), settings, results, startup,
+                variants, profileFiles, notes);
+        Path report = new MarkdownReport(o.out).write(all);
+        progress.accept("report: " + report);
+    }
+
+    /**
+     * "Lean" flags on top of the (already lean) defaults: no hsperfdata file (a mapped shared-memory
+     * file per JVM that start-up creates and fills), and a small initial heap, so less memory is touched.
+     */
+    static final String LEAN_EXTRA = "-XX:-UsePerfData -Xms4m";
+
+    private static Target variant(BenchEnv env, String name, String extra) {
+        return new PreforkTarget("prefork-" + name, env, extra == null ? "" : extra, List.of(), "flock");
+    }
+
+    /** Command-line options; see bench/run. */
+    static final class Options {
+        Path repo = Path.of(".").toAbsolutePath().normalize();
+        Path out;
+        double seconds = 8;
+        double warmup = 2;
+        int rounds = 4;
+        int clients = 16;
+        int startupRepetitions = 4;
+        int basePort = 21300;
+        boolean perf = true;
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "startup");
+        Path wildflyCheckout;
+        String wildflyCommand = "bin/sample";
+        int wildflyPort = 20205;
+        final List<String> raw = new ArrayList<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            o.raw.addAll(List.of(args));
+            for (int i = 0; i < args.length; i++) {
+                String v = i + 1 < args.length ? args[i + 1] : "";
+                switch (args[i]) {
+                    case "--repo" -> { o.repo = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--out" -> { o.out = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--quick" -> { o.seconds = 3; o.warmup = 1; o.rounds = 2; o.startupRepetitions = 2; }
+                    case "--seconds" -> { o.seconds = Double.parseDouble(v); i++; }
+                    case "--warmup" -> { o.warmup = Double.parseDouble(v); i++; }
+                    case "--rounds" -> { o.rounds = Integer.parseInt(v); i++; }
+                    case "--clients" -> { o.clients = Integer.parseInt(v); i++; }
+                    case "--startup-repetitions" -> { o.startupRepetitions = Integer.parseInt(v); i++; }
+                    case "--base-port" -> { o.basePort = Integer.parseInt(v); i++; }
+                    case "--no-perf" -> o.perf = false;
+                    case "--sections" -> { o.sections = Set.of(v.split(",")); i++; }
+                    case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
+                    case "--wildfly-port" -> { o.wildflyPort = Integer.parseInt(v); i++; }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/run --help");
+                }
+            }
+            if (o.out == null) {
+                o.out = o.repo.resolve("docs/benchmarks");
+            }
+            if (o.seconds <= 0 || o.seconds > 120 || o.rounds < 1 || o.rounds > 20 || o.clients < 1 || o.clients > 256) {
+                throw new IllegalArgumentException("bounds: 0 < seconds <= 120, 1 <= rounds <= 20, 1 <= clients <= 256");
+            }
+            return o;
+        }
+
+        String commandLine() {
+            return ("bench/run " + String.join(" ", raw)).trim();
+        }
+    }
+}
