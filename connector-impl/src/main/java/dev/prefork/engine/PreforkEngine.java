@@ -3,6 +3,7 @@ package dev.prefork.engine;
 import dev.prefork.engine.bridge.BridgeServer;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
 import dev.prefork.engine.launch.RuntimeDirectory;
@@ -108,7 +109,8 @@ public final class PreforkEngine implements AutoCloseable {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             bridge = BridgeServer.start(dir.resolve("bridge.sock"), secret, handler, executor, config.name());
-            Path jar = ProcessJar.locate(dir);
+            CacheDirectory cache = cacheDirectory(config, dir);
+            Path jar = ProcessJar.locate(cache);
             supervisor = SupervisorProcess.launch(java, jar, config.name());
             for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
                 supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
@@ -116,6 +118,7 @@ public final class PreforkEngine implements AutoCloseable {
             supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
             supervisor.send(SupervisorProtocol.BRIDGE + " " + bridge.socketPath());
             supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
+            supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
             supervisor.send(SupervisorProtocol.START);
             List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
             LOG.info(config.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
@@ -133,6 +136,17 @@ public final class PreforkEngine implements AutoCloseable {
                 throw runtime;
             }
             throw new EngineException(config.name() + ": could not start the pool: " + e, e);
+        }
+    }
+
+    /** The shared cache, or a private one inside the runtime directory when the shared one is unusable. */
+    private static CacheDirectory cacheDirectory(EngineConfig config, RuntimeDirectory dir) throws IOException {
+        Path base = config.runtimeDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        try {
+            return CacheDirectory.under(base);
+        } catch (IOException e) {
+            LOG.warning(config.name() + ": " + e.getMessage() + "; using a cache that lasts for this start only");
+            return CacheDirectory.under(dir.path());
         }
     }
 

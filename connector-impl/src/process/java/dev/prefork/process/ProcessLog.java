@@ -1,5 +1,7 @@
 package dev.prefork.process;
 
+import dev.prefork.engine.protocol.CurrentProcess;
+
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -20,7 +22,7 @@ public final class ProcessLog {
     private final String tag;
 
     public ProcessLog(String role, String name) {
-        this.tag = "[" + role + " " + ProcessHandle.current().pid() + " " + name + "] ";
+        this.tag = "[" + role + " " + CurrentProcess.pid() + " " + name + "] ";
     }
 
     public void info(String text) {

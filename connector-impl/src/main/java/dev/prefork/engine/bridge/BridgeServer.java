@@ -117,6 +117,9 @@ public final class BridgeServer implements AutoCloseable {
                 return;
             }
             handler.handle(connection);
+        } catch (IOException e) {
+            // The client reset or went away mid-answer: its own business, not an error of ours.
+            LOG.log(Level.FINE, "connection ended by an I/O error: " + connection, e);
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "handler failed on " + connection + "; closing it", e);
         } finally {

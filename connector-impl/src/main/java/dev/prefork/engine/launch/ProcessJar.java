@@ -4,14 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The jar that holds the supervisor and worker programs. It is built into this library as a resource;
  * processes need it as a real file, so when the library itself is not on the file system (an
- * application server's virtual file system, a nested jar) it is copied into the runtime directory.
+ * application server's virtual file system, a nested jar) it is copied into the engine's cache
+ * directory under a name derived from its content. The path then stays the same from one start to the
+ * next, which is what lets the workers' class-data-sharing archive stay valid.
  */
 public final class ProcessJar {
     public static final String RESOURCE = "/META-INF/prefork/prefork-process.jar";
@@ -19,8 +25,8 @@ public final class ProcessJar {
     private ProcessJar() {
     }
 
-    /** A real file holding the process programs; copied into {@code runtimeDir} when it is not one already. */
-    public static Path locate(RuntimeDirectory runtimeDir) throws IOException {
+    /** A real file holding the process programs. */
+    public static Path locate(CacheDirectory cache) throws IOException {
         URL url = ProcessJar.class.getResource(RESOURCE);
         if (url == null) {
             throw new IOException(RESOURCE + " is missing from the Prefork Connector library; the build did not package it");
@@ -32,10 +38,34 @@ public final class ProcessJar {
                 // fall through and copy it
             }
         }
-        Path copy = runtimeDir.resolve("prefork-process.jar");
+        byte[] content;
         try (InputStream in = url.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            content = in.readAllBytes();
         }
-        return copy;
+        Path target = cache.resolve("prefork-process-" + sha256(content).substring(0, 16) + ".jar");
+        if (Files.exists(target) && Files.size(target) == content.length) {
+            return target;
+        }
+        // Write aside and move into place, so that a concurrent engine never sees half a jar.
+        Path partial = Files.createTempFile(cache.path(), "prefork-process-", ".partial");
+        try {
+            Files.write(partial, content);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return target;
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.prefork.engine.protocol;
 import dev.prefork.engine.WorkerState;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -19,7 +18,9 @@ import java.nio.file.StandardOpenOption;
  * when it must know what a dead worker was doing.
  *
  * <p>Each slot is guarded by a sequence counter (a seqlock): the only writer is the slot's worker, and
- * a reader retries while the counter is odd or changed under it.
+ * a reader retries while the counter is odd or changed under it. Ordering comes from the static fences
+ * of {@link VarHandle} rather than from a VarHandle instance, whose method-handle machinery would cost
+ * every worker dozens of generated classes at start-up.
  */
 public final class Scoreboard implements AutoCloseable {
 
@@ -36,8 +37,6 @@ public final class Scoreboard implements AutoCloseable {
     private static final int PEER_LENGTH = 48;
     private static final int PEER = 52;
     private static final int PEER_CAPACITY = SLOT_SIZE - PEER;
-
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final FileChannel channel;
     private final MappedByteBuffer buffer;
@@ -100,19 +99,23 @@ public final class Scoreboard implements AutoCloseable {
     /** Empties a slot whose worker is gone (the supervisor, after reaping it). */
     public void clear(int index) {
         int base = offset(index);
-        long seq = (long) LONGS.getVolatile(buffer, base + SEQ);
-        LONGS.setVolatile(buffer, base + SEQ, seq | 1);
+        long seq = buffer.getLong(base + SEQ) | 1;
+        buffer.putLong(base + SEQ, seq);
+        VarHandle.storeStoreFence();
         for (int i = PID; i < SLOT_SIZE; i += 4) {
             buffer.putInt(base + i, 0);
         }
-        LONGS.setVolatile(buffer, base + SEQ, (seq | 1) + 1);
+        VarHandle.releaseFence();
+        buffer.putLong(base + SEQ, seq + 1);
+        VarHandle.fullFence();
     }
 
     /** Reads one slot consistently; {@code null} when it is empty. */
     public SlotView read(int index) {
         int base = offset(index);
         for (int attempt = 0; ; attempt++) {
-            long before = (long) LONGS.getVolatile(buffer, base + SEQ);
+            long before = buffer.getLong(base + SEQ);
+            VarHandle.acquireFence();
             long pid = buffer.getLong(base + PID);
             long started = buffer.getLong(base + STARTED);
             long served = buffer.getLong(base + SERVED);
@@ -123,7 +126,7 @@ public final class Scoreboard implements AutoCloseable {
             byte[] peer = new byte[peerLength];
             buffer.get(base + PEER, peer);
             VarHandle.loadLoadFence();
-            long after = (long) LONGS.getVolatile(buffer, base + SEQ);
+            long after = buffer.getLong(base + SEQ);
             boolean consistent = before == after && (before & 1) == 0;
             if (consistent || attempt >= 100) {
                 if (pid == 0) {
@@ -154,14 +157,18 @@ public final class Scoreboard implements AutoCloseable {
             this.base = base;
         }
 
+        /** Makes the counter odd before any field changes. */
         private long beginWrite() {
-            long seq = (long) LONGS.getVolatile(buffer, base + SEQ) + 1;
-            LONGS.setVolatile(buffer, base + SEQ, seq);
+            long seq = buffer.getLong(base + SEQ) + 1;
+            buffer.putLong(base + SEQ, seq);
+            VarHandle.storeStoreFence();
             return seq;
         }
 
+        /** Makes the counter even again once every field is written. */
         private void endWrite(long seq) {
-            LONGS.setVolatile(buffer, base + SEQ, seq + 1);
+            VarHandle.releaseFence();
+            buffer.putLong(base + SEQ, seq + 1);
         }
 
         /** Claims the slot for a newly started worker. */

@@ -10,6 +10,7 @@ package dev.prefork.engine.protocol;
  *   secret HEX                           ready                       (every port bound, workers spawning)
  *   bridge PATH                          fatal MESSAGE               (start failed; the supervisor exits)
  *   runtime DIR                          pool ACCEPTING TARGET       (workers that reached their accept loop)
+ *   cache DIR                            resource KIND ID            (to release should the supervisor die)
  *   start                                snapshot-begin ID
  *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
@@ -24,6 +25,7 @@ public final class SupervisorProtocol {
     public static final String SECRET = "secret";
     public static final String BRIDGE = "bridge";
     public static final String RUNTIME = "runtime";
+    public static final String CACHE = "cache";
     public static final String START = "start";
     public static final String SNAPSHOT = "snapshot";
     public static final String TTIN = "ttin";

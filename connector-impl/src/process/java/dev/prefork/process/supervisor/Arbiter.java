@@ -198,6 +198,7 @@ final class Arbiter {
             return;
         }
         exited++;
+        spawner.exited(pid, Posix.exitedNormally(status));
         Scoreboard.SlotView last = scoreboard.read(child.slot);
         boolean slotIsTheChilds = last != null && last.pid() == pid;
         if (!Posix.exitedNormally(status)) {

@@ -1,6 +1,7 @@
 package dev.prefork.process.supervisor;
 
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 import dev.prefork.engine.protocol.WorkerEnvironment;
 import dev.prefork.process.posix.Posix;
@@ -17,19 +18,26 @@ import java.util.TreeMap;
  * descriptor is closed, and the signal mask and dispositions are reset.
  */
 final class Spawner {
-    private final List<String> commandPrefix;
+    private final String java;
+    private final List<String> jvmOptions;
+    private final List<String> programArguments;
+    private final WorkerArchive archive;
     private final Map<String, String> baseEnvironment;
 
-    Spawner(EngineConfig config, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(config.workerJvmOptions());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Dprefork.worker=" + config.name());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SupervisorProtocol.WORKER_MAIN);
-        this.commandPrefix = List.copyOf(command);
+    Spawner(EngineConfig config, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
+            WorkerArchive archive) {
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> options = new ArrayList<>(config.workerJvmOptions());
+        if (config.serialize() == Serialize.SEMAPHORE) {
+            // Only semop needs a native call in a worker. Elsewhere the flag would cost more than it says:
+            // the JDK's own CDS archive was dumped without it, so the JVM would switch off its archived
+            // module graph (and log an error about it) in every worker.
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        options.add("-Dprefork.worker=" + config.name());
+        this.jvmOptions = List.copyOf(options);
+        this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
+        this.archive = archive;
 
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.keySet().removeIf(key -> key.startsWith("PREFORK_"));
@@ -51,7 +59,23 @@ final class Spawner {
         env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
         env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
         String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        String[] argv = commandPrefix.toArray(String[]::new);
-        return Posix.spawn(argv, envp, new int[] {pool.socket.fd(), 0, 2, 1}, 3);
+        List<String> archiveOptions = archive.optionsForNextSpawn();
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(jvmOptions);
+        argv.addAll(archiveOptions);
+        argv.addAll(programArguments);
+        long pid = Posix.spawn(argv.toArray(String[]::new), envp, new int[] {pool.socket.fd(), 0, 2, 1}, 3);
+        archive.spawned(pid, archiveOptions);
+        return pid;
+    }
+
+    /** Tells the archive that a child is gone (the first worker's exit may produce the archive). */
+    void exited(long pid, boolean cleanly) {
+        archive.exited(pid, cleanly);
+    }
+
+    void close() {
+        archive.discardPending();
     }
 }

@@ -59,6 +59,7 @@ public final class SupervisorMain {
         String secret = null;
         Path bridge = null;
         Path runtime = null;
+        Path cache = null;
         for (String line; (line = commands.readLine()) != null && !line.equals(SupervisorProtocol.START); ) {
             String[] words = line.split(" ", 3);
             switch (words[0]) {
@@ -66,10 +67,11 @@ public final class SupervisorMain {
                 case SupervisorProtocol.SECRET -> secret = words[1];
                 case SupervisorProtocol.BRIDGE -> bridge = Path.of(line.substring(words[0].length() + 1));
                 case SupervisorProtocol.RUNTIME -> runtime = Path.of(line.substring(words[0].length() + 1));
+                case SupervisorProtocol.CACHE -> cache = Path.of(line.substring(words[0].length() + 1));
                 default -> throw new IllegalStateException("unexpected set-up line: " + words[0]);
             }
         }
-        if (secret == null || bridge == null || runtime == null) {
+        if (secret == null || bridge == null || runtime == null || cache == null) {
             throw new IllegalStateException("incomplete set-up from the controlling JVM");
         }
         EngineConfig config;
@@ -86,6 +88,7 @@ public final class SupervisorMain {
         List<Pool> pools = new ArrayList<>();
         BlockingQueue<Event> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
         WorkerLinks links = null;
+        Spawner spawner = null;
         boolean orphaned = false;
         try {
             try {
@@ -114,11 +117,18 @@ public final class SupervisorMain {
             daemon("prefork-commands", () -> readCommands(commands, events)).start();
             SignalQueue.install(events, log);
 
-            Spawner spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"));
+            WorkerArchive archive = config.workerCds()
+                    ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
+                            config.workerJvmOptions(), log)
+                    : WorkerArchive.disabled(log);
+            spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
             orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log).run();
         } finally {
+            if (spawner != null) {
+                spawner.close();
+            }
             if (links != null) {
                 links.close();
             }

@@ -24,7 +24,13 @@ final class Relay {
     private final SynchronousQueue<Upstream> upstreamWork = new SynchronousQueue<>();
 
     Relay() {
-        Thread helper = new Thread(this::upstreamLoop, "prefork-relay-upstream");
+        // An anonymous class, not a lambda: a lambda's bootstrap costs a worker generated classes at start-up.
+        Thread helper = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                upstreamLoop();
+            }
+        }, "prefork-relay-upstream");
         helper.setDaemon(true);
         helper.start();
     }

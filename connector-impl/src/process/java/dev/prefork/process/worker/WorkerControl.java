@@ -48,13 +48,16 @@ final class WorkerControl {
             }
         }
         log.fine("quitting after the current connection: " + why);
-        Thread cutoff = new Thread(() -> {
-            try {
-                Thread.sleep(graceMillis);
-            } catch (InterruptedException e) {
-                return;
+        Thread cutoff = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(graceMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                exitNow(0, why + "; the current connection outlasted the grace period of " + graceMillis + " ms");
             }
-            exitNow(0, why + "; the current connection outlasted the grace period of " + graceMillis + " ms");
         }, "prefork-grace");
         cutoff.setDaemon(true);
         cutoff.start();

@@ -3,6 +3,7 @@ package dev.prefork.process.worker;
 import dev.prefork.engine.WorkerState;
 import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.protocol.BridgeHeader;
+import dev.prefork.engine.protocol.CurrentProcess;
 import dev.prefork.engine.protocol.Scoreboard;
 import dev.prefork.engine.protocol.WorkerEnvironment;
 import dev.prefork.process.ProcessLog;
@@ -31,9 +32,9 @@ import java.util.Locale;
 public final class WorkerMain {
     private final String name = env(WorkerEnvironment.NAME);
     private final ProcessLog log = new ProcessLog("worker", name);
-    private final long pid = ProcessHandle.current().pid();
-    private final long startedMillis = ProcessHandle.current().info().startInstant()
-            .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+    private final long pid = CurrentProcess.pid();
+    /** Close enough to the process start, without parsing /proc at start-up. */
+    private final long startedMillis = System.currentTimeMillis();
     private final int slotIndex = Integer.parseInt(env(WorkerEnvironment.SLOT));
     private final int portIndex = Integer.parseInt(env(WorkerEnvironment.PORT_INDEX));
     private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
@@ -154,21 +155,24 @@ public final class WorkerMain {
         static void connect(Path socket, long pid, WorkerControl control, ProcessLog log) throws IOException {
             SocketChannel link = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             link.write(ByteBuffer.wrap(("hello " + pid + "\n").getBytes(StandardCharsets.US_ASCII)));
-            Thread watcher = new Thread(() -> {
-                ByteBuffer in = ByteBuffer.allocate(64);
-                try {
-                    while (link.read(in) >= 0) {
-                        String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
-                        if (received.contains("quit\n")) {
-                            control.requestQuit("the supervisor asked us to quit");
+            Thread watcher = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    ByteBuffer in = ByteBuffer.allocate(64);
+                    try {
+                        while (link.read(in) >= 0) {
+                            String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                            if (received.contains("quit\n")) {
+                                control.requestQuit("the supervisor asked us to quit");
+                            }
+                            in.clear();
                         }
-                        in.clear();
+                    } catch (IOException e) {
+                        // same as end of stream
                     }
-                } catch (IOException e) {
-                    // same as end of stream
+                    log.fine("the supervisor is gone");
+                    control.requestQuit("the supervisor is gone");
                 }
-                log.fine("the supervisor is gone");
-                control.requestQuit("the supervisor is gone");
             }, "prefork-supervisor-link");
             watcher.setDaemon(true);
             watcher.start();

@@ -1,0 +1,51 @@
+package dev.prefork.engine.launch;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Files that outlive one engine and are shared by the next ones of the same user: the process jar
+ * copied out of the library, and the workers' class-data-sharing archive. Mode 0700, under the same
+ * base directory as the runtime directories. What is in it is derived from content, so it may be
+ * deleted at any time; the next start makes it again.
+ */
+public final class CacheDirectory {
+    private final Path path;
+
+    private CacheDirectory(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * The cache directory under {@code base}, made if missing. Refused (an IOException) when it exists
+     * but is not a directory of ours that only we can enter, since its jar is what the workers run.
+     */
+    public static CacheDirectory under(Path base) throws IOException {
+        Path dir = base.resolve("prefork-cache-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // made by a concurrent engine; checked below like any other
+            }
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                || !PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)).equals("rwx------")) {
+            throw new IOException(dir + " is not a private directory of user " + System.getProperty("user.name"));
+        }
+        return new CacheDirectory(dir);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Path resolve(String file) {
+        return path.resolve(file);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.prefork.engine.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EngineConfigTest {
+
+    @Test
+    void defaultsAreNetServers() {
+        EngineConfig config = EngineConfig.fromMap(Map.of());
+        assertEquals(50, config.maxServers());
+        assertEquals(1000, config.maxRequests());
+        assertEquals(Serialize.FLOCK, config.serialize());
+        assertEquals(30, config.checkForDead());
+        assertEquals(new PortSpec("*", 20203, null), config.ports().get(0));
+        assertTrue(config.lockFile().isEmpty());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "20204;*;20204;",
+            "localhost:20204;localhost;20204;",
+            "127.0.0.1:20204/tcp;127.0.0.1;20204;",
+            "[::1]:20204;::1;20204;",
+            "*:0;*;0;",
+            "/run/app.sock;;;/run/app.sock",
+            "/run/app.sock|unix;;;/run/app.sock",
+    })
+    void portsInNetServerSyntax(String text, String host, Integer port, String path) {
+        PortSpec spec = PortSpec.parse(text, "*");
+        assertEquals(path, spec.unixPath());
+        if (path == null) {
+            assertEquals(host, spec.host());
+            assertEquals(port, spec.port());
+        }
+        assertEquals(spec, PortSpec.parse(spec.toString(), "*"), "the text form reads back");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"70000", "-1", "abc", "::1:20204", "host:", ":20204", "[::1]20204"})
+    void badPortsAreRefusedNamingTheSetting(String text) {
+        ConfigException error = assertThrows(ConfigException.class, () -> EngineConfig.builder().ports(text).build());
+        assertEquals("port", error.key());
+        assertEquals(text, error.value());
+    }
+
+    @Test
+    void severalPortsAndTheirRoundTrip() {
+        EngineConfig config = EngineConfig.builder().ports("localhost:20204", "20205", "/tmp/x.sock").maxRequests(0).build();
+        assertEquals(3, config.ports().size());
+        assertEquals(0, config.maxRequests(), "0 is unlimited");
+        assertEquals(config, EngineConfig.fromMap(config.toMap()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "max_servers,0,from 1 to 1024",
+            "max_servers,1025,from 1 to 1024",
+            "max_servers,lots,from 1 to 1024",
+            "max_requests,-1,0 or more",
+            "check_for_dead,0,from 1 to 86400",
+            "serialize,foo,one of flock, semaphore, pipe, none",
+            "lock_file,relative.lock,absolute path",
+            "java_home,jdk,absolute path",
+            "name,a b,letters, digits",
+    })
+    void everyBadValueSaysWhatIsAllowed(String key, String value, String allowed) {
+        ConfigException error = assertThrows(ConfigException.class, () -> EngineConfig.builder().set(key, value).build());
+        assertEquals(key, error.key());
+        assertTrue(error.getMessage().startsWith(key + "='" + value + "' is not valid: "), error.getMessage());
+        assertTrue(error.getMessage().contains(allowed), error.getMessage());
+    }
+}
