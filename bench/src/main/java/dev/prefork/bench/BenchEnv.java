@@ -19,10 +19,9 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
     }
 
     /**
-     * The engine's classes as a directory, not prefork.jar: run this way the engine finds its process
-     * jar as a plain file at a fixed path (connector-impl/target/classes/META-INF/prefork/), so class-data
-     * archives made for the workers stay valid from one start to the next. {@code java -jar prefork.jar}
-     * copies that jar into a fresh private directory on every start instead.
+     * The engine's classes as a directory rather than prefork.jar: the engine then runs its process jar
+     * from connector-impl/target/classes/META-INF/prefork/, a path the harness knows, which the AOT-cache
+     * variant needs (the cache is made for one class path).
      */
     public String engineClasspath() {
         return repo.resolve("connector-impl/target/classes") + ":" + repo.resolve("connector-api/target/classes");
@@ -30,6 +29,20 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
 
     public Path processJar() {
         return repo.resolve("connector-impl/target/classes/META-INF/prefork/prefork-process.jar");
+    }
+
+    /**
+     * The engine's own default worker_jvm_options, read from the built classes, so that variants add to
+     * exactly what the engine would use.
+     */
+    public String engineDefaultWorkerOptions() {
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                repo.resolve("connector-impl/target/classes").toUri().toURL()}, null)) {
+            Class<?> config = Class.forName("dev.prefork.engine.config.EngineConfig", false, loader);
+            return (String) config.getField("DEFAULT_WORKER_JVM_OPTIONS").get(null);
+        } catch (ReflectiveOperationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read EngineConfig.DEFAULT_WORKER_JVM_OPTIONS from the built engine", e);
+        }
     }
 
     public Path perlEchoServer() {

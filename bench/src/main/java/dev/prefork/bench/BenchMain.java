@@ -63,27 +63,37 @@ public final class BenchMain {
         Target perl = new PerlPreforkTarget(env);
         PreforkTarget prefork = PreforkTarget.standard(env);
         WildFlyTarget wildfly = o.wildflyCheckout == null ? null
-                : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand, o.wildflyPort);
+                : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand);
         List<String> notes = new ArrayList<>();
         if (wildfly == null) {
             notes.add("The full MDB path (`wildfly-mdb`) was not part of this run: pass `--wildfly-checkout DIR` (a checkout"
-                    + " whose `bin/sample` starts WildFly with the sample EAR echoing on port " + o.wildflyPort + ").");
+                    + " with the resource adapter, whose `bin/sample` starts WildFly with the sample EAR and its echo MDB).");
+        } else {
+            notes.add("`wildfly-mdb` is the sample EAR's echo MDB in WildFly, started from " + o.wildflyCheckout + " with `"
+                    + o.wildflyCommand + "` (placeholders filled per scenario).");
         }
         notes.add("The engine runs as `java -cp connector-impl/target/classes:connector-api/target/classes"
-                + " dev.prefork.standalone.StandaloneMain --handler echo ...` so its process jar has a fixed path (see `BenchEnv`).");
+                + " dev.prefork.standalone.StandaloneMain --handler echo ...` (what `java -jar prefork.jar` runs), with its default"
+                + " settings but for port, max_servers, max_requests and listen 1024 (Net::Server gets the same listen backlog).");
 
-        Map<String, String> variants = new LinkedHashMap<>();
-        String cdsOptions = null;
-        String aotOptions = null;
+        // Worker start-up variants: the engine's defaults (its own CDS archive), no archive, a JDK 25 AOT
+        // cache instead, and leaner flags on top of the defaults.
+        String defaults = env.engineDefaultWorkerOptions();
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        variants.put("prefork", Map.of());
+        variants.put("prefork no-cds", Map.of("worker_cds", "false"));
+        variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
         if (o.sections.contains("recycling") || o.sections.contains("startup")) {
-            WorkerArchives archives = new WorkerArchives(env, env.workDir().resolve("archives"), logDir, o.basePort + 29, progress);
-            cdsOptions = archives.appCdsOptions();
-            aotOptions = archives.aotCacheOptions();
-            variants.put("default", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS);
-            variants.put("appcds", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + cdsOptions);
-            variants.put("aot", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + aotOptions);
-            variants.put("lean", PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS + " " + LEAN_EXTRA);
+            WorkerArchives archives = archives(o, env, logDir, progress);
+            variants.put("prefork aot", Map.of("worker_cds", "false", "worker_jvm_options", archives.aotCacheOptions()));
+            archives.prime(PreforkTarget.standard(env));
+            archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
+        } else {
+            archives(o, env, logDir, progress).prime(PreforkTarget.standard(env));
         }
+        Map<String, String> variantText = new LinkedHashMap<>();
+        variants.forEach((label, settings) -> variantText.put(label, settings.isEmpty() ? "engine defaults (worker_jvm_options "
+                + defaults + ", worker_cds true)" : settings.toString()));
 
         List<ThroughputScenario.Result> results = new ArrayList<>();
         Map<String, String> profileFiles = new LinkedHashMap<>();
@@ -97,7 +107,7 @@ public final class BenchMain {
                     new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
                     new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), 8, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, DEFAULT_MAX_REQUESTS)));
             }
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
@@ -112,7 +122,7 @@ public final class BenchMain {
                     new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, DEFAULT_MAX_REQUESTS)),
                     new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, DEFAULT_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), o.clients, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, o.clients, DEFAULT_MAX_REQUESTS)));
             }
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
@@ -123,23 +133,32 @@ public final class BenchMain {
                     new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
                     new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(wildfly.port(), 8, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, DEFAULT_MAX_REQUESTS)));
             }
-            LoadSpec hold = LoadSpec.of(port, Mode.HOLD, o.clients, seconds, true).withHold(Duration.ofMillis(100));
-            results.add(new ThroughputScenario("hold", "slow clients: each holds its connection 100 ms before reading, 8 workers",
-                    hold, cs, o.rounds, warmup).run(logDir, progress, null));
+            // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
+            // clients make ordinary requests (keep-alive would pin workers; a new connection each time
+            // shows what a slow client does to everyone else's latency).
+            LoadSpec measured = LoadSpec.of(port, Mode.CONN, 8, seconds, true);
+            LoadSpec slow = LoadSpec.of(port, Mode.HOLD, 6, seconds, true).withHold(Duration.ofMillis(200));
+            results.add(new ThroughputScenario("hold", "8 ordinary clients (conn, RST) beside 6 slow clients that hold a connection 200 ms before reading, 8 workers; figures are the ordinary clients'",
+                    measured, cs, o.rounds, warmup).withBackground(slow).run(logDir, progress, null));
         }
         if (o.sections.contains("recycling")) {
             List<Contender> cs = List.of(
                     new Contender(RecyclingLabels.of(1000, ""), prefork, new ServerSpec(port, 8, 1000)),
                     new Contender(RecyclingLabels.of(10000, ""), prefork, new ServerSpec(port + 1, 8, 10000)),
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
-                    new Contender(RecyclingLabels.of(1000, "appcds"), variant(env, "appcds", cdsOptions), new ServerSpec(port + 3, 8, 1000)),
-                    new Contender(RecyclingLabels.of(1000, "aot"), variant(env, "aot", aotOptions), new ServerSpec(port + 4, 8, 1000)),
-                    new Contender(RecyclingLabels.of(1000, "lean"), variant(env, "lean", LEAN_EXTRA), new ServerSpec(port + 5, 8, 1000)));
+                    new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "lean"), variant(env, variants, "prefork lean"), new ServerSpec(port + 5, 8, 1000)),
+                    // Two cheap changes to the per-connection path, on unrecycled workers:
+                    new Contender(RecyclingLabels.of(0, "serialize-none"), PreforkTarget.variant(env, "prefork serialize-none",
+                            Map.of("serialize", "none")), new ServerSpec(port + 6, 8, 0)),
+                    new Contender(RecyclingLabels.of(0, "no-stacktrace"), PreforkTarget.variant(env, "prefork no-stacktrace",
+                            Map.of("worker_jvm_options", defaults + " -XX:-StackTraceInThrowable")), new ServerSpec(port + 7, 8, 0)));
             PerfProfile perf = o.perf && PerfProfile.available()
                     ? new PerfProfile(env, RecyclingLabels.UNLIMITED, o.out, env.workDir(), progress) : null;
-            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited, and worker start-up variants",
+            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited (0), worker start-up variants, and two per-connection variants",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, perf));
             if (perf != null) {
                 profileFiles.putAll(perf.written());
@@ -150,10 +169,9 @@ public final class BenchMain {
             List<Contender> cs = new ArrayList<>();
             int p = port + 30;
             for (int size : new int[] {8, 50}) {
-                cs.add(new Contender("prefork", prefork, new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
-                cs.add(new Contender("prefork appcds", variant(env, "appcds", cdsOptions), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
-                cs.add(new Contender("prefork aot", variant(env, "aot", aotOptions), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
-                cs.add(new Contender("prefork lean", variant(env, "lean", LEAN_EXTRA), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                for (String label : variants.keySet()) {
+                    cs.add(new Contender(label, variant(env, variants, label), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                }
                 cs.add(new Contender("net-server", perl, new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
             }
             startup.addAll(new StartupScenario(cs, o.startupRepetitions).run(logDir, progress));
@@ -162,7 +180,7 @@ public final class BenchMain {
         String settings = String.format(java.util.Locale.ROOT, "Settings: %d clients, %.0f s per measured round after %.0f s warm-up, %d rounds; start-up %d repetitions.",
                 o.clients, o.seconds, o.warmup, o.rounds, o.startupRepetitions);
         BenchResults all = new BenchResults(o.commandLine(), startedAt, Machine.describe(), settings, results, startup,
-                variants, profileFiles, notes);
+                variantText, profileFiles, notes);
         Path report = new MarkdownReport(o.out).write(all);
         progress.accept("report: " + report);
     }
@@ -173,8 +191,12 @@ public final class BenchMain {
      */
     static final String LEAN_EXTRA = "-XX:-UsePerfData -Xms4m";
 
-    private static Target variant(BenchEnv env, String name, String extra) {
-        return new PreforkTarget("prefork-" + name, env, extra == null ? "" : extra, List.of(), "flock");
+    private static Target variant(BenchEnv env, Map<String, Map<String, String>> variants, String label) {
+        return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
+    }
+
+    private static WorkerArchives archives(Options o, BenchEnv env, Path logDir, Consumer<String> progress) {
+        return new WorkerArchives(env, env.workDir().resolve("archives"), logDir, o.basePort + 29, progress);
     }
 
     /** Command-line options; see bench/run. */
@@ -190,8 +212,7 @@ public final class BenchMain {
         boolean perf = true;
         Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "startup");
         Path wildflyCheckout;
-        String wildflyCommand = "bin/sample";
-        int wildflyPort = 20205;
+        String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;
         final List<String> raw = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -213,7 +234,6 @@ public final class BenchMain {
                     case "--sections" -> { o.sections = Set.of(v.split(",")); i++; }
                     case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
                     case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
-                    case "--wildfly-port" -> { o.wildflyPort = Integer.parseInt(v); i++; }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/run --help");
                 }
             }
@@ -226,8 +246,17 @@ public final class BenchMain {
             return o;
         }
 
+        /** The command as a user types it: bench/run passes --repo itself. */
         String commandLine() {
-            return ("bench/run " + String.join(" ", raw)).trim();
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                if (raw.get(i).equals("--repo")) {
+                    i++;
+                } else {
+                    shown.add(raw.get(i));
+                }
+            }
+            return ("bench/run " + String.join(" ", shown)).trim();
         }
     }
 }

@@ -133,7 +133,8 @@ public final class Proc {
                 try {
                     String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
                     ProcInfo t = parseStat(stat, "");
-                    result.put(t.pid(), new ThreadTicks(t.pid(), t.comm(), t.ownTicks()));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    result.put(t.pid(), new ThreadTicks(t.pid(), t.comm(), Long.parseLong(f[11]), Long.parseLong(f[12])));
                 } catch (IOException | RuntimeException e) {
                     // thread ended
                 }
@@ -144,7 +145,7 @@ public final class Proc {
         return result;
     }
 
-    /** One thread's name and CPU ticks. */
-    public record ThreadTicks(long tid, String name, long ticks) {
+    /** One thread's name and CPU ticks, in user space and in the kernel. */
+    public record ThreadTicks(long tid, String name, long userTicks, long systemTicks) {
     }
 }

@@ -4,6 +4,7 @@ import dev.prefork.bench.proc.Proc;
 import dev.prefork.bench.scenario.Contender;
 import dev.prefork.bench.scenario.Measurement;
 import dev.prefork.bench.scenario.StartupScenario;
+import dev.prefork.bench.scenario.ThreadBreakdown;
 import dev.prefork.bench.scenario.ThroughputScenario;
 import dev.prefork.bench.target.RoleMemory;
 
@@ -134,7 +135,7 @@ public final class MarkdownReport {
         md.append("## Pool start-up and idle memory\n\nFrom creating the server's first process to every worker accepting"
                 + " (for the engine: the launcher JVM prints \"N workers accepting\"; for Net::Server: all children forked"
                 + " and a line echoed); CPU is the whole tree's at that moment; memory 1 s later, idle.\n\n");
-        md.append("| server | max_servers | start-up ms (median [min–max]) | start-up CPU s | CPU ms per worker | worker PSS median MB | worker RSS median MB | total PSS MB |\n");
+        md.append("| server | max_servers | start-up ms (median [min–max]) | start-up CPU s | CPU ms per extra worker | worker PSS median MB | worker RSS median MB | total PSS MB |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, Map<Integer, List<StartupScenario.Sample>>> grouped = new LinkedHashMap<>();
         for (StartupScenario.Sample s : results.startup()) {
@@ -159,11 +160,16 @@ public final class MarkdownReport {
                 double total = Stats.median(samples.stream().map(s -> s.memory().values().stream().mapToLong(RoleMemory::pssKb).sum() / 1024.0).toList());
                 chart.get("max_servers " + size).add(ms);
                 pssChart.get("max_servers " + size).add(pss);
+                // The marginal CPU of one more worker: (CPU at the larger size − at the smallest) / extra workers,
+                // which leaves out the launcher's and supervisor's own start-up.
+                int smallest = grouped.get(label).keySet().iterator().next();
+                double smallestCpu = Stats.median(grouped.get(label).get(smallest).stream().map(StartupScenario.Sample::cpuSeconds).toList());
+                String perWorker = size == smallest ? "–" : String.format(Locale.ROOT, "%.0f", (cpu - smallestCpu) * 1000 / (size - smallest));
                 if (!samples.isEmpty()) {
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %.0f [%.0f–%.0f] | %.2f | %.0f | %.1f | %.1f | %.1f |\n", label, size, ms,
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %.0f [%.0f–%.0f] | %.2f | %s | %.1f | %.1f | %.1f |\n", label, size, ms,
                             Stats.min(samples.stream().map(StartupScenario.Sample::startupMillis).toList()),
                             Stats.max(samples.stream().map(StartupScenario.Sample::startupMillis).toList()),
-                            cpu, cpu * 1000 / size, pss, rss, total));
+                            cpu, perWorker, pss, rss, total));
                 }
             }
         }
@@ -181,7 +187,7 @@ public final class MarkdownReport {
         if (results.workerVariants().isEmpty()) {
             return;
         }
-        md.append("Worker JVM option variants measured (passed as `--worker_jvm_options`):\n\n");
+        md.append("Engine setting variants measured:\n\n");
         results.workerVariants().forEach((label, options) -> md.append("- `").append(label).append("`: `").append(options).append("`\n"));
         md.append('\n');
     }
@@ -198,8 +204,18 @@ public final class MarkdownReport {
                 long requests = last.result().successes();
                 md.append("### Where the CPU goes: `").append(entry.getKey()).append("` in ").append(scenario.name())
                         .append(" (last round, by process role and thread)\n\n");
-                md.append("| role / thread | CPU s | µs per request | share |\n|---|---:|---:|---:|\n");
                 long total = entry.getValue().values().stream().mapToLong(Long::longValue).sum();
+                Map<String, long[]> byRole = new TreeMap<>();
+                entry.getValue().forEach((key, ticks) -> {
+                    String role = key.substring(0, key.indexOf(" / "));
+                    byRole.computeIfAbsent(role, k -> new long[2])[key.endsWith(ThreadBreakdown.SYSTEM) ? 1 : 0] += ticks;
+                });
+                md.append("| role | user µs/req | kernel µs/req | share of the server's CPU |\n|---|---:|---:|---:|\n");
+                byRole.forEach((role, t) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.0f%% |\n", role,
+                        requests == 0 ? 0 : t[0] * 1e6 / Proc.TICKS_PER_SECOND / requests,
+                        requests == 0 ? 0 : t[1] * 1e6 / Proc.TICKS_PER_SECOND / requests, 100.0 * (t[0] + t[1]) / Math.max(1, total))));
+                md.append('\n');
+                md.append("| role / thread [user or kernel] | CPU s | µs per request | share |\n|---|---:|---:|---:|\n");
                 entry.getValue().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                         .filter(e -> e.getValue() * 200 >= total)
                         .forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %.0f%% |\n", e.getKey(),

@@ -54,6 +54,11 @@ public final class PerfProfile implements ThroughputScenario.ProfileHook {
     }
 
     @Override
+    public boolean wants(String contender) {
+        return contender.equals(label);
+    }
+
+    @Override
     public void before(String contender, RunningServer server) throws IOException {
         if (!contender.equals(label)) {
             return;
@@ -86,10 +91,14 @@ public final class PerfProfile implements ThroughputScenario.ProfileHook {
         for (Map.Entry<String, List<Long>> role : pidsByRole.entrySet()) {
             String pids = role.getValue().stream().map(String::valueOf).collect(Collectors.joining(","));
             String name = "perf-" + role.getKey() + ".txt";
-            String text = run(List.of("perf", "report", "-i", dataFile.toString(), "--pid=" + pids, "--stdio",
-                    "--sort", "comm,dso,sym", "--percent-limit", "0.7"), 300);
-            Files.writeString(profileDir.resolve(name), "# perf record -a -F 499 during the last round of `" + label
-                    + "`, filtered to the " + role.getKey() + " processes (" + role.getValue().size() + ")\n" + strip(text));
+            String byThread = run(List.of("perf", "report", "-i", dataFile.toString(), "--pid=" + pids, "--stdio",
+                    "--percentage", "relative", "--sort", "comm,dso", "--percent-limit", "1"), 300);
+            String bySymbol = run(List.of("perf", "report", "-i", dataFile.toString(), "--pid=" + pids, "--stdio",
+                    "--percentage", "relative", "--sort", "dso,sym", "--percent-limit", "0.7"), 300);
+            Files.writeString(profileDir.resolve(name), "# perf record -a -F 499 during an extra round of `" + label
+                    + "`, filtered to its " + role.getKey() + " processes (" + role.getValue().size() + "); percentages of their samples\n"
+                    + "# by thread name and shared object\n" + strip(byThread)
+                    + "# by symbol (Java frames named through jcmd Compiler.perfmap)\n" + strip(bySymbol));
             written.put("perf, " + label + ", " + role.getKey() + " processes", "profile/" + name);
         }
         String all = run(List.of("perf", "report", "-i", dataFile.toString(), "--stdio", "--sort", "pid,comm",

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * recycled (max_requests 0).
  */
 public final class ThreadBreakdown {
+    /** Key suffixes: CPU in user space and in the kernel (utime and stime). */
+    public static final String USER = " [user]";
+    public static final String SYSTEM = " [kernel]";
+
     private final RunningServer server;
     private final Map<String, Long> before;
 
@@ -45,7 +49,11 @@ public final class ThreadBreakdown {
         for (ProcInfo p : server.tree()) {
             String role = server.target().role(p, server.rootPid());
             Map<Long, Proc.ThreadTicks> threads = Proc.threads(p.pid());
-            threads.values().forEach(t -> ticks.merge(role + " / " + t.name().replaceAll("\\d+", "#"), t.ticks(), Long::sum));
+            for (Proc.ThreadTicks t : threads.values()) {
+                String name = role + " / " + t.name().replaceAll("\\d+", "#");
+                ticks.merge(name + USER, t.userTicks(), Long::sum);
+                ticks.merge(name + SYSTEM, t.systemTicks(), Long::sum);
+            }
         }
         return ticks;
     }

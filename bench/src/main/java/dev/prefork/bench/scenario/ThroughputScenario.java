@@ -27,6 +27,7 @@ public final class ThroughputScenario {
     private final List<Contender> contenders;
     private final int rounds;
     private final Duration warmup;
+    private LoadSpec background;
 
     public ThroughputScenario(String name, String description, LoadSpec load, List<Contender> contenders, int rounds,
                               Duration warmup) {
@@ -36,6 +37,15 @@ public final class ThroughputScenario {
         this.contenders = List.copyOf(contenders);
         this.rounds = rounds;
         this.warmup = warmup;
+    }
+
+    /**
+     * Adds clients that run beside the measured ones, through warm-up and measurement, and are not
+     * reported: e.g. slow clients that hold workers while the measured clients' latency is watched.
+     */
+    public ThroughputScenario withBackground(LoadSpec background) {
+        this.background = background;
+        return this;
     }
 
     public String name() {
@@ -49,8 +59,7 @@ public final class ThroughputScenario {
     }
 
     /**
-     * @param profile called with each running server's label before its last round's load and after
-     *                (an external profiler may attach); may be null
+     * @param profile runs an extra round, not recorded, for the servers it wants; may be null
      */
     public Result run(Path logDir, Consumer<String> progress, ProfileHook profile) throws Exception {
         Map<String, RunningServer> running = new LinkedHashMap<>();
@@ -67,19 +76,17 @@ public final class ThroughputScenario {
                     Contender c = contenders.get((i + round - 1) % contenders.size());
                     RunningServer server = running.get(c.label());
                     LoadSpec spec = load.withPort(server.port());
+                    Thread behind = startBackground(server.port(), warmup.plus(load.duration()));
                     LoadGenerator.run(spec.withDuration(warmup));
                     boolean last = round == rounds;
                     ThreadBreakdown threads = last ? ThreadBreakdown.begin(server) : null;
-                    if (last && profile != null) {
-                        profile.before(c.label(), server);
-                    }
                     Map<String, Long> rolesBefore = server.ticksByRole();
                     long before = server.totalTicks();
                     LoadResult result = LoadGenerator.run(spec);
                     long after = server.totalTicks();
                     Map<String, Long> rolesAfter = server.ticksByRole();
-                    if (last && profile != null) {
-                        profile.after(c.label(), server);
+                    if (behind != null) {
+                        behind.join(load.ioTimeout().toMillis() * 3 + background.hold().toMillis() + 2000);
                     }
                     if (threads != null) {
                         threadTicks.put(c.label(), threads.end());
@@ -96,6 +103,20 @@ public final class ThroughputScenario {
                 }
             }
             running.forEach((label, server) -> memory.put(label, server.memoryByRole()));
+            if (profile != null) {
+                // An extra round under the profiler, not counted: sampling costs CPU of its own.
+                for (Contender c : contenders) {
+                    if (profile.wants(c.label())) {
+                        RunningServer server = running.get(c.label());
+                        LoadSpec spec = load.withPort(server.port());
+                        LoadGenerator.run(spec.withDuration(warmup));
+                        profile.before(c.label(), server);
+                        LoadResult result = LoadGenerator.run(spec);
+                        profile.after(c.label(), server);
+                        progress.accept(name + " profiled round " + c.label() + ": " + result);
+                    }
+                }
+            }
         } finally {
             for (RunningServer server : running.values()) {
                 server.close();
@@ -104,8 +125,27 @@ public final class ThroughputScenario {
         return new Result(name, description, load, contenders, measurements, memory, threadTicks);
     }
 
-    /** Lets an external profiler follow one server's last measured round. */
+    private Thread startBackground(int port, Duration length) {
+        if (background == null) {
+            return null;
+        }
+        LoadSpec spec = background.withPort(port).withDuration(length);
+        Thread thread = new Thread(() -> {
+            try {
+                LoadGenerator.run(spec);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-background-load");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Lets an external profiler follow an extra, unrecorded round of the servers it wants. */
     public interface ProfileHook {
+        boolean wants(String label);
+
         void before(String label, RunningServer server) throws Exception;
 
         void after(String label, RunningServer server) throws Exception;

@@ -14,13 +14,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Makes the class-data archives the worker start-up variants use, by training: a pool of one worker
- * that serves a few connections and exits at max_requests, which writes the archive (a worker leaves
- * through Runtime.halt, which still runs the JVM's own exit steps that write CDS/AOT files).
+ * Class-data archives for the workers, made before anything is measured: a pool of one worker that
+ * serves a few connections and exits at max_requests, which is when a JVM writes its archive.
+ * <ul>
+ *   <li>{@link #prime}: the engine's own archive (worker_cds, on by default): the first worker that
+ *       exits writes it, so a measurement right after a build would otherwise include that dump.</li>
+ *   <li>{@link #aotCacheOptions}: a JDK 25 AOT cache (JEP 483/514), recorded by a worker, created
+ *       offline, then given to the workers with worker_cds off.</li>
+ * </ul>
  */
 public final class WorkerArchives {
     private static final int TRAINING_CONNECTIONS = 50;
@@ -39,60 +45,62 @@ public final class WorkerArchives {
         this.progress = progress;
     }
 
-    /** Dynamic AppCDS: the first worker writes it at exit, later workers map it. Same flags both times. */
-    public String appCdsOptions() throws Exception {
-        Path archive = dir.resolve("worker-appcds.jsa");
-        Files.deleteIfExists(archive);
-        String options = "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=" + archive;
-        train("train-appcds", options, archive);
-        return options;
+    /** Lets one worker of {@code target} live and exit, so the engine's archive for its options exists. */
+    public void prime(PreforkTarget target) throws Exception {
+        long begin = System.nanoTime();
+        train(target);
+        // The supervisor moves the dump into its cache after the worker is reaped; give it a moment.
+        Thread.sleep(500);
+        progress.accept("primed " + target.name() + " (a worker served " + TRAINING_CONNECTIONS + " connections and exited) in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms");
     }
 
-    /** JDK 25 AOT cache (JEP 483/514): record a configuration, create the cache offline, then use it. */
+    /** Records, creates and returns the worker_jvm_options that use a JDK 25 AOT cache. */
     public String aotCacheOptions() throws Exception {
+        Files.createDirectories(dir);
         Path config = dir.resolve("worker.aotconf");
         Path cache = dir.resolve("worker.aot");
         Files.deleteIfExists(config);
         Files.deleteIfExists(cache);
-        train("train-aot", "-XX:AOTMode=record -XX:AOTConfiguration=" + config, config);
+        String defaults = env.engineDefaultWorkerOptions();
+        train(PreforkTarget.variant(env, "train-aot", Map.of("worker_cds", "false",
+                "worker_jvm_options", defaults + " -XX:AOTMode=record -XX:AOTConfiguration=" + config)));
+        waitForFile(config);
         List<String> create = new ArrayList<>();
         create.add(env.java().toString());
-        create.addAll(List.of(PreforkTarget.DEFAULT_WORKER_JVM_OPTIONS.split(" ")));
-        // An AOT cache is only used with the flags it was made with, native access included (field notes §1).
-        create.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:AOTMode=create",
-                "-XX:AOTConfiguration=" + config, "-XX:AOTCache=" + cache, "-cp", env.processJar().toString()));
-        Process p = new ProcessBuilder(create).redirectErrorStream(true)
-                .redirectOutput(logDir.resolve("aot-create.log").toFile()).start();
+        create.addAll(List.of(defaults.split("\\s+")));
+        create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + config, "-XX:AOTCache=" + cache,
+                "-cp", env.processJar().toString()));
+        Path log = logDir.resolve("aot-create.log");
+        Process p = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(cache)) {
             p.destroyForcibly();
-            throw new IOException("creating the AOT cache failed; see " + logDir.resolve("aot-create.log"));
+            throw new IOException("creating the AOT cache failed; see " + log);
         }
-        return "-XX:AOTCache=" + cache;
+        progress.accept("AOT cache " + cache + " (" + Files.size(cache) / 1024 + " KiB)");
+        return defaults + " -XX:AOTCache=" + cache;
     }
 
-    private void train(String name, String options, Path expected) throws Exception {
-        Files.createDirectories(dir);
-        PreforkTarget trainer = new PreforkTarget(name, env, options, List.of(), "flock");
-        try (RunningServer server = trainer.start(new ServerSpec(port, 1, TRAINING_CONNECTIONS), logDir)) {
-            LoadSpec load = LoadSpec.of(port, Mode.CONN, 1, Duration.ofSeconds(20), true)
-                    .withDuration(Duration.ofSeconds(20));
-            load = new LoadSpec(load.host(), load.port(), Mode.CONN, 1, Duration.ofSeconds(20), true, load.hold(),
-                    TRAINING_CONNECTIONS, load.ioTimeout());
+    private void train(PreforkTarget target) throws Exception {
+        try (RunningServer server = target.start(new ServerSpec(port, 1, TRAINING_CONNECTIONS), logDir)) {
+            LoadSpec load = new LoadSpec("127.0.0.1", port, Mode.CONN, 1, Duration.ofSeconds(20), true,
+                    Duration.ZERO, TRAINING_CONNECTIONS, Duration.ofSeconds(5));
             LoadGenerator.run(load);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!(Files.exists(expected) && Files.size(expected) > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            // The file appears while it is written: wait until its size settles.
-            long size = -1;
-            while (Files.exists(expected) && Files.size(expected) != size && System.nanoTime() < deadline) {
-                size = Files.size(expected);
-                Thread.sleep(300);
-            }
+            // The worker exits after its last connection and the replacement starts: wait for both.
+            Thread.sleep(1500);
         }
-        if (!Files.exists(expected)) {
-            throw new IOException(name + ": the worker wrote no " + expected + "; see the logs in " + logDir);
+    }
+
+    private static void waitForFile(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long size = -1;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.size(file) > 0 && Files.size(file) == size) {
+                return;
+            }
+            size = Files.exists(file) ? Files.size(file) : -1;
+            Thread.sleep(300);
         }
-        progress.accept(name + ": " + expected + " (" + Files.size(expected) / 1024 + " KiB)");
+        throw new IOException("no " + file + " was written; see the training logs");
     }
 }
