@@ -6,7 +6,7 @@ import dev.prefork.bench.scenario.Measurement;
 import dev.prefork.bench.scenario.StartupScenario;
 import dev.prefork.bench.scenario.ThreadBreakdown;
 import dev.prefork.bench.scenario.ThroughputScenario;
-import dev.prefork.bench.target.RoleMemory;
+import dev.prefork.bench.server.RoleMemory;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.prefork.bench.report;
 import dev.prefork.bench.scenario.Measurement;
 import dev.prefork.bench.scenario.StartupScenario;
 import dev.prefork.bench.scenario.ThroughputScenario;
-import dev.prefork.bench.target.RoleMemory;
+import dev.prefork.bench.server.RoleMemory;
 
 import java.util.ArrayList;
 import java.util.List;

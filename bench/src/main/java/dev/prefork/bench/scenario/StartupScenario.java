@@ -1,7 +1,7 @@
 package dev.prefork.bench.scenario;
 
-import dev.prefork.bench.target.RoleMemory;
-import dev.prefork.bench.target.RunningServer;
+import dev.prefork.bench.server.RoleMemory;
+import dev.prefork.bench.server.RunningServer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

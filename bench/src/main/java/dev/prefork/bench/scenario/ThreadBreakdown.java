@@ -2,7 +2,7 @@ package dev.prefork.bench.scenario;
 
 import dev.prefork.bench.proc.Proc;
 import dev.prefork.bench.proc.ProcInfo;
-import dev.prefork.bench.target.RunningServer;
+import dev.prefork.bench.server.RunningServer;
 
 import java.util.HashMap;
 import java.util.Map;

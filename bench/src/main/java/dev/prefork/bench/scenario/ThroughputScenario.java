@@ -3,8 +3,8 @@ package dev.prefork.bench.scenario;
 import dev.prefork.bench.load.LoadGenerator;
 import dev.prefork.bench.load.LoadResult;
 import dev.prefork.bench.load.LoadSpec;
-import dev.prefork.bench.target.RoleMemory;
-import dev.prefork.bench.target.RunningServer;
+import dev.prefork.bench.server.RoleMemory;
+import dev.prefork.bench.server.RunningServer;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import dev.prefork.bench.BenchEnv;
 import dev.prefork.bench.load.LoadGenerator;
 import dev.prefork.bench.load.LoadSpec;
 import dev.prefork.bench.load.Mode;
-import dev.prefork.bench.target.PreforkTarget;
-import dev.prefork.bench.target.RunningServer;
-import dev.prefork.bench.target.ServerSpec;
+import dev.prefork.bench.server.PreforkTarget;
+import dev.prefork.bench.server.RunningServer;
+import dev.prefork.bench.server.ServerSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
