@@ -134,7 +134,9 @@ public final class Proc {
                     String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
                     ProcInfo t = parseStat(stat, "");
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                    result.put(t.pid(), new ThreadTicks(t.pid(), t.comm(), Long.parseLong(f[11]), Long.parseLong(f[12])));
+                    long[] switches = contextSwitches(dir.resolve("status"));
+                    result.put(t.pid(), new ThreadTicks(t.pid(), t.comm(), Long.parseLong(f[11]), Long.parseLong(f[12]),
+                            switches[0], switches[1]));
                 } catch (IOException | RuntimeException e) {
                     // thread ended
                 }
@@ -145,7 +147,24 @@ public final class Proc {
         return result;
     }
 
-    /** One thread's name and CPU ticks, in user space and in the kernel. */
-    public record ThreadTicks(long tid, String name, long userTicks, long systemTicks) {
+    /** voluntary_ctxt_switches and nonvoluntary_ctxt_switches from a status file. */
+    private static long[] contextSwitches(Path status) throws IOException {
+        long[] switches = new long[2];
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                switches[0] = kb(line);
+            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                switches[1] = kb(line);
+            }
+        }
+        return switches;
+    }
+
+    /**
+     * One thread's name, CPU ticks in user space and in the kernel, and how often it gave up the CPU
+     * (voluntary: it blocked, i.e. one wake-up later; involuntary: it was preempted).
+     */
+    public record ThreadTicks(long tid, String name, long userTicks, long systemTicks, long voluntarySwitches,
+                              long involuntarySwitches) {
     }
 }

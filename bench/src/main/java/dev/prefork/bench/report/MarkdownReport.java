@@ -194,33 +194,38 @@ public final class MarkdownReport {
 
     private void threads(BenchResults results) {
         for (ThroughputScenario.Result scenario : results.scenarios()) {
-            for (Map.Entry<String, Map<String, Long>> entry : scenario.threadTicks().entrySet()) {
-                if (!entry.getKey().equals(RecyclingLabels.UNLIMITED) && !entry.getKey().equals("wildfly-mdb")
-                        && !(scenario.name().equals("keepalive") && entry.getKey().equals("prefork"))) {
+            for (Map.Entry<String, Map<String, long[]>> entry : scenario.threadTicks().entrySet()) {
+                boolean unrecycled = entry.getKey().equals(RecyclingLabels.UNLIMITED);
+                boolean keepAlive = scenario.name().equals("keepalive");
+                boolean mdb = entry.getKey().equals("wildfly-mdb");
+                if (!unrecycled && !keepAlive && !mdb) {
                     continue;
                 }
                 Measurement last = scenario.measurements().stream().filter(m -> m.contender().equals(entry.getKey()))
                         .reduce((a, b) -> b).orElseThrow();
-                long requests = last.result().successes();
+                double requests = Math.max(1, last.result().successes());
+                double micros = 1e6 / Proc.TICKS_PER_SECOND / requests;
                 md.append("### Where the CPU goes: `").append(entry.getKey()).append("` in ").append(scenario.name())
-                        .append(" (last round, by process role and thread)\n\n");
-                long total = entry.getValue().values().stream().mapToLong(Long::longValue).sum();
+                        .append(" (last round; per request; from /proc/PID/task)\n\n");
+                if (scenario.load().mode() != dev.prefork.bench.load.Mode.KEEPALIVE && !unrecycled) {
+                    md.append("Workers recycled during the round are missing here (their threads ended).\n\n");
+                }
                 Map<String, long[]> byRole = new TreeMap<>();
-                entry.getValue().forEach((key, ticks) -> {
-                    String role = key.substring(0, key.indexOf(" / "));
-                    byRole.computeIfAbsent(role, k -> new long[2])[key.endsWith(ThreadBreakdown.SYSTEM) ? 1 : 0] += ticks;
-                });
-                md.append("| role | user µs/req | kernel µs/req | share of the server's CPU |\n|---|---:|---:|---:|\n");
-                byRole.forEach((role, t) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.0f%% |\n", role,
-                        requests == 0 ? 0 : t[0] * 1e6 / Proc.TICKS_PER_SECOND / requests,
-                        requests == 0 ? 0 : t[1] * 1e6 / Proc.TICKS_PER_SECOND / requests, 100.0 * (t[0] + t[1]) / Math.max(1, total))));
-                md.append('\n');
-                md.append("| role / thread [user or kernel] | CPU s | µs per request | share |\n|---|---:|---:|---:|\n");
-                entry.getValue().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .filter(e -> e.getValue() * 200 >= total)
-                        .forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %.0f%% |\n", e.getKey(),
-                                (double) e.getValue() / Proc.TICKS_PER_SECOND,
-                                requests == 0 ? 0 : e.getValue() * 1e6 / Proc.TICKS_PER_SECOND / requests, 100.0 * e.getValue() / total)));
+                long total = 0;
+                for (Map.Entry<String, long[]> e : entry.getValue().entrySet()) {
+                    long[] sum = byRole.computeIfAbsent(e.getKey().substring(0, e.getKey().indexOf(" / ")), k -> new long[4]);
+                    for (int i = 0; i < 4; i++) {
+                        sum[i] += e.getValue()[i];
+                    }
+                    total += e.getValue()[ThreadBreakdown.USER] + e.getValue()[ThreadBreakdown.KERNEL];
+                }
+                md.append("| role / thread | user µs | kernel µs | blocks (voluntary switches) | preemptions | share of CPU |\n|---|---:|---:|---:|---:|---:|\n");
+                long all = total;
+                byRole.forEach((role, t) -> row(role + " (all threads)", t, micros, requests, all, true));
+                entry.getValue().entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+                        .filter(e -> (e.getValue()[0] + e.getValue()[1]) * 100 >= all || e.getValue()[2] >= requests / 10)
+                        .forEach(e -> row(e.getKey(), e.getValue(), micros, requests, all, false));
                 md.append('\n');
             }
         }
@@ -229,6 +234,13 @@ public final class MarkdownReport {
             results.profileFiles().forEach((title, file) -> md.append("- [").append(title).append("](").append(file).append(")\n"));
             md.append('\n');
         }
+    }
+
+    private void row(String name, long[] t, double micros, double requests, long total, boolean bold) {
+        String b = bold ? "**" : "";
+        md.append(String.format(Locale.ROOT, "| %s%s%s | %.1f | %.1f | %.2f | %.2f | %.0f%% |\n", b, name, b,
+                t[ThreadBreakdown.USER] * micros, t[ThreadBreakdown.KERNEL] * micros, t[ThreadBreakdown.VOLUNTARY] / requests,
+                t[ThreadBreakdown.INVOLUNTARY] / requests, 100.0 * (t[ThreadBreakdown.USER] + t[ThreadBreakdown.KERNEL]) / Math.max(1, total)));
     }
 
     private void csv(BenchResults results) throws IOException {

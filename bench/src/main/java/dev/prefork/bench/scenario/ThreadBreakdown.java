@@ -10,17 +10,19 @@ import java.util.TreeMap;
 
 /**
  * Where a server's CPU goes by process role and thread name, between two moments: the cheapest profile
- * there is (thread names come from /proc/PID/task/TID/comm, 15 characters, digits folded to '#').
- * Threads that end between the two moments are not counted, so measure with workers that are not
+ * there is. Thread names come from /proc/PID/task/TID/comm (15 characters, digits folded to '#'); for
+ * each: user and kernel CPU ticks and context switches (a voluntary switch is a block, so one wake-up
+ * later). Threads that end between the two moments are not counted, so read it for workers that are not
  * recycled (max_requests 0).
  */
 public final class ThreadBreakdown {
-    /** Key suffixes: CPU in user space and in the kernel (utime and stime). */
-    public static final String USER = " [user]";
-    public static final String SYSTEM = " [kernel]";
+    public static final int USER = 0;
+    public static final int KERNEL = 1;
+    public static final int VOLUNTARY = 2;
+    public static final int INVOLUNTARY = 3;
 
     private final RunningServer server;
-    private final Map<String, Long> before;
+    private final Map<Long, Sample> before;
 
     private ThreadBreakdown(RunningServer server) {
         this.server = server;
@@ -31,30 +33,32 @@ public final class ThreadBreakdown {
         return new ThreadBreakdown(server);
     }
 
-    /** Ticks per "role / thread" since {@link #begin}. */
-    public Map<String, Long> end() {
-        Map<String, Long> after = sample(server);
-        Map<String, Long> delta = new TreeMap<>();
-        after.forEach((key, ticks) -> {
-            long d = ticks - before.getOrDefault(key, 0L);
-            if (d > 0) {
-                delta.put(key, d);
+    /** Per "role / thread": {user ticks, kernel ticks, voluntary switches, involuntary switches} since {@link #begin}. */
+    public Map<String, long[]> end() {
+        Map<String, long[]> delta = new TreeMap<>();
+        sample(server).forEach((tid, now) -> {
+            Sample then = before.get(tid);
+            long[] d = delta.computeIfAbsent(now.key, k -> new long[4]);
+            for (int i = 0; i < 4; i++) {
+                d[i] += now.values[i] - (then == null ? 0 : then.values[i]);
             }
         });
+        delta.values().removeIf(d -> d[USER] + d[KERNEL] + d[VOLUNTARY] + d[INVOLUNTARY] == 0);
         return delta;
     }
 
-    private static Map<String, Long> sample(RunningServer server) {
-        Map<String, Long> ticks = new HashMap<>();
+    private record Sample(String key, long[] values) {
+    }
+
+    private static Map<Long, Sample> sample(RunningServer server) {
+        Map<Long, Sample> samples = new HashMap<>();
         for (ProcInfo p : server.tree()) {
             String role = server.target().role(p, server.rootPid());
-            Map<Long, Proc.ThreadTicks> threads = Proc.threads(p.pid());
-            for (Proc.ThreadTicks t : threads.values()) {
-                String name = role + " / " + t.name().replaceAll("\\d+", "#");
-                ticks.merge(name + USER, t.userTicks(), Long::sum);
-                ticks.merge(name + SYSTEM, t.systemTicks(), Long::sum);
+            for (Proc.ThreadTicks t : Proc.threads(p.pid()).values()) {
+                samples.put(t.tid(), new Sample(role + " / " + t.name().replaceAll("\\d+", "#"),
+                        new long[] {t.userTicks(), t.systemTicks(), t.voluntarySwitches(), t.involuntarySwitches()}));
             }
         }
-        return ticks;
+        return samples;
     }
 }

@@ -55,7 +55,7 @@ public final class ThroughputScenario {
     /** Results of one scenario: every measurement, and each server's memory after its last round. */
     public record Result(String name, String description, LoadSpec load, List<Contender> contenders,
                          List<Measurement> measurements, Map<String, Map<String, RoleMemory>> memory,
-                         Map<String, Map<String, Long>> threadTicks) {
+                         Map<String, Map<String, long[]>> threadTicks) {
     }
 
     /**
@@ -65,7 +65,7 @@ public final class ThroughputScenario {
         Map<String, RunningServer> running = new LinkedHashMap<>();
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Map<String, RoleMemory>> memory = new LinkedHashMap<>();
-        Map<String, Map<String, Long>> threadTicks = new LinkedHashMap<>();
+        Map<String, Map<String, long[]>> threadTicks = new LinkedHashMap<>();
         try {
             for (Contender c : contenders) {
                 progress.accept(name + ": starting " + c.label() + " (" + c.spec() + ")");
