@@ -1,0 +1,74 @@
+package dev.prefork.adapter;
+
+import dev.prefork.engine.PreforkEngine;
+import jakarta.resource.spi.work.WorkManager;
+
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * One activated MDB endpoint: the running engine (supervisor, workers, bridge) and the delivery that
+ * hands its connections to the MDB. It owns the engine and stops it.
+ */
+final class ActiveEndpoint {
+    private static final Logger LOG = Logger.getLogger(ActiveEndpoint.class.getName());
+    /** How long a fresh pool may take until every worker accepts before activation goes on without waiting. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(30);
+    /** Deliveries still running after the engine cut their connections off get this long to return. */
+    private static final Duration DELIVERY_DRAIN = Duration.ofSeconds(5);
+
+    private final EndpointSettings settings;
+    private final EndpointDelivery delivery;
+    private final PreforkEngine engine;
+
+    private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine) {
+        this.settings = settings;
+        this.delivery = delivery;
+        this.engine = engine;
+    }
+
+    /** Starts the endpoint's pool; returns once its ports are bound (and, within a bound, its workers accept). */
+    static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, WorkManager workManager,
+                                boolean longRunningHint) throws Exception {
+        WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint(), delivery);
+        PreforkEngine engine = PreforkEngine.start(settings.config(), delivery, executor);
+        try {
+            if (!engine.awaitAccepting(READY_WAIT)) {
+                LOG.warning(settings.endpoint() + ": not every worker accepts after " + READY_WAIT.toSeconds()
+                        + " s; the endpoint is active and serves with those that do");
+            }
+        } catch (InterruptedException e) {
+            engine.stop();
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+        LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (supervisor pid "
+                + engine.supervisorPid() + ", " + settings.config().maxServers() + " workers per port"
+                + (delivery.transacted() ? ", transacted delivery" : "") + ")");
+        return new ActiveEndpoint(settings, delivery, engine);
+    }
+
+    String name() {
+        return settings.endpoint();
+    }
+
+    PreforkEngine engine() {
+        return engine;
+    }
+
+    /**
+     * Stops the pool (workers finish their connection within {@code graceful_shutdown_timeout}, then
+     * everything is killed and removed), then waits a bounded time for deliveries to return.
+     */
+    void stop() {
+        engine.stop();
+        try {
+            if (!delivery.awaitIdle(DELIVERY_DRAIN)) {
+                LOG.warning(name() + ": some deliveries had not returned " + DELIVERY_DRAIN.toSeconds()
+                        + " s after their connections were closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

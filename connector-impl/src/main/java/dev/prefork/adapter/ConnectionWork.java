@@ -1,0 +1,47 @@
+package dev.prefork.adapter;
+
+import jakarta.resource.spi.work.HintsContext;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkContextProvider;
+
+import java.util.List;
+
+/**
+ * One client connection's delivery as a unit of the container's WorkManager. It is marked long-running
+ * when the WorkManager understands hints: a client may stay connected for minutes, and should not hold
+ * a thread meant for short tasks (IronJacamar has a separate long-running pool for such work).
+ */
+final class ConnectionWork implements Work, WorkContextProvider {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Runnable delivery;
+    private final transient List<WorkContext> contexts;
+
+    ConnectionWork(Runnable delivery, boolean longRunningHint, String name) {
+        this.delivery = delivery;
+        if (longRunningHint) {
+            HintsContext hints = new HintsContext();
+            hints.setName(name);
+            hints.setHint(HintsContext.LONGRUNNING_HINT, Boolean.TRUE);
+            this.contexts = List.of(hints);
+        } else {
+            this.contexts = List.of();
+        }
+    }
+
+    @Override
+    public void run() {
+        delivery.run();
+    }
+
+    /** Nothing to interrupt here: the engine cuts the connection off when the endpoint stops. */
+    @Override
+    public void release() {
+    }
+
+    @Override
+    public List<WorkContext> getWorkContexts() {
+        return contexts;
+    }
+}

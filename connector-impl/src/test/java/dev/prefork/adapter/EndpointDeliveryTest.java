@@ -1,0 +1,142 @@
+package dev.prefork.adapter;
+
+import dev.prefork.api.PreforkConnection;
+import dev.prefork.api.PreforkListener;
+import dev.prefork.api.WorkerInfo;
+import jakarta.resource.spi.UnavailableException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import org.junit.jupiter.api.Test;
+
+import javax.transaction.xa.XAResource;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EndpointDeliveryTest {
+
+    /** A container's factory, recording the calls the adapter makes on it and its endpoints. */
+    static final class FakeFactory implements MessageEndpointFactory {
+        final List<String> calls = new ArrayList<>();
+        final boolean transacted;
+        final boolean unavailable;
+
+        FakeFactory(boolean transacted, boolean unavailable) {
+            this.transacted = transacted;
+            this.unavailable = unavailable;
+        }
+
+        @Override
+        public MessageEndpoint createEndpoint(XAResource xaResource) throws UnavailableException {
+            calls.add("createEndpoint");
+            if (unavailable) {
+                throw new UnavailableException("pool exhausted");
+            }
+            return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {MessageEndpoint.class, PreforkListener.class}, (proxy, method, args) -> {
+                        calls.add(method.getName());
+                        if (method.getName().equals("processRequest")) {
+                            PreforkConnection connection = (PreforkConnection) args[0];
+                            connection.getOutputStream().write("served\n".getBytes(StandardCharsets.UTF_8));
+                        }
+                        return null;
+                    });
+        }
+
+        @Override
+        public MessageEndpoint createEndpoint(XAResource xaResource, long timeout) throws UnavailableException {
+            return createEndpoint(xaResource);
+        }
+
+        @Override
+        public boolean isDeliveryTransacted(Method method) {
+            return transacted;
+        }
+
+        @Override
+        public String getActivationName() {
+            return "test";
+        }
+
+        @Override
+        public Class<?> getEndpointClass() {
+            return PreforkListener.class;
+        }
+    }
+
+    /** A client connection whose output is captured. */
+    static final class FakeConnection implements PreforkConnection {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final InputStream in = new ByteArrayInputStream(new byte[0]);
+
+        String written() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override public InputStream getInputStream() { return in; }
+        @Override public OutputStream getOutputStream() { return out; }
+        @Override public BufferedReader getReader() { return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)); }
+        @Override public PrintWriter getWriter() { return new PrintWriter(out, true); }
+        @Override public void shutdownOutput() { }
+        @Override public SocketAddress getPeerAddress() { return new InetSocketAddress("127.0.0.1", 40000); }
+        @Override public SocketAddress getLocalAddress() { return new InetSocketAddress("127.0.0.1", 20204); }
+        @Override public WorkerInfo getWorker() { return new WorkerInfo(1, 0, 1, Instant.EPOCH); }
+    }
+
+    @Test
+    void aDeliveryCreatesCallsAndReleasesAnEndpoint() throws Exception {
+        FakeFactory factory = new FakeFactory(false, false);
+        FakeConnection connection = new FakeConnection();
+        new EndpointDelivery("test", factory).handle(connection);
+        assertEquals(List.of("createEndpoint", "processRequest", "release"), factory.calls);
+        assertEquals("served\n", connection.written());
+    }
+
+    @Test
+    void aTransactedDeliveryIsBracketedByBeforeAndAfterDelivery() throws Exception {
+        FakeFactory factory = new FakeFactory(true, false);
+        new EndpointDelivery("test", factory).handle(new FakeConnection());
+        assertEquals(List.of("createEndpoint", "beforeDelivery", "processRequest", "afterDelivery", "release"), factory.calls);
+    }
+
+    @Test
+    void withoutAnEndpointTheClientReadsTheBusyLine() throws Exception {
+        FakeFactory factory = new FakeFactory(false, true);
+        FakeConnection connection = new FakeConnection();
+        new EndpointDelivery("test", factory).handle(connection);
+        assertEquals("busy: no test bean is available, try again later\n", connection.written());
+    }
+
+    @Test
+    void aDeliveryTheWorkManagerRejectedOnlyAnswersBusy() throws Exception {
+        FakeFactory factory = new FakeFactory(false, false);
+        FakeConnection connection = new FakeConnection();
+        EndpointDelivery delivery = new EndpointDelivery("test", factory);
+        delivery.runBusy(() -> {
+            try {
+                delivery.handle(connection);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "the server has no thread free");
+        assertTrue(factory.calls.isEmpty(), "no endpoint is taken: " + factory.calls);
+        assertEquals("busy: the server has no thread free, try again later\n", connection.written());
+        assertTrue(delivery.awaitIdle(Duration.ofSeconds(1)));
+    }
+}

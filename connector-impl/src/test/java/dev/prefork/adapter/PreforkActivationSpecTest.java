@@ -1,0 +1,81 @@
+package dev.prefork.adapter;
+
+import dev.prefork.engine.config.EngineConfig;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.InvalidPropertyException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PreforkActivationSpecTest {
+
+    @Test
+    void validSettingsPassAndReachTheSettingsMapUnderTheirCanonicalNames() {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setPort("127.0.0.1:20204");
+        spec.setMax_servers("4");
+        spec.setMaxRequests("100");
+        assertDoesNotThrow(spec::validate);
+        assertEquals("4", spec.settings().get("max_servers"));
+        assertEquals("100", spec.settings().get("max_requests"));
+    }
+
+    @Test
+    void aBadValueIsRejectedNamingThePropertyAsItWasGiven() {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setMax_servers("0");
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("max_servers='0'"), e.getMessage());
+        assertEquals("max_servers", e.getInvalidPropertyDescriptors()[0].getName());
+
+        PreforkActivationSpec camel = new PreforkActivationSpec();
+        camel.setCheckForDead("soon");
+        InvalidPropertyException e2 = assertThrows(InvalidPropertyException.class, camel::validate);
+        assertTrue(e2.getMessage().startsWith("Prefork Connector activation config: checkForDead ("), e2.getMessage());
+        assertEquals("checkForDead", e2.getInvalidPropertyDescriptors()[0].getName());
+    }
+
+    @Test
+    void aBadPortIsRejected() {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setPort("70000");
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("port='70000'"), e.getMessage());
+    }
+
+    @Test
+    void bothSpellingsWithDifferentValuesConflict() {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setMax_servers("4");
+        spec.setMaxServers("8");
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("max_servers is given twice with different values: max_servers='4' and maxServers='8'"), e.getMessage());
+    }
+
+    /** Guards against an engine setting added later without a property for it. */
+    @Test
+    void everyEngineSettingIsAnActivationPropertyInBothSpellingsAndAnAdapterConfigProperty() throws Exception {
+        for (String key : EngineConfig.DESCRIPTIONS.keySet()) {
+            String camel = SettingNames.camelCase(key);
+            assertNotNull(PreforkActivationSpec.class.getMethod(setter(key), String.class), key);
+            assertNotNull(PreforkActivationSpec.class.getMethod(setter(camel), String.class), camel);
+            if (!key.equals(EngineConfig.NAME)) {
+                Method adapterSetter = PreforkResourceAdapter.class.getMethod(setter(camel), String.class);
+                assertNotNull(adapterSetter.getAnnotation(ConfigProperty.class), "@ConfigProperty on " + adapterSetter);
+                PreforkResourceAdapter adapter = new PreforkResourceAdapter();
+                adapterSetter.invoke(adapter, "x");
+                assertEquals("x", adapter.settings().get(key), key);
+            }
+        }
+    }
+
+    private static String setter(String property) {
+        return "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    }
+}

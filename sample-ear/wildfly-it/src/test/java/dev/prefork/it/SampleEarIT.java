@@ -1,0 +1,329 @@
+package dev.prefork.it;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.dmr.ModelNode;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sample EAR on a real WildFly (provisioned by the build, on JDK 17 when the machine has one), talked
+ * to over real TCP. The server gets its test settings as MicroProfile Config system properties (see
+ * arquillian.xml): the MDBs on ports {@code it.calculator.port} / {@code it.echo.port}, the echo pool at
+ * 2 workers of {@code max_requests} 5, and the workers' JDK as {@code prefork.java_home}.
+ *
+ * <p>The tests run in order on one deployment; the last undeploys it. Whatever happens, {@link #cleanUp()}
+ * undeploys and kills every supervisor and worker process any test saw.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleEarIT {
+    private static final String DEPLOYMENT = "sample";
+    private static final Path WILDFLY_HOME = Path.of(System.getProperty("wildfly.home"));
+    private static final Path WILDFLY_JAVA_HOME = Path.of(System.getProperty("wildfly.java.home"));
+    private static final Path WORKERS_JAVA_HOME = Path.of(System.getProperty("workers.java.home"));
+    private static final int CALCULATOR_PORT = Integer.getInteger("it.calculator.port");
+    private static final int ECHO_PORT = Integer.getInteger("it.echo.port");
+    private static final Duration PROCESS_WAIT = Duration.ofSeconds(60);
+
+    /** Every supervisor and worker pid seen, so that clean-up can kill what an undeploy left. */
+    private static final Set<Long> SEEN_PIDS = ConcurrentSet.create();
+    private static Set<Path> runtimeDirsBefore;
+    private static volatile Deployer lastDeployer;
+    private static volatile boolean deployed;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @ArquillianResource
+    private ManagementClient management;
+
+    @Deployment(name = DEPLOYMENT, managed = false, testable = false)
+    static EnterpriseArchive sampleEar() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("sample.ear")));
+    }
+
+    @Test
+    @Order(1)
+    void deployStartsOneSupervisorPerMdbWithItsWorkersOnTheWorkerJdk() throws Exception {
+        runtimeDirsBefore = runtimeDirs();
+        deploy();
+        ProcessTable.Proc server = wildfly();
+        assertEquals(WILDFLY_JAVA_HOME.resolve("bin/java").toRealPath(), server.exe().toRealPath(),
+                "WildFly runs on the JDK the build chose for it (JDK 17 when the machine has one)");
+
+        Map<String, ProcessTable.Proc> supervisors = awaitPools(server.pid(), Map.of("calculator", 4, "echo", 2));
+        for (ProcessTable.Proc supervisor : supervisors.values()) {
+            assertEquals(WORKERS_JAVA_HOME.resolve("bin/java").toRealPath(), supervisor.exe().toRealPath(),
+                    "the supervisor runs on java_home (prefork.java_home), not on the server's JDK");
+            for (ProcessTable.Proc worker : ProcessTable.workers(supervisor.pid())) {
+                assertEquals(WORKERS_JAVA_HOME.resolve("bin/java").toRealPath(), worker.exe().toRealPath());
+            }
+        }
+        String log = serverLog();
+        assertTrue(log.contains("[supervisor " + supervisors.get("echo").pid() + " echo]"),
+                "supervisor output reaches the server log tagged with its pid");
+    }
+
+    @Test
+    @Order(2)
+    void calculatorAnswersConcurrentClientsAndSurvivesBadInput() throws Exception {
+        List<Callable<List<String>>> clients = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            int n = c;
+            clients.add(() -> {
+                try (LineClient client = new LineClient(CALCULATOR_PORT)) {
+                    return List.of(
+                            client.ask("6*7"),
+                            client.ask(n + " * (2 + 3) ** 2"),
+                            client.ask("2 +"),
+                            client.ask("system('rm -rf /')"),
+                            client.ask("1/0"),
+                            client.ask("7/2*2"),
+                            client.ask("0x10 + 010 - 0b11"));
+                }
+            });
+        }
+        List<List<String>> answers = runAll(clients);
+        for (int c = 0; c < answers.size(); c++) {
+            List<String> a = answers.get(c);
+            assertEquals("42", a.get(0));
+            assertEquals(Integer.toString(c * 25), a.get(1));
+            assertTrue(a.get(2).startsWith("error: "), a.get(2));
+            assertTrue(a.get(3).startsWith("error: "), a.get(3));
+            assertEquals("error: Illegal division by zero", a.get(4));
+            assertEquals("7", a.get(5), "the connection stays usable after errors");
+            assertEquals("21", a.get(6));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void echoServesConcurrentClientsAndRecyclesWorkersAfterMaxRequests() throws Exception {
+        long supervisor = supervisors().get("echo").pid();
+        Set<Long> first = pids(ProcessTable.workers(supervisor));
+        assertEquals(2, first.size(), "prefork.echo.max_servers=2 overrides the MDB's max_servers=4");
+
+        List<Callable<List<String>>> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int n = c;
+            clients.add(() -> {
+                List<String> echoed = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    try (LineClient client = new LineClient(ECHO_PORT)) {
+                        echoed.add(client.ask("client " + n + " line " + i));
+                        echoed.add(client.ask("second line " + i));
+                    }
+                }
+                return echoed;
+            });
+        }
+        List<List<String>> answers = runAll(clients);
+        for (int c = 0; c < answers.size(); c++) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals("client " + c + " line " + i, answers.get(c).get(2 * i));
+                assertEquals("second line " + i, answers.get(c).get(2 * i + 1));
+            }
+        }
+        // 40 connections on 2 workers of max_requests 5: each first worker left long ago and was replaced.
+        Await.until("the first echo workers to exit and the pool to refill to 2", PROCESS_WAIT,
+                () -> first.stream().noneMatch(ProcessTable::alive) && ProcessTable.workers(supervisor).size() == 2,
+                () -> "first " + first + ", now " + pids(ProcessTable.workers(supervisor)));
+        Set<Long> now = pids(ProcessTable.workers(supervisor));
+        assertTrue(now.stream().noneMatch(first::contains), "recycled workers are new processes: " + first + " -> " + now);
+    }
+
+    @Test
+    @Order(4)
+    void aSettingChangedThroughMicroProfileConfigAppliesAtTheNextDeployment() throws Exception {
+        String log = serverLog();
+        assertTrue(log.contains("max_requests=500 (MicroProfile Config prefork.calculator.max_requests from PropertiesConfigSource"),
+                "the EJB jar's META-INF/microprofile-config.properties is read");
+        assertTrue(log.contains("max_servers=4 (activation config property max_servers)"), "calculator keeps its activation config");
+        assertTrue(log.contains("max_servers=2 (MicroProfile Config prefork.echo.max_servers from SysPropConfigSource)"));
+
+        // An operator changes the system property in the management model and redeploys.
+        execute(systemProperty("add", "3"));
+        try {
+            undeploy();
+            deploy();
+            Map<String, ProcessTable.Proc> supervisors = awaitPools(wildfly().pid(), Map.of("calculator", 4, "echo", 3));
+            assertEquals(3, ProcessTable.workers(supervisors.get("echo").pid()).size());
+            try (LineClient client = new LineClient(ECHO_PORT)) {
+                assertEquals("still echoing", client.ask("still echoing"));
+            }
+        } finally {
+            execute(systemProperty("remove", null));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void undeployEndsEveryProcessAndClosesEveryPort() throws Exception {
+        Map<String, ProcessTable.Proc> supervisors = supervisors();
+        Set<Long> pids = new HashSet<>();
+        for (ProcessTable.Proc supervisor : supervisors.values()) {
+            pids.add(supervisor.pid());
+            pids.addAll(pids(ProcessTable.workers(supervisor.pid())));
+        }
+        Set<Path> ours = new HashSet<>(runtimeDirs());
+        ours.removeAll(runtimeDirsBefore);
+        assertFalse(ours.isEmpty(), "each endpoint made a private directory");
+        assertTrue(pids.size() >= 2 + 4 + 3, "supervisors and workers before undeploy: " + pids);
+
+        long started = System.nanoTime();
+        undeploy();
+        System.out.printf("undeploy took %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+
+        Await.until("every supervisor and worker to exit", PROCESS_WAIT,
+                () -> pids.stream().noneMatch(ProcessTable::alive),
+                () -> pids.stream().filter(ProcessTable::alive).toList());
+        assertTrue(ProcessTable.supervisors(wildfly().pid()).isEmpty());
+        assertFalse(LineClient.accepting(CALCULATOR_PORT), "calculator port closed");
+        assertFalse(LineClient.accepting(ECHO_PORT), "echo port closed");
+        Set<Path> left = new HashSet<>(ours);
+        left.retainAll(runtimeDirs());
+        assertTrue(left.isEmpty(), "private directories removed: " + left);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (deployed && lastDeployer != null) {
+            try {
+                lastDeployer.undeploy(DEPLOYMENT);
+            } catch (RuntimeException e) {
+                System.err.println("clean-up: undeploy failed: " + e);
+            }
+        }
+        for (long pid : SEEN_PIDS) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                System.err.println("clean-up: killing leftover process " + pid);
+                p.destroyForcibly();
+            });
+        }
+    }
+
+    // --- helpers ---
+
+    private void deploy() {
+        lastDeployer = deployer;
+        long started = System.nanoTime();
+        deployer.deploy(DEPLOYMENT);
+        deployed = true;
+        System.out.printf("deploy took %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private void undeploy() {
+        deployer.undeploy(DEPLOYMENT);
+        deployed = false;
+    }
+
+    private static ProcessTable.Proc wildfly() {
+        return ProcessTable.wildfly(WILDFLY_HOME).orElseThrow(() -> new AssertionError("no WildFly process from " + WILDFLY_HOME));
+    }
+
+    private static Map<String, ProcessTable.Proc> supervisors() {
+        Map<String, ProcessTable.Proc> supervisors = ProcessTable.supervisors(wildfly().pid());
+        for (ProcessTable.Proc s : supervisors.values()) {
+            SEEN_PIDS.add(s.pid());
+            ProcessTable.workers(s.pid()).forEach(w -> SEEN_PIDS.add(w.pid()));
+        }
+        return supervisors;
+    }
+
+    /** Waits until each named endpoint has a supervisor under the server with the given number of workers. */
+    private static Map<String, ProcessTable.Proc> awaitPools(long serverPid, Map<String, Integer> workersByName) {
+        Await.until("supervisors " + workersByName.keySet() + " with " + workersByName.values() + " workers", PROCESS_WAIT, () -> {
+            Map<String, ProcessTable.Proc> now = supervisors();
+            return now.keySet().equals(workersByName.keySet()) && workersByName.entrySet().stream()
+                    .allMatch(e -> ProcessTable.workers(now.get(e.getKey()).pid()).size() == e.getValue());
+        }, () -> supervisors().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> pids(ProcessTable.workers(e.getValue().pid())))));
+        return supervisors();
+    }
+
+    private static Set<Long> pids(List<ProcessTable.Proc> procs) {
+        Set<Long> pids = procs.stream().map(ProcessTable.Proc::pid).collect(Collectors.toSet());
+        SEEN_PIDS.addAll(pids);
+        return pids;
+    }
+
+    private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<T>> futures = pool.invokeAll(tasks, 120, TimeUnit.SECONDS);
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Set<Path> runtimeDirs() throws IOException {
+        try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(p -> p.getFileName().toString().matches("prefork-(calculator|echo)-\\d+")).collect(Collectors.toSet());
+        }
+    }
+
+    private static String serverLog() throws IOException {
+        return Files.readString(WILDFLY_HOME.resolve("standalone/log/server.log"));
+    }
+
+    private static ModelNode systemProperty(String operation, String value) {
+        ModelNode op = new ModelNode();
+        op.get("operation").set(operation);
+        op.get("address").add("system-property", "prefork.echo.max_servers");
+        if (value != null) {
+            op.get("value").set(value);
+        }
+        return op;
+    }
+
+    private void execute(ModelNode op) throws IOException {
+        ModelNode result = management.getControllerClient().execute(op);
+        assertEquals("success", result.get("outcome").asString(), result.toString());
+    }
+
+    /** A thread-safe set (the tests' client threads record pids too). */
+    private static final class ConcurrentSet {
+        static <T> Set<T> create() {
+            return java.util.concurrent.ConcurrentHashMap.newKeySet();
+        }
+    }
+}
