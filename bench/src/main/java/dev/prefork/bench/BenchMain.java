@@ -66,11 +66,13 @@ public final class BenchMain {
                 : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand);
         List<String> notes = new ArrayList<>();
         if (wildfly == null) {
-            notes.add("The full MDB path (`wildfly-mdb`) was not part of this run: pass `--wildfly-checkout DIR` (a checkout"
-                    + " with the resource adapter, whose `bin/sample` starts WildFly with the sample EAR and its echo MDB).");
+            notes.add("The full MDB path (`wildfly-mdb`) was not part of this run (`--no-wildfly`, or no `bin/sample` in the"
+                    + " checkout; `--wildfly-checkout DIR` names another checkout with the resource adapter and its sample EAR).");
         } else {
-            notes.add("`wildfly-mdb` is the sample EAR's echo MDB in WildFly, started from " + o.wildflyCheckout + " with `"
-                    + o.wildflyCommand + "` (placeholders filled per scenario).");
+            notes.add("`wildfly-mdb` is the sample EAR's echo MDB in WildFly 39 (JDK of the run), started from "
+                    + (o.wildflyCheckout.equals(o.repo) ? "this checkout" : o.wildflyCheckout.toString()) + " with `"
+                    + o.wildflyCommand + "` (placeholders filled per scenario); its process tree also holds the sample's"
+                    + " calculator pool, cut to one idle worker.");
         }
         notes.add("The engine runs as `java -cp connector-impl/target/classes:connector-api/target/classes"
                 + " dev.prefork.standalone.StandaloneMain --handler echo ...` (what `java -jar prefork.jar` runs), with its default"
@@ -212,6 +214,7 @@ public final class BenchMain {
         boolean perf = true;
         Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "startup");
         Path wildflyCheckout;
+        boolean noWildfly;
         String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;
         final List<String> raw = new ArrayList<>();
 
@@ -233,12 +236,19 @@ public final class BenchMain {
                     case "--no-perf" -> o.perf = false;
                     case "--sections" -> { o.sections = Set.of(v.split(",")); i++; }
                     case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--no-wildfly" -> o.noWildfly = true;
                     case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/run --help");
                 }
             }
             if (o.out == null) {
                 o.out = o.repo.resolve("docs/benchmarks");
+            }
+            // The full MDB path comes from this checkout when it has the sample (bin/sample), unless told otherwise.
+            if (o.noWildfly) {
+                o.wildflyCheckout = null;
+            } else if (o.wildflyCheckout == null && java.nio.file.Files.isExecutable(o.repo.resolve("bin/sample"))) {
+                o.wildflyCheckout = o.repo;
             }
             if (o.seconds <= 0 || o.seconds > 120 || o.rounds < 1 || o.rounds > 20 || o.clients < 1 || o.clients > 256) {
                 throw new IllegalArgumentException("bounds: 0 < seconds <= 120, 1 <= rounds <= 20, 1 <= clients <= 256");
