@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /** One contender's rounds in one scenario, reduced to medians (errors are summed: any error counts). */
 public record ContenderSummary(String label, int rounds, double requestsPerSecond, double minRps, double maxRps,
                                double cpuMicrosPerRequest, Map<String, Double> cpuMicrosByRole, double p50, double p90,
-                               double p99, double max, long errors, String errorKinds, long requests) {
+                               double p99, double max, long errors, String errorKinds, long requests,
+                               int minSettledWorkers, double belowHalfShare) {
 
     public static ContenderSummary of(String label, List<Measurement> rounds) {
         Set<String> roles = new TreeSet<>();
@@ -31,6 +32,8 @@ public record ContenderSummary(String label, int rounds, double requestsPerSecon
                 Stats.max(rounds.stream().map(m -> m.result().maxMicros()).toList()),
                 rounds.stream().mapToLong(m -> m.result().errorCount()).sum(),
                 String.join(" ", rounds.stream().map(m -> m.result().errorSummary()).filter(s -> !s.equals("none")).toList()),
-                rounds.stream().mapToLong(m -> m.result().successes()).sum());
+                rounds.stream().mapToLong(m -> m.result().successes()).sum(),
+                rounds.stream().mapToInt(Measurement::minSettledWorkers).min().orElse(-1),
+                Stats.median(rounds.stream().map(Measurement::belowHalfShare).toList()));
     }
 }

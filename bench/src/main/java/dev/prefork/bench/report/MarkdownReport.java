@@ -84,19 +84,21 @@ public final class MarkdownReport {
         md.append("servers: ");
         md.append(String.join(", ", scenario.contenders().stream()
                 .map(c -> "`" + c.label() + "` (max_servers " + c.spec().maxServers() + ", max_requests " + c.spec().maxRequests() + ")").toList()));
-        md.append(".\n\n");
-        md.append("| server | req/s (median [min–max]) | server CPU µs/req | CPU by role µs/req | p50 µs | p90 µs | p99 µs | max µs | errors | requests |\n");
-        md.append("|---|---:|---:|---|---:|---:|---:|---:|---|---:|\n");
+        md.append(". \"Fewest workers ready\" is the fewest worker processes older than 0.5 s seen (sampled every 50 ms) during a"
+                + " measured round; a pool whose workers all reach max_requests together has none for a while.\n\n");
+        md.append("| server | req/s (median [min–max]) | server CPU µs/req | CPU by role µs/req | p50 µs | p90 µs | p99 µs | max µs | errors | requests | fewest workers ready | time with < half ready |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
         List<ContenderSummary> summaries = new ArrayList<>();
         for (Contender c : scenario.contenders()) {
             ContenderSummary s = TargetCheck.summary(scenario, c.label());
             summaries.add(s);
             StringBuilder roles = new StringBuilder();
             s.cpuMicrosByRole().forEach((role, v) -> roles.append(roles.isEmpty() ? "" : ", ").append(role).append(' ').append(fmt(v)));
-            md.append(String.format(Locale.ROOT, "| %s | %.0f [%.0f–%.0f] | %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %d |\n",
+            md.append(String.format(Locale.ROOT, "| %s | %.0f [%.0f–%.0f] | %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %d | %s | %s |\n",
                     s.label(), s.requestsPerSecond(), s.minRps(), s.maxRps(), fmt(s.cpuMicrosPerRequest()), roles,
                     s.p50(), s.p90(), s.p99(), s.max(), s.errors() == 0 ? "0" : s.errors() + " (" + s.errorKinds() + ")",
-                    s.requests()));
+                    s.requests(), s.minSettledWorkers() < 0 ? "–" : Integer.toString(s.minSettledWorkers()),
+                    Double.isNaN(s.belowHalfShare()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.belowHalfShare())));
         }
         md.append('\n');
         List<String> labels = summaries.stream().map(ContenderSummary::label).toList();
@@ -244,13 +246,13 @@ public final class MarkdownReport {
     }
 
     private void csv(BenchResults results) throws IOException {
-        StringBuilder csv = new StringBuilder("scenario,contender,round,requests,errors,req_per_s,cpu_us_per_req,p50_us,p90_us,p99_us,max_us,roles\n");
+        StringBuilder csv = new StringBuilder("scenario,contender,round,requests,errors,req_per_s,cpu_us_per_req,p50_us,p90_us,p99_us,max_us,min_settled_workers,below_half_share,roles\n");
         for (ThroughputScenario.Result scenario : results.scenarios()) {
             for (Measurement m : scenario.measurements()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.1f,%.2f,%d,%d,%d,%d,\"%s\"\n", m.scenario(), m.contender(), m.round(),
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.1f,%.2f,%d,%d,%d,%d,%d,%.3f,\"%s\"\n", m.scenario(), m.contender(), m.round(),
                         m.result().successes(), m.result().errorCount(), m.result().requestsPerSecond(), m.cpuMicrosPerRequest(),
                         m.result().percentileMicros(50), m.result().percentileMicros(90), m.result().percentileMicros(99),
-                        m.result().maxMicros(), m.ticksByRole()));
+                        m.result().maxMicros(), m.minSettledWorkers(), m.belowHalfShare(), m.ticksByRole()));
             }
         }
         Files.writeString(dir.resolve("measurements.csv"), csv.toString());

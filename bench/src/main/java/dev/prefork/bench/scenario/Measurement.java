@@ -5,9 +5,13 @@ import dev.prefork.bench.proc.Proc;
 
 import java.util.Map;
 
-/** One measured run of one contender: what the clients saw and what the server's processes spent. */
+/**
+ * One measured run of one contender: what the clients saw and what the server's processes spent.
+ * {@code minSettledWorkers} is the fewest workers past start-up seen during the run (-1: no workers),
+ * {@code belowHalfShare} the share of the run with fewer than half of them (see WorkerCensus).
+ */
 public record Measurement(String scenario, String contender, int round, LoadResult result, long serverTicks,
-                          Map<String, Long> ticksByRole) {
+                          Map<String, Long> ticksByRole, int minSettledWorkers, double belowHalfShare) {
 
     /** Server CPU (every process of the server) per successful request, in microseconds. */
     public double cpuMicrosPerRequest() {

@@ -82,7 +82,9 @@ public final class ThroughputScenario {
                     ThreadBreakdown threads = last ? ThreadBreakdown.begin(server) : null;
                     Map<String, Long> rolesBefore = server.ticksByRole();
                     long before = server.totalTicks();
+                    WorkerCensus census = WorkerCensus.start(server, c.spec().maxServers());
                     LoadResult result = LoadGenerator.run(spec);
+                    census.close();
                     long after = server.totalTicks();
                     Map<String, Long> rolesAfter = server.ticksByRole();
                     if (behind != null) {
@@ -93,10 +95,11 @@ public final class ThroughputScenario {
                     }
                     Map<String, Long> roleDelta = new LinkedHashMap<>();
                     rolesAfter.forEach((role, t) -> roleDelta.put(role, t - rolesBefore.getOrDefault(role, 0L)));
-                    Measurement m = new Measurement(name, c.label(), round, result, after - before, roleDelta);
+                    Measurement m = new Measurement(name, c.label(), round, result, after - before, roleDelta,
+                            census.minimum(), census.belowHalfShare());
                     measurements.add(m);
-                    progress.accept(String.format(java.util.Locale.ROOT, "%s round %d %-22s %s, server CPU %.1f µs/req %s",
-                            name, round, c.label(), result, m.cpuMicrosPerRequest(), roleDelta));
+                    progress.accept(String.format(java.util.Locale.ROOT, "%s round %d %-22s %s, server CPU %.1f µs/req %s, settled workers min %d",
+                            name, round, c.label(), result, m.cpuMicrosPerRequest(), roleDelta, m.minSettledWorkers()));
                     if (!server.isAlive()) {
                         throw new IllegalStateException(c.label() + " died during " + name);
                     }
