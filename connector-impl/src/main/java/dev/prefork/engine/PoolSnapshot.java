@@ -25,4 +25,12 @@ public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long
     public long idle() {
         return workers.stream().filter(w -> w.state().isIdle()).count();
     }
+
+    /** One line for a log or a terminal: "8 workers (3 processing, 5 idle, 0 starting); 1234 served; 12 spawned, 4 exited". */
+    public String summary() {
+        long served = workers.stream().mapToLong(WorkerSnapshot::served).sum();
+        return workers.size() + " workers (" + count(WorkerState.PROCESSING) + " processing, " + idle() + " idle, "
+                + count(WorkerState.STARTING) + " starting, " + count(WorkerState.EXITING) + " exiting) of " + target
+                + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited";
+    }
 }

@@ -31,6 +31,7 @@ public final class StandaloneMain {
         PrintStream out = System.out;
         Map<String, String> settings = new LinkedHashMap<>();
         String handlerName = "echo";
+        int statusInterval = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -45,11 +46,16 @@ public final class StandaloneMain {
                 String value = args[++i];
                 switch (key) {
                     case "handler" -> handlerName = value;
+                    case "status_interval" -> statusInterval = Integer.parseInt(value);
                     case "conf_file" -> readConfFile(Path.of(value), settings);
                     case "port" -> settings.merge(key, value, (a, b) -> a + "," + b);
                     default -> settings.put(key, value);
                 }
             }
+        } catch (NumberFormatException e) {
+            System.err.println("prefork: status_interval must be a whole number of seconds (" + e.getMessage() + ")");
+            System.exit(2);
+            return;
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("prefork: " + e.getMessage() + " (try --help)");
             System.exit(2);
@@ -83,7 +89,22 @@ public final class StandaloneMain {
             String host = first.startsWith("*") ? "127.0.0.1" : first.substring(0, first.lastIndexOf(':')).replace("[", "").replace("]", "");
             out.println("prefork: try  printf 'hello\\n' | nc -q1 " + host + " " + engine.boundPort(0));
         }
+        if (statusInterval > 0) {
+            printStatusUntilStopped(engine, stopped, statusInterval, out);
+        }
         stopped.await();
+    }
+
+    /** Net::Server has no such view; operators of a pre-forked pool want one. */
+    private static void printStatusUntilStopped(PreforkEngine engine, CountDownLatch stopped, int seconds, PrintStream out)
+            throws InterruptedException {
+        while (!stopped.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            try {
+                out.println("prefork: " + engine.snapshot().summary());
+            } catch (EngineException e) {
+                out.println("prefork: " + e.getMessage());
+            }
+        }
     }
 
     /** Net::Server's conf_file format: "key value" per line; '#' starts a comment; port may repeat. */
@@ -104,7 +125,7 @@ public final class StandaloneMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar prefork.jar [--handler echo|daytime|discard] [--conf_file FILE] [--KEY VALUE]...");
+        out.println("usage: java -jar prefork.jar [--handler echo|daytime|discard] [--conf_file FILE] [--status_interval SECONDS] [--KEY VALUE]...");
         out.println();
         out.println("settings (Net::Server names):");
         EngineConfig.DESCRIPTIONS.forEach((key, d) ->

@@ -107,7 +107,7 @@ class ServingTest extends EngineTestSupport {
 
     @Test
     void workersAreRecycledAfterMaxRequestsWithoutFailingAClient() throws Exception {
-        PreforkEngine engine = start(config(4).maxRequests(5));
+        PreforkEngine engine = start(config(4).maxRequests(5).set("max_requests_jitter", "0"));
         int port = engine.boundPort(0);
         long firstPid = engine.snapshot().workers().get(0).pid();
 
@@ -197,5 +197,25 @@ class ServingTest extends EngineTestSupport {
         }
         engine.stop();
         assertTrue(!java.nio.file.Files.exists(socketFile), "the UNIX socket file is removed at stop");
+    }
+
+    @Test
+    void ttinTtouAndHupResizeAndReplaceThePoolWhileItServes() throws Exception {
+        PreforkEngine engine = start(config(3));
+        long supervisor = engine.supervisorPid();
+        engine.addWorker();
+        assertTrue(Processes.eventually(java.time.Duration.ofSeconds(30), () -> Processes.children(supervisor).size() == 4), "TTIN added one");
+        engine.removeWorker();
+        engine.removeWorker();
+        assertTrue(Processes.eventually(java.time.Duration.ofSeconds(30), () -> Processes.children(supervisor).size() == 2), "TTOU removed two");
+
+        Set<Long> before = Set.copyOf(Processes.children(supervisor));
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(supervisor)).start();
+        assertEquals(0, hup.waitFor());
+        assertTrue(Processes.eventually(java.time.Duration.ofSeconds(30), () -> {
+            List<Long> now = Processes.children(supervisor);
+            return now.size() == 2 && now.stream().noneMatch(before::contains);
+        }), "HUP replaced every worker");
+        assertEquals("after hup", LineClient.echoOnce(engine.boundPort(0), "after hup"));
     }
 }

@@ -121,6 +121,15 @@ class StopAndErrorsTest extends EngineTestSupport {
         assertNothingOfOursRuns();
     }
 
+    @Test
+    void workersThatCannotStartFailTheStartWithTheReason() throws Exception {
+        EngineException failure = assertThrows(EngineException.class, () ->
+                PreforkEngine.start(config(2).set("worker_jvm_options", "-XX:+NoSuchJvmOption").build(), BuiltinHandlers.ECHO));
+        assertTrue(failure.getMessage().contains("exited before accepting") && failure.getMessage().contains("worker_jvm_options"),
+                failure.getMessage());
+        assertNothingOfOursRuns();
+    }
+
     private static void assertNothingOfOursRuns() {
         assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(),
                 "no supervisor or worker was left running");

@@ -26,6 +26,7 @@ public final class EngineConfig {
     public static final String HOST = "host";
     public static final String MAX_SERVERS = "max_servers";
     public static final String MAX_REQUESTS = "max_requests";
+    public static final String MAX_REQUESTS_JITTER = "max_requests_jitter";
     public static final String SERIALIZE = "serialize";
     public static final String LOCK_FILE = "lock_file";
     public static final String CHECK_FOR_DEAD = "check_for_dead";
@@ -59,6 +60,7 @@ public final class EngineConfig {
         d.put(HOST, new String[] {"*", "the address a bare port number binds; * is every IPv4 and IPv6 address"});
         d.put(MAX_SERVERS, new String[] {"50", "worker processes kept running (per port), 1 to " + MAX_SERVERS_LIMIT});
         d.put(MAX_REQUESTS, new String[] {"1000", "connections a worker serves before it exits and is replaced; 0 is unlimited"});
+        d.put(MAX_REQUESTS_JITTER, new String[] {"", "each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together (as gunicorn's setting); by default a tenth of max_requests"});
         d.put(SERIALIZE, new String[] {"flock", "how workers take turns in accept(): flock, semaphore, pipe or none"});
         d.put(LOCK_FILE, new String[] {"", "the lock file for serialize flock; by default a generated file, removed at stop"});
         d.put(CHECK_FOR_DEAD, new String[] {"30", "seconds between checks for workers that died without being noticed"});
@@ -76,6 +78,7 @@ public final class EngineConfig {
     private final String host;
     private final int maxServers;
     private final int maxRequests;
+    private final int maxRequestsJitter;
     private final Serialize serialize;
     private final Path lockFile;
     private final int checkForDead;
@@ -108,6 +111,9 @@ public final class EngineConfig {
         ports = List.copyOf(parsed);
         maxServers = integer(values, MAX_SERVERS, 1, MAX_SERVERS_LIMIT);
         maxRequests = integer(values, MAX_REQUESTS, 0, Integer.MAX_VALUE);
+        maxRequestsJitter = text(values, MAX_REQUESTS_JITTER).isBlank()
+                ? maxRequests / 10
+                : integer(values, MAX_REQUESTS_JITTER, 0, Integer.MAX_VALUE - maxRequests);
         serialize = Serialize.parse(SERIALIZE, text(values, SERIALIZE));
         lockFile = absolutePath(values, LOCK_FILE);
         checkForDead = integer(values, CHECK_FOR_DEAD, 1, 86_400);
@@ -146,6 +152,7 @@ public final class EngineConfig {
         map.put(HOST, host);
         map.put(MAX_SERVERS, Integer.toString(maxServers));
         map.put(MAX_REQUESTS, Integer.toString(maxRequests));
+        map.put(MAX_REQUESTS_JITTER, Integer.toString(maxRequestsJitter));
         map.put(SERIALIZE, serialize.key());
         if (lockFile != null) {
             map.put(LOCK_FILE, lockFile.toString());
@@ -224,6 +231,11 @@ public final class EngineConfig {
     /** Connections per worker before it is replaced; 0 means unlimited. */
     public int maxRequests() {
         return maxRequests;
+    }
+
+    /** The most a worker's own limit exceeds max_requests (drawn anew for every worker). */
+    public int maxRequestsJitter() {
+        return maxRequestsJitter;
     }
 
     public Serialize serialize() {

@@ -181,22 +181,26 @@ public final class SupervisorProcess {
         }
     }
 
-    /** Waits until every port is bound; returns the bound addresses, or fails with the supervisor's own message. */
+    /**
+     * Waits until every port is bound and a first worker reached its accept loop, so that the pool can
+     * serve; returns the bound addresses, or fails with the supervisor's own message.
+     */
     public List<String> awaitReady(Duration timeout) throws EngineException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (!ready && fatal == null && !outputEnded) {
+            while (!(ready && accepting > 0) && fatal == null && !outputEnded) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    throw new EngineException("the supervisor process (pid " + pid() + ") did not bind its ports within "
-                            + timeout.toSeconds() + " s; see its log lines above");
+                    throw new EngineException("the pool did not start within " + timeout.toSeconds() + " s ("
+                            + (ready ? "ports bound, but no worker reached its accept loop" : "the supervisor did not bind its ports")
+                            + "); see the log lines of the supervisor (pid " + pid() + ") above");
                 }
                 lock.wait(left);
             }
             if (fatal != null) {
                 throw new EngineException(fatal);
             }
-            if (!ready) {
+            if (!ready || accepting == 0) {
                 throw new EngineException("the supervisor process (pid " + pid() + ") exited while starting; see its log lines above");
             }
             return List.copyOf(bound);

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Arbiter {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final int FATAL_START_FAILURES = 3;
     private static final long KILL_GRACE_MARGIN_MILLIS = 1_000;
     private static final long REAP_AFTER_KILL_MILLIS = 10_000;
 
@@ -50,6 +51,8 @@ final class Arbiter {
     private long giveUpAtMillis = Long.MAX_VALUE;
     private long nextDeadCheckMillis;
     private int startFailuresInARow;
+    /** Until one worker reached its accept loop, workers that die at start-up mean the pool cannot start. */
+    private boolean anyWorkerReady;
     private long spawnNotBeforeMillis;
     private String lastPoolReport = "";
 
@@ -181,6 +184,7 @@ final class Arbiter {
         }
         child.link = hello.link();
         startFailuresInARow = 0;
+        anyWorkerReady = true;
         if (stopping || child.quitRequested) {
             WorkerLinks.sendQuit(child.link);
             return;
@@ -216,7 +220,12 @@ final class Arbiter {
         }
         if (!child.ready() && !stopping && !child.quitRequested) {
             startFailuresInARow++;
-            if (startFailuresInARow >= 3) {
+            if (!anyWorkerReady && startFailuresInARow >= FATAL_START_FAILURES) {
+                report(SupervisorProtocol.FATAL + " " + startFailuresInARow + " workers in a row exited before accepting (last: "
+                        + Posix.describeWaitStatus(status) + "); their own messages are in the log above. "
+                        + "Check worker_jvm_options and java_home.");
+                beginStop();
+            } else if (startFailuresInARow >= 3) {
                 long backoff = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(7, startFailuresInARow - 3));
                 spawnNotBeforeMillis = now() + backoff;
                 log.warning(startFailuresInARow + " workers in a row died before accepting (last: "

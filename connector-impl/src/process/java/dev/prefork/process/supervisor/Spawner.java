@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Starts worker JVMs with {@code posix_spawn}: the pool's listening socket becomes the worker's
@@ -23,6 +24,8 @@ final class Spawner {
     private final List<String> programArguments;
     private final WorkerArchive archive;
     private final Map<String, String> baseEnvironment;
+    private final int maxRequests;
+    private final int maxRequestsJitter;
 
     Spawner(EngineConfig config, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
             WorkerArchive archive) {
@@ -38,6 +41,8 @@ final class Spawner {
         this.jvmOptions = List.copyOf(options);
         this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
         this.archive = archive;
+        this.maxRequests = config.maxRequests();
+        this.maxRequestsJitter = config.maxRequestsJitter();
 
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.keySet().removeIf(key -> key.startsWith("PREFORK_"));
@@ -46,7 +51,6 @@ final class Spawner {
         env.put(WorkerEnvironment.BRIDGE_SOCKET, bridgeSocket.toString());
         env.put(WorkerEnvironment.SUPERVISOR_SOCKET, supervisorSocket.toString());
         env.put(WorkerEnvironment.SCOREBOARD, scoreboard.toString());
-        env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(config.maxRequests()));
         env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
         env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(config.gracefulShutdownTimeout()));
         this.baseEnvironment = env;
@@ -56,6 +60,7 @@ final class Spawner {
     long spawn(Pool pool, int slot) {
         Map<String, String> env = new TreeMap<>(baseEnvironment);
         env.put(WorkerEnvironment.SLOT, Integer.toString(slot));
+        env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(maxRequestsOfNextWorker()));
         env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
         env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
         String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -68,6 +73,14 @@ final class Spawner {
         long pid = Posix.spawn(argv.toArray(String[]::new), envp, new int[] {pool.socket.fd(), 0, 2, 1}, 3);
         archive.spawned(pid, archiveOptions);
         return pid;
+    }
+
+    /** max_requests plus this worker's share of jitter; 0 (unlimited) stays unlimited. */
+    private int maxRequestsOfNextWorker() {
+        if (maxRequests == 0 || maxRequestsJitter == 0) {
+            return maxRequests;
+        }
+        return maxRequests + ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1);
     }
 
     /** Tells the archive that a child is gone (the first worker's exit may produce the archive). */

@@ -4,127 +4,56 @@ import dev.prefork.engine.protocol.BridgeFrames;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.SynchronousQueue;
+import java.util.Iterator;
 
 /**
  * Moves one client connection's bytes between the client socket and the bridge connection to the
  * controlling JVM, both ways, until the handler there returns.
  *
- * <p>The calling thread carries the handler's frames to the client; one long-lived helper thread
- * carries the client's bytes to the handler. Each direction has one fixed buffer and blocks when its
- * destination does not take more, so a client or a handler that stops reading stops the other side
- * instead of growing a buffer.
+ * <p>One thread does both directions with a selector: a second relay thread would cost a hand-off and
+ * its own sleeps and wake-ups on every connection. Each direction has one fixed buffer, and a side is
+ * read only while the buffer towards the other side is empty, so a client or a handler that stops
+ * reading stops the other side instead of growing a buffer.
+ *
+ * <p>Client to handler: raw bytes; the client's end of stream (or reset) becomes the handler's end of
+ * stream. Handler to client: {@link BridgeFrames frames}; a zero frame half-closes the client; the
+ * bridge's end of stream (the handler returned) ends the relay once what came before it is delivered.
  */
 final class Relay {
     private static final int BUFFER_SIZE = 64 * 1024;
 
-    private final ByteBuffer toClient = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    private final Selector selector;
+    /** Client bytes on their way to the handler; kept in write mode (filled from position 0). */
     private final ByteBuffer toHandler = ByteBuffer.allocateDirect(BUFFER_SIZE);
-    private final SynchronousQueue<Upstream> upstreamWork = new SynchronousQueue<>();
+    /** Bridge bytes (frames) on their way to the client; kept in read mode (position = next unparsed byte). */
+    private final ByteBuffer fromHandler = ByteBuffer.allocateDirect(BUFFER_SIZE);
 
-    Relay() {
-        // An anonymous class, not a lambda: a lambda's bootstrap costs a worker generated classes at start-up.
-        Thread helper = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                upstreamLoop();
-            }
-        }, "prefork-relay-upstream");
-        helper.setDaemon(true);
-        helper.start();
+    Relay() throws IOException {
+        selector = Selector.open();
     }
 
     /** Relays until the handler has returned (or either side failed), then closes both channels. */
-    void relay(SocketChannel client, SocketChannel bridge) throws InterruptedException {
-        Upstream upstream = new Upstream(client, bridge);
-        upstreamWork.put(upstream);
+    void relay(SocketChannel client, SocketChannel bridge) {
+        Connection connection = new Connection(client, bridge);
         try {
-            downstream(client, bridge);
-        } finally {
-            // Closing both ends the helper's read of the client or its write to the handler.
-            closeQuietly(client);
-            closeQuietly(bridge);
-            upstream.awaitDone();
-        }
-    }
-
-    private void upstreamLoop() {
-        while (true) {
-            Upstream job;
-            try {
-                job = upstreamWork.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                copyClientToHandler(job.client, job.bridge);
-            } finally {
-                job.markDone();
-            }
-        }
-    }
-
-    /** Client bytes go to the handler unframed; the client's end of stream becomes the handler's. */
-    private void copyClientToHandler(SocketChannel client, SocketChannel bridge) {
-        ByteBuffer buffer = toHandler;
-        buffer.clear();
-        try {
-            while (client.read(buffer) >= 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    bridge.write(buffer);
-                }
-                buffer.clear();
-            }
-        } catch (IOException e) {
-            // The client reset, the handler returned, or we closed the client: the handler sees end of stream.
-        }
-        try {
-            bridge.shutdownOutput();
-        } catch (IOException ignored) {
-            // the handler is gone already
-        }
-    }
-
-    /** Frames from the handler go to the client; a zero frame half-closes it; end of stream ends the relay. */
-    private void downstream(SocketChannel client, SocketChannel bridge) {
-        ByteBuffer buffer = toClient;
-        buffer.clear();
-        int payloadLeft = 0;
-        try {
-            while (bridge.read(buffer) >= 0) {
-                buffer.flip();
-                while (true) {
-                    if (payloadLeft > 0) {
-                        if (!buffer.hasRemaining()) {
-                            break;
-                        }
-                        int chunk = Math.min(payloadLeft, buffer.remaining());
-                        int limit = buffer.limit();
-                        buffer.limit(buffer.position() + chunk);
-                        while (buffer.hasRemaining()) {
-                            client.write(buffer);
-                        }
-                        buffer.limit(limit);
-                        payloadLeft -= chunk;
-                    } else if (buffer.remaining() >= BridgeFrames.HEADER_BYTES) {
-                        int length = buffer.getInt();
-                        if (length == BridgeFrames.SHUTDOWN_OUTPUT) {
-                            client.shutdownOutput();
-                        } else if (length < 0 || length > BridgeFrames.MAX_PAYLOAD) {
-                            throw new IOException("bad frame length " + length + " from the controlling JVM");
-                        } else {
-                            payloadLeft = length;
-                        }
-                    } else {
-                        break;
-                    }
-                }
-                buffer.compact();
-            }
+            client.configureBlocking(false);
+            bridge.configureBlocking(false);
+            connection.clientKey = client.register(selector, 0);
+            connection.bridgeKey = bridge.register(selector, 0);
+            connection.run();
         } catch (IOException e) {
             // The client went away or the bridge broke: either way this connection is over.
+        } finally {
+            closeQuietly(client);
+            closeQuietly(bridge);
+            try {
+                selector.selectNow(); // flush the cancelled keys before the next connection registers
+            } catch (IOException ignored) {
+                // the selector stays usable
+            }
         }
     }
 
@@ -136,25 +65,159 @@ final class Relay {
         }
     }
 
-    /** One connection's client-to-handler direction, handed to the helper thread. */
-    private static final class Upstream {
+    /** The state of one relayed connection. */
+    private final class Connection {
         final SocketChannel client;
         final SocketChannel bridge;
-        private boolean done;
+        SelectionKey clientKey;
+        SelectionKey bridgeKey;
+        boolean clientEnded;
+        boolean handlerToldOfEnd;
+        boolean handlerGone;
+        boolean bridgeEnded;
+        int payloadLeft;
+        boolean clientBlocked;
 
-        Upstream(SocketChannel client, SocketChannel bridge) {
+        Connection(SocketChannel client, SocketChannel bridge) {
             this.client = client;
             this.bridge = bridge;
+            toHandler.clear();
+            fromHandler.clear().flip();
         }
 
-        synchronized void markDone() {
-            done = true;
-            notifyAll();
+        void run() throws IOException {
+            while (true) {
+                if (!clientBlocked && deliverToClient() && bridgeEnded) {
+                    return; // the handler returned and everything it wrote has reached the client
+                }
+                updateInterest();
+                selector.select();
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key == clientKey) {
+                        if (key.isWritable()) {
+                            clientBlocked = false;
+                        }
+                        if (key.isReadable()) {
+                            readClient();
+                        }
+                    } else {
+                        if (key.isWritable()) {
+                            flushToHandler();
+                        }
+                        if (key.isReadable()) {
+                            readBridge();
+                        }
+                    }
+                }
+            }
         }
 
-        synchronized void awaitDone() throws InterruptedException {
-            while (!done) {
-                wait();
+        private void updateInterest() {
+            int clientOps = 0;
+            if (!clientEnded && toHandler.position() == 0) {
+                clientOps |= SelectionKey.OP_READ;
+            }
+            if (clientBlocked) {
+                clientOps |= SelectionKey.OP_WRITE;
+            }
+            int bridgeOps = 0;
+            if (!bridgeEnded && !clientBlocked) {
+                bridgeOps |= SelectionKey.OP_READ;
+            }
+            if (toHandler.position() > 0 && !handlerGone) {
+                bridgeOps |= SelectionKey.OP_WRITE;
+            }
+            if (clientKey.interestOps() != clientOps) {
+                clientKey.interestOps(clientOps);
+            }
+            if (bridgeKey.interestOps() != bridgeOps) {
+                bridgeKey.interestOps(bridgeOps);
+            }
+        }
+
+        private void readClient() throws IOException {
+            int n;
+            try {
+                n = client.read(toHandler);
+            } catch (IOException reset) {
+                n = -1; // a reset client has ended too, as far as the handler is concerned
+            }
+            if (n < 0) {
+                clientEnded = true;
+            }
+            flushToHandler();
+        }
+
+        /** Writes what the client sent on to the handler, and passes the client's end on once all is written. */
+        private void flushToHandler() {
+            if (handlerGone) {
+                toHandler.clear();
+                return;
+            }
+            try {
+                if (toHandler.position() > 0) {
+                    toHandler.flip();
+                    bridge.write(toHandler);
+                    toHandler.compact();
+                }
+                if (clientEnded && toHandler.position() == 0 && !handlerToldOfEnd) {
+                    handlerToldOfEnd = true;
+                    bridge.shutdownOutput();
+                }
+            } catch (IOException e) {
+                // The handler returned and closed the bridge; its end of stream is on its way to us.
+                handlerGone = true;
+                toHandler.clear();
+            }
+        }
+
+        private void readBridge() throws IOException {
+            fromHandler.compact();
+            int n = bridge.read(fromHandler);
+            fromHandler.flip();
+            if (n < 0) {
+                bridgeEnded = true;
+            }
+        }
+
+        /**
+         * Writes the payload of the frames read so far to the client. Returns true when everything
+         * read is delivered, false when the client's socket is full (then {@link #clientBlocked}).
+         */
+        private boolean deliverToClient() throws IOException {
+            while (true) {
+                if (payloadLeft > 0) {
+                    if (!fromHandler.hasRemaining()) {
+                        return true;
+                    }
+                    int chunk = Math.min(payloadLeft, fromHandler.remaining());
+                    int limit = fromHandler.limit();
+                    fromHandler.limit(fromHandler.position() + chunk);
+                    int written = client.write(fromHandler);
+                    fromHandler.limit(limit);
+                    payloadLeft -= written;
+                    if (written < chunk) {
+                        clientBlocked = true;
+                        return false;
+                    }
+                } else if (fromHandler.remaining() >= BridgeFrames.HEADER_BYTES) {
+                    int length = fromHandler.getInt();
+                    if (length == BridgeFrames.SHUTDOWN_OUTPUT) {
+                        client.shutdownOutput();
+                    } else if (length < 0 || length > BridgeFrames.MAX_PAYLOAD) {
+                        throw new IOException("bad frame length " + length + " from the controlling JVM");
+                    } else {
+                        payloadLeft = length;
+                    }
+                } else {
+                    return true;
+                }
             }
         }
     }

@@ -59,7 +59,7 @@ public final class WorkerMain {
         return value;
     }
 
-    private void run() throws IOException, InterruptedException {
+    private void run() throws IOException {
         Channel inherited = System.inheritedChannel();
         if (!(inherited instanceof ServerSocketChannel listener)) {
             throw new IllegalStateException("standard input is not a listening socket but " + inherited);
@@ -79,7 +79,7 @@ public final class WorkerMain {
     }
 
     private void serve(ServerSocketChannel listener, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
-            throws IOException, InterruptedException {
+            throws IOException {
         Relay relay = new Relay();
         String local = BridgeHeader.formatAddress(listener.getLocalAddress());
         long served = 0;
@@ -113,8 +113,7 @@ public final class WorkerMain {
         }
     }
 
-    private void serveOne(SocketChannel client, Relay relay, String peer, String local, long number)
-            throws InterruptedException {
+    private void serveOne(SocketChannel client, Relay relay, String peer, String local, long number) {
         SocketChannel bridge;
         try {
             bridge = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -22,6 +22,8 @@ class EngineConfigTest {
         assertEquals(30, config.checkForDead());
         assertEquals(new PortSpec("*", 20203, null), config.ports().get(0));
         assertTrue(config.lockFile().isEmpty());
+        assertEquals(100, config.maxRequestsJitter(), "a tenth of max_requests");
+        assertEquals(0, EngineConfig.builder().maxRequests(0).build().maxRequestsJitter());
     }
 
     @ParameterizedTest
