@@ -152,7 +152,11 @@ public final class BenchMain {
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
                     new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
                     new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
-                    new Contender(RecyclingLabels.of(1000, "lean"), variant(env, variants, "prefork lean"), new ServerSpec(port + 5, 8, 1000)),
+                    // max_requests_jitter: the engine's default (a tenth of max_requests), none, and half.
+                    new Contender(RecyclingLabels.of(1000, "jitter=0"), PreforkTarget.variant(env, "prefork jitter=0",
+                            Map.of("max_requests_jitter", "0")), new ServerSpec(port + 5, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "jitter=500"), PreforkTarget.variant(env, "prefork jitter=500",
+                            Map.of("max_requests_jitter", "500")), new ServerSpec(port + 8, 8, 1000)),
                     // Two cheap changes to the per-connection path, on unrecycled workers:
                     new Contender(RecyclingLabels.of(0, "serialize-none"), PreforkTarget.variant(env, "prefork serialize-none",
                             Map.of("serialize", "none")), new ServerSpec(port + 6, 8, 0)),
@@ -160,7 +164,7 @@ public final class BenchMain {
                             Map.of("worker_jvm_options", defaults + " -XX:-StackTraceInThrowable")), new ServerSpec(port + 7, 8, 0)));
             PerfProfile perf = o.perf && PerfProfile.available()
                     ? new PerfProfile(env, RecyclingLabels.UNLIMITED, o.out, env.workDir(), progress) : null;
-            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited (0), worker start-up variants, and two per-connection variants",
+            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited (0), max_requests_jitter, worker start-up variants, and two per-connection variants",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, perf));
             if (perf != null) {
                 profileFiles.putAll(perf.written());
