@@ -218,4 +218,32 @@ class ServingTest extends EngineTestSupport {
         }), "HUP replaced every worker");
         assertEquals("after hup", LineClient.echoOnce(engine.boundPort(0), "after hup"));
     }
+
+    @Test
+    void largeAndSmallWritesArriveWholeAndInOrder() throws Exception {
+        byte[] big = new byte[100_000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31 + 7);
+        }
+        PreforkEngine engine = start(config(1), connection -> {
+            java.io.OutputStream out = connection.getOutputStream();
+            out.write('<');
+            out.write(big);
+            for (int i = 0; i < 3000; i++) {
+                out.write(i & 0xff);
+            }
+            out.write('>');
+        });
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", engine.boundPort(0))) {
+            socket.setSoTimeout(20_000);
+            byte[] got = socket.getInputStream().readAllBytes();
+            assertEquals(1 + big.length + 3000 + 1, got.length);
+            assertEquals('<', got[0]);
+            assertTrue(java.util.Arrays.equals(big, 0, big.length, got, 1, 1 + big.length), "the large write arrived intact");
+            for (int i = 0; i < 3000; i++) {
+                assertEquals((byte) (i & 0xff), got[1 + big.length + i]);
+            }
+            assertEquals('>', got[got.length - 1]);
+        }
+    }
 }
