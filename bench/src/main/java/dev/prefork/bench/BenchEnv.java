@@ -36,12 +36,22 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
      * exactly what the engine would use.
      */
     public String engineDefaultWorkerOptions() {
+        return engineDefault("worker_jvm_options");
+    }
+
+    /** An engine setting's default, from EngineConfig.DESCRIPTIONS in the built classes. */
+    public String engineDefault(String key) {
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
                 repo.resolve("connector-impl/target/classes").toUri().toURL()}, null)) {
-            Class<?> config = Class.forName("dev.prefork.engine.config.EngineConfig", false, loader);
-            return (String) config.getField("DEFAULT_WORKER_JVM_OPTIONS").get(null);
+            Class<?> config = Class.forName("dev.prefork.engine.config.EngineConfig", true, loader);
+            java.util.Map<?, ?> descriptions = (java.util.Map<?, ?>) config.getField("DESCRIPTIONS").get(null);
+            String[] entry = (String[]) descriptions.get(key);
+            if (entry == null) {
+                throw new IllegalStateException("the engine has no setting " + key);
+            }
+            return entry[0];
         } catch (ReflectiveOperationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot read EngineConfig.DEFAULT_WORKER_JVM_OPTIONS from the built engine", e);
+            throw new IllegalStateException("cannot read EngineConfig.DESCRIPTIONS from the built engine", e);
         }
     }
 

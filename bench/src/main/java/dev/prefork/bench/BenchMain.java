@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  * with worker start-up variants, and pool start-up; each compares servers interleaved in one run.
  */
 public final class BenchMain {
-    /** The engine's and Net::Server's default, and the "default max_requests". */
-    private static final int DEFAULT_MAX_REQUESTS = 1000;
+    /** Net::Server::PreForkSimple's default max_requests; the engine's own default is read from its build. */
+    private static final int NET_SERVER_MAX_REQUESTS = 1000;
 
     private BenchMain() {
     }
@@ -97,6 +97,10 @@ public final class BenchMain {
         variants.forEach((label, settings) -> variantText.put(label, settings.isEmpty() ? "engine defaults (worker_jvm_options "
                 + defaults + ", worker_cds true)" : settings.toString()));
 
+        // Each server runs with its own default max_requests (the engine's may differ from Net::Server's 1000).
+        final int engineMaxRequests = Integer.parseInt(env.engineDefault("max_requests"));
+        notes.add("max_requests: every server keeps its own default unless a table says otherwise: the engine's is "
+                + engineMaxRequests + " (with its default max_requests_jitter), Net::Server's " + NET_SERVER_MAX_REQUESTS + ".");
         List<ThroughputScenario.Result> results = new ArrayList<>();
         Map<String, String> profileFiles = new LinkedHashMap<>();
         Duration seconds = Duration.ofMillis((long) (o.seconds * 1000));
@@ -106,10 +110,10 @@ public final class BenchMain {
         if (o.sections.contains("conn")) {
             List<Contender> cs = new ArrayList<>(List.of(
                     new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
             }
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
@@ -121,10 +125,10 @@ public final class BenchMain {
         if (o.sections.contains("keepalive")) {
             List<Contender> cs = new ArrayList<>(List.of(
                     new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, DEFAULT_MAX_REQUESTS)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, DEFAULT_MAX_REQUESTS))));
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, NET_SERVER_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, o.clients, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, o.clients, engineMaxRequests)));
             }
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
@@ -132,10 +136,10 @@ public final class BenchMain {
         if (o.sections.contains("hold")) {
             List<Contender> cs = new ArrayList<>(List.of(
                     new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, DEFAULT_MAX_REQUESTS)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, DEFAULT_MAX_REQUESTS))));
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
             if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
             }
             // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
             // clients make ordinary requests (keep-alive would pin workers; a new connection each time
@@ -147,8 +151,8 @@ public final class BenchMain {
         }
         if (o.sections.contains("recycling")) {
             List<Contender> cs = List.of(
-                    new Contender(RecyclingLabels.of(1000, ""), prefork, new ServerSpec(port, 8, 1000)),
-                    new Contender(RecyclingLabels.of(10000, ""), prefork, new ServerSpec(port + 1, 8, 10000)),
+                    new Contender(defaultMark(RecyclingLabels.of(1000, ""), 1000, engineMaxRequests), prefork, new ServerSpec(port, 8, 1000)),
+                    new Contender(defaultMark(RecyclingLabels.of(10000, ""), 10000, engineMaxRequests), prefork, new ServerSpec(port + 1, 8, 10000)),
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
                     new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
                     new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
@@ -176,9 +180,9 @@ public final class BenchMain {
             int p = port + 30;
             for (int size : new int[] {8, 50}) {
                 for (String label : variants.keySet()) {
-                    cs.add(new Contender(label, variant(env, variants, label), new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                    cs.add(new Contender(label, variant(env, variants, label), new ServerSpec(p++, size, engineMaxRequests)));
                 }
-                cs.add(new Contender("net-server", perl, new ServerSpec(p++, size, DEFAULT_MAX_REQUESTS)));
+                cs.add(new Contender("net-server", perl, new ServerSpec(p++, size, NET_SERVER_MAX_REQUESTS)));
             }
             startup.addAll(new StartupScenario(cs, o.startupRepetitions).run(logDir, progress));
         }
@@ -199,6 +203,11 @@ public final class BenchMain {
 
     private static Target variant(BenchEnv env, Map<String, Map<String, String>> variants, String label) {
         return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
+    }
+
+    /** Marks the engine's default max_requests in a recycling label. */
+    private static String defaultMark(String label, int maxRequests, int engineDefault) {
+        return maxRequests == engineDefault ? label + " (default)" : label;
     }
 
     private static WorkerArchives archives(Options o, BenchEnv env, Path logDir, Consumer<String> progress) {
