@@ -1,0 +1,285 @@
+package dev.prefork.bench;
+
+import dev.prefork.bench.load.LoadSpec;
+import dev.prefork.bench.load.Mode;
+import dev.prefork.bench.report.BenchResults;
+import dev.prefork.bench.report.MarkdownReport;
+import dev.prefork.bench.report.RecyclingLabels;
+import dev.prefork.bench.scenario.Contender;
+import dev.prefork.bench.scenario.PerfProfile;
+import dev.prefork.bench.scenario.StartupScenario;
+import dev.prefork.bench.scenario.ThroughputScenario;
+import dev.prefork.bench.scenario.WorkerArchives;
+import dev.prefork.bench.server.DirectJavaTarget;
+import dev.prefork.bench.server.PerlPreforkTarget;
+import dev.prefork.bench.server.PreforkTarget;
+import dev.prefork.bench.server.ProcessCleaner;
+import dev.prefork.bench.server.ServerSpec;
+import dev.prefork.bench.server.Target;
+import dev.prefork.bench.server.WildFlyTarget;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs every benchmark scenario and writes the report: {@code bench/run} (see there for options).
+ * Scenarios: connection-per-request with RST and FIN close, keep-alive, slow (holding) clients, recycling
+ * with worker start-up variants, and pool start-up; each compares servers interleaved in one run.
+ */
+public final class BenchMain {
+    /** Net::Server::PreForkSimple's default max_requests; the engine's own default is read from its build. */
+    private static final int NET_SERVER_MAX_REQUESTS = 1000;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Consumer<String> progress = line -> System.out.println("[bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
+        BenchEnv env = new BenchEnv(o.repo, Path.of(System.getProperty("java.home")), o.repo.resolve("bench/target/work"));
+        env.check();
+        Path logDir = env.workDir().resolve("logs");
+        Files.createDirectories(logDir);
+        progress.accept("logs of every server started: " + logDir);
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            run(o, env, logDir, progress, startedAt);
+        } finally {
+            ProcessCleaner.stopAll();
+        }
+    }
+
+    private static void run(Options o, BenchEnv env, Path logDir, Consumer<String> progress, String startedAt) throws Exception {
+        Target direct = new DirectJavaTarget(env);
+        Target perl = new PerlPreforkTarget(env);
+        PreforkTarget prefork = PreforkTarget.standard(env);
+        WildFlyTarget wildfly = o.wildflyCheckout == null ? null
+                : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand);
+        List<String> notes = new ArrayList<>();
+        if (wildfly == null) {
+            notes.add("The full MDB path (`wildfly-mdb`) was not part of this run (`--no-wildfly`, or no `bin/sample` in the"
+                    + " checkout; `--wildfly-checkout DIR` names another checkout with the resource adapter and its sample EAR).");
+        } else {
+            notes.add("`wildfly-mdb` is the sample EAR's echo MDB in WildFly 39 (JDK of the run), started from "
+                    + (o.wildflyCheckout.equals(o.repo) ? "this checkout" : o.wildflyCheckout.toString()) + " with `"
+                    + o.wildflyCommand + "` (placeholders filled per scenario); its process tree also holds the sample's"
+                    + " calculator pool, cut to one idle worker.");
+        }
+        notes.add("The engine runs as `java -cp connector-impl/target/classes:connector-api/target/classes"
+                + " dev.prefork.standalone.StandaloneMain --handler echo ...` (what `java -jar prefork.jar` runs), with its default"
+                + " settings but for port, max_servers, max_requests and listen 1024 (Net::Server gets the same listen backlog).");
+
+        // Worker start-up variants: the engine's defaults (its own CDS archive), no archive, a JDK 25 AOT
+        // cache instead, and leaner flags on top of the defaults.
+        String defaults = env.engineDefaultWorkerOptions();
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        variants.put("prefork", Map.of());
+        variants.put("prefork no-cds", Map.of("worker_cds", "false"));
+        variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
+        if (o.sections.contains("recycling") || o.sections.contains("startup")) {
+            WorkerArchives archives = archives(o, env, logDir, progress);
+            variants.put("prefork aot", Map.of("worker_cds", "false", "worker_jvm_options", archives.aotCacheOptions()));
+            archives.prime(PreforkTarget.standard(env));
+            archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
+        } else {
+            archives(o, env, logDir, progress).prime(PreforkTarget.standard(env));
+        }
+        Map<String, String> variantText = new LinkedHashMap<>();
+        variants.forEach((label, settings) -> variantText.put(label, settings.isEmpty() ? "engine defaults (worker_jvm_options "
+                + defaults + ", worker_cds true)" : settings.toString()));
+
+        // Each server runs with its own default max_requests (the engine's may differ from Net::Server's 1000).
+        final int engineMaxRequests = Integer.parseInt(env.engineDefault("max_requests"));
+        notes.add("max_requests: every server keeps its own default unless a table says otherwise: the engine's is "
+                + engineMaxRequests + " (with its default max_requests_jitter), Net::Server's " + NET_SERVER_MAX_REQUESTS + ".");
+        List<ThroughputScenario.Result> results = new ArrayList<>();
+        Map<String, String> profileFiles = new LinkedHashMap<>();
+        Duration seconds = Duration.ofMillis((long) (o.seconds * 1000));
+        Duration warmup = Duration.ofMillis((long) (o.warmup * 1000));
+        int port = o.basePort;
+
+        if (o.sections.contains("conn")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
+            }
+            results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+            if (o.sections.contains("fin")) {
+                results.add(new ThroughputScenario("conn-fin", "a new connection per request, closed with FIN (client TIME_WAIT caps the rate)",
+                        LoadSpec.of(port, Mode.CONN, o.clients, seconds, false), cs, o.rounds, warmup).run(logDir, progress, null));
+            }
+        }
+        if (o.sections.contains("keepalive")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, NET_SERVER_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, o.clients, engineMaxRequests)));
+            }
+            results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
+                    LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+        }
+        if (o.sections.contains("hold")) {
+            List<Contender> cs = new ArrayList<>(List.of(
+                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
+            if (wildfly != null) {
+                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
+            }
+            // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
+            // clients make ordinary requests (keep-alive would pin workers; a new connection each time
+            // shows what a slow client does to everyone else's latency).
+            LoadSpec measured = LoadSpec.of(port, Mode.CONN, 8, seconds, true);
+            LoadSpec slow = LoadSpec.of(port, Mode.HOLD, 6, seconds, true).withHold(Duration.ofMillis(200));
+            results.add(new ThroughputScenario("hold", "8 ordinary clients (conn, RST) beside 6 slow clients that hold a connection 200 ms before reading, 8 workers; figures are the ordinary clients'",
+                    measured, cs, o.rounds, warmup).withBackground(slow).run(logDir, progress, null));
+        }
+        if (o.sections.contains("recycling")) {
+            List<Contender> cs = List.of(
+                    new Contender(defaultMark(RecyclingLabels.of(1000, ""), 1000, engineMaxRequests), prefork, new ServerSpec(port, 8, 1000)),
+                    new Contender(defaultMark(RecyclingLabels.of(10000, ""), 10000, engineMaxRequests), prefork, new ServerSpec(port + 1, 8, 10000)),
+                    new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
+                    new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
+                    // max_requests_jitter: the engine's default (a tenth of max_requests), none, and half.
+                    new Contender(RecyclingLabels.of(1000, "jitter=0"), PreforkTarget.variant(env, "prefork jitter=0",
+                            Map.of("max_requests_jitter", "0")), new ServerSpec(port + 5, 8, 1000)),
+                    new Contender(RecyclingLabels.of(1000, "jitter=500"), PreforkTarget.variant(env, "prefork jitter=500",
+                            Map.of("max_requests_jitter", "500")), new ServerSpec(port + 8, 8, 1000)),
+                    // Two cheap changes to the per-connection path, on unrecycled workers:
+                    new Contender(RecyclingLabels.of(0, "serialize-none"), PreforkTarget.variant(env, "prefork serialize-none",
+                            Map.of("serialize", "none")), new ServerSpec(port + 6, 8, 0)),
+                    new Contender(RecyclingLabels.of(0, "no-stacktrace"), PreforkTarget.variant(env, "prefork no-stacktrace",
+                            Map.of("worker_jvm_options", defaults + " -XX:-StackTraceInThrowable")), new ServerSpec(port + 7, 8, 0)));
+            PerfProfile perf = o.perf && PerfProfile.available()
+                    ? new PerfProfile(env, RecyclingLabels.UNLIMITED, o.out, env.workDir(), progress) : null;
+            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited (0), max_requests_jitter, worker start-up variants, and two per-connection variants",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, perf));
+            if (perf != null) {
+                profileFiles.putAll(perf.written());
+            }
+        }
+        List<StartupScenario.Sample> startup = new ArrayList<>();
+        if (o.sections.contains("startup")) {
+            List<Contender> cs = new ArrayList<>();
+            int p = port + 30;
+            for (int size : new int[] {8, 50}) {
+                for (String label : variants.keySet()) {
+                    cs.add(new Contender(label, variant(env, variants, label), new ServerSpec(p++, size, engineMaxRequests)));
+                }
+                cs.add(new Contender("net-server", perl, new ServerSpec(p++, size, NET_SERVER_MAX_REQUESTS)));
+            }
+            startup.addAll(new StartupScenario(cs, o.startupRepetitions).run(logDir, progress));
+        }
+
+        String settings = String.format(java.util.Locale.ROOT, "Settings: %d clients, %.0f s per measured round after %.0f s warm-up, %d rounds; start-up %d repetitions.",
+                o.clients, o.seconds, o.warmup, o.rounds, o.startupRepetitions);
+        BenchResults all = new BenchResults(o.commandLine(), startedAt, Machine.describe(), settings, results, startup,
+                variantText, profileFiles, notes);
+        Path report = new MarkdownReport(o.out).write(all);
+        progress.accept("report: " + report);
+    }
+
+    /**
+     * "Lean" flags on top of the (already lean) defaults: no hsperfdata file (a mapped shared-memory
+     * file per JVM that start-up creates and fills), and a small initial heap, so less memory is touched.
+     */
+    static final String LEAN_EXTRA = "-XX:-UsePerfData -Xms4m";
+
+    private static Target variant(BenchEnv env, Map<String, Map<String, String>> variants, String label) {
+        return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
+    }
+
+    /** Marks the engine's default max_requests in a recycling label. */
+    private static String defaultMark(String label, int maxRequests, int engineDefault) {
+        return maxRequests == engineDefault ? label + " (default)" : label;
+    }
+
+    private static WorkerArchives archives(Options o, BenchEnv env, Path logDir, Consumer<String> progress) {
+        return new WorkerArchives(env, env.workDir().resolve("archives"), logDir, o.basePort + 29, progress);
+    }
+
+    /** Command-line options; see bench/run. */
+    static final class Options {
+        Path repo = Path.of(".").toAbsolutePath().normalize();
+        Path out;
+        double seconds = 8;
+        double warmup = 2;
+        int rounds = 4;
+        int clients = 16;
+        int startupRepetitions = 4;
+        int basePort = 21300;
+        boolean perf = true;
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "startup");
+        Path wildflyCheckout;
+        boolean noWildfly;
+        String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;
+        final List<String> raw = new ArrayList<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            o.raw.addAll(List.of(args));
+            for (int i = 0; i < args.length; i++) {
+                String v = i + 1 < args.length ? args[i + 1] : "";
+                switch (args[i]) {
+                    case "--repo" -> { o.repo = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--out" -> { o.out = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--quick" -> { o.seconds = 3; o.warmup = 1; o.rounds = 2; o.startupRepetitions = 2; }
+                    case "--seconds" -> { o.seconds = Double.parseDouble(v); i++; }
+                    case "--warmup" -> { o.warmup = Double.parseDouble(v); i++; }
+                    case "--rounds" -> { o.rounds = Integer.parseInt(v); i++; }
+                    case "--clients" -> { o.clients = Integer.parseInt(v); i++; }
+                    case "--startup-repetitions" -> { o.startupRepetitions = Integer.parseInt(v); i++; }
+                    case "--base-port" -> { o.basePort = Integer.parseInt(v); i++; }
+                    case "--no-perf" -> o.perf = false;
+                    case "--sections" -> { o.sections = Set.of(v.split(",")); i++; }
+                    case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
+                    case "--no-wildfly" -> o.noWildfly = true;
+                    case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/run --help");
+                }
+            }
+            if (o.out == null) {
+                o.out = o.repo.resolve("docs/benchmarks");
+            }
+            // The full MDB path comes from this checkout when it has the sample (bin/sample), unless told otherwise.
+            if (o.noWildfly) {
+                o.wildflyCheckout = null;
+            } else if (o.wildflyCheckout == null && java.nio.file.Files.isExecutable(o.repo.resolve("bin/sample"))) {
+                o.wildflyCheckout = o.repo;
+            }
+            if (o.seconds <= 0 || o.seconds > 120 || o.rounds < 1 || o.rounds > 20 || o.clients < 1 || o.clients > 256) {
+                throw new IllegalArgumentException("bounds: 0 < seconds <= 120, 1 <= rounds <= 20, 1 <= clients <= 256");
+            }
+            return o;
+        }
+
+        /** The command as a user types it: bench/run passes --repo itself. */
+        String commandLine() {
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                if (raw.get(i).equals("--repo")) {
+                    i++;
+                } else {
+                    shown.add(raw.get(i));
+                }
+            }
+            return ("bench/run " + String.join(" ", shown)).trim();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.prefork.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One client: sends the request line and reads it back, in its mode, until the deadline or its request
+ * budget. Runs on a platform thread and blocking sockets: the plainest client, the same for every server.
+ */
+final class ClientLoop implements Runnable {
+    static final byte[] REQUEST = "prefork-bench 0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII);
+    static final long HIGHEST_MICROS = 120_000_000;
+
+    private final LoadSpec spec;
+    private final long deadlineNanos;
+    private final InetSocketAddress address;
+    private final byte[] reply = new byte[REQUEST.length];
+    final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
+    final Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+    long successes;
+    private Socket kept;
+
+    ClientLoop(LoadSpec spec, long deadlineNanos) {
+        this.spec = spec;
+        this.deadlineNanos = deadlineNanos;
+        this.address = new InetSocketAddress(spec.host(), spec.port());
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (long n = 0; n < spec.maxRequestsPerClient() && System.nanoTime() < deadlineNanos; n++) {
+                long start = System.nanoTime();
+                ErrorKind failure = spec.mode() == Mode.KEEPALIVE ? keepAliveRequest() : connectionRequest();
+                if (failure == null) {
+                    successes++;
+                    latency.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - start) / 1000));
+                } else {
+                    errors.merge(failure, 1L, Long::sum);
+                    pauseAfterError();
+                }
+            }
+        } finally {
+            if (kept != null) {
+                close(kept);
+            }
+        }
+    }
+
+    /** One request on a new connection (modes CONN and HOLD). */
+    private ErrorKind connectionRequest() {
+        Socket socket = new Socket();
+        boolean connecting = true;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, (int) spec.ioTimeout().toMillis());
+            connecting = false;
+            socket.setSoTimeout((int) spec.ioTimeout().toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(REQUEST);
+            if (spec.mode() == Mode.HOLD) {
+                Thread.sleep(spec.hold().toMillis());
+            }
+            return readReply(socket.getInputStream());
+        } catch (IOException e) {
+            return ErrorKind.of(e, connecting);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ErrorKind.OTHER;
+        } finally {
+            close(socket);
+        }
+    }
+
+    /** One request on this client's kept connection, opened when there is none. */
+    private ErrorKind keepAliveRequest() {
+        boolean connecting = false;
+        try {
+            if (kept == null) {
+                connecting = true;
+                Socket socket = new Socket();
+                kept = socket;
+                socket.setTcpNoDelay(true);
+                socket.connect(address, (int) spec.ioTimeout().toMillis());
+                socket.setSoTimeout((int) spec.ioTimeout().toMillis());
+                connecting = false;
+            }
+            kept.getOutputStream().write(REQUEST);
+            ErrorKind failure = readReply(kept.getInputStream());
+            if (failure != null) {
+                close(kept);
+                kept = null;
+            }
+            return failure;
+        } catch (IOException e) {
+            close(kept);
+            kept = null;
+            return ErrorKind.of(e, connecting);
+        }
+    }
+
+    private ErrorKind readReply(InputStream in) throws IOException {
+        int have = 0;
+        while (have < reply.length) {
+            int n = in.read(reply, have, reply.length - have);
+            if (n < 0) {
+                throw new EOFException("closed after " + have + " bytes of the reply");
+            }
+            have += n;
+        }
+        return Arrays.equals(reply, REQUEST) ? null : ErrorKind.MISMATCH;
+    }
+
+    /** Closes with RST (SO_LINGER 0) when asked: no TIME_WAIT on the client's side. */
+    private void close(Socket socket) {
+        try {
+            if (spec.rstClose() && socket.isConnected() && !socket.isClosed()) {
+                socket.setSoLinger(true, 0);
+            }
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do about a failed close
+        }
+    }
+
+    /** A refused or reset connection comes back at once: do not spin on a server that is down. */
+    private static void pauseAfterError() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

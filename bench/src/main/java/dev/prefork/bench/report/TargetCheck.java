@@ -1,0 +1,120 @@
+package dev.prefork.bench.report;
+
+import dev.prefork.bench.scenario.Measurement;
+import dev.prefork.bench.scenario.StartupScenario;
+import dev.prefork.bench.scenario.ThroughputScenario;
+import dev.prefork.bench.server.RoleMemory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The issue's targets, checked against one run's medians. Every ratio compares contenders measured in the
+ * same scenario, interleaved. The full MDB path is "wildfly-mdb" when it ran; the standalone engine
+ * ("prefork") is checked against the same thresholds as its stand-in and lower bound of cost.
+ */
+final class TargetCheck {
+    static final String NET_SERVER = "net-server";
+
+    record Row(String target, String contender, String measured, String verdict) {
+    }
+
+    private TargetCheck() {
+    }
+
+    static List<Row> evaluate(BenchResults results, List<String> enginePaths) {
+        List<Row> rows = new ArrayList<>();
+        ThroughputScenario.Result conn = results.scenario("conn-rst");
+        ThroughputScenario.Result keep = results.scenario("keepalive");
+        for (String path : enginePaths) {
+            if (conn != null && has(conn, path) && has(conn, NET_SERVER)) {
+                ContenderSummary ours = summary(conn, path);
+                ContenderSummary theirs = summary(conn, NET_SERVER);
+                double cpuRatio = ours.cpuMicrosPerRequest() / theirs.cpuMicrosPerRequest();
+                rows.add(new Row("conn RST, 16 clients: server CPU/conn ≤ 0.5 × Net::Server", path,
+                        f("%.1f vs %.1f µs = %.2f×", ours.cpuMicrosPerRequest(), theirs.cpuMicrosPerRequest(), cpuRatio),
+                        verdict(cpuRatio <= 0.5)));
+                double rateRatio = ours.requestsPerSecond() / theirs.requestsPerSecond();
+                rows.add(new Row("conn RST, 16 clients: conn/s ≥ Net::Server", path,
+                        f("%.0f vs %.0f = %.2f×", ours.requestsPerSecond(), theirs.requestsPerSecond(), rateRatio),
+                        verdict(rateRatio >= 1.0)));
+                double p99 = ours.p99() / theirs.p99();
+                rows.add(new Row("conn RST, 16 clients: p99 ≤ 1.5 × Net::Server", path,
+                        f("%.0f vs %.0f µs = %.2f×", ours.p99(), theirs.p99(), p99), verdict(p99 <= 1.5)));
+            }
+            if (keep != null && has(keep, path) && has(keep, NET_SERVER)) {
+                ContenderSummary ours = summary(keep, path);
+                ContenderSummary theirs = summary(keep, NET_SERVER);
+                double ratio = ours.requestsPerSecond() / theirs.requestsPerSecond();
+                rows.add(new Row("keepalive, workers = clients = 16: req/s ≥ 0.5 × Net::Server", path,
+                        f("%.0f vs %.0f = %.2f×", ours.requestsPerSecond(), theirs.requestsPerSecond(), ratio),
+                        verdict(ratio >= 0.5)));
+                double p99 = ours.p99() / theirs.p99();
+                rows.add(new Row("keepalive, 16 clients: p99 ≤ 1.5 × Net::Server", path,
+                        f("%.0f vs %.0f µs = %.2f×", ours.p99(), theirs.p99(), p99), verdict(p99 <= 1.5)));
+            }
+        }
+        List<StartupScenario.Sample> fifty = results.startup().stream()
+                .filter(s -> s.maxServers() == 50 && s.contender().startsWith("prefork")).toList();
+        for (String label : fifty.stream().map(StartupScenario.Sample::contender).distinct().toList()) {
+            double ms = Stats.median(fifty.stream().filter(s -> s.contender().equals(label)).map(StartupScenario.Sample::startupMillis).toList());
+            rows.add(new Row("50 workers accepting within 5 s", label, f("%.0f ms", ms), verdict(ms <= 5000)));
+        }
+        List<StartupScenario.Sample> eight = results.startup().stream()
+                .filter(s -> s.maxServers() == 8 && s.contender().startsWith("prefork")).toList();
+        for (String label : eight.stream().map(StartupScenario.Sample::contender).distinct().toList()) {
+            double pss = Stats.median(eight.stream().filter(s -> s.contender().equals(label))
+                    .map(s -> s.memory().getOrDefault("worker", new RoleMemory("worker", 0, 0, 0, 0, 0)).medianPssKb() / 1024.0).toList());
+            rows.add(new Row("worker PSS ≤ 25 MB (idle pool of 8)", label, f("%.1f MB", pss), verdict(pss <= 25)));
+        }
+        if (conn != null) {
+            for (String label : List.of("prefork", "wildfly-mdb")) {
+                Map<String, RoleMemory> m = conn.memory().get(label);
+                if (m != null && m.containsKey("worker")) {
+                    double pss = m.get("worker").medianPssKb() / 1024.0;
+                    rows.add(new Row("worker PSS ≤ 25 MB (after the conn-rst rounds)", label, f("%.1f MB", pss), verdict(pss <= 25)));
+                }
+            }
+        }
+        ThroughputScenario.Result recycling = results.scenario("recycling");
+        if (recycling != null) {
+            long errors = recycling.measurements().stream().mapToLong(m -> m.result().errorCount()).sum();
+            rows.add(new Row("recycling never fails a request", "every recycling contender",
+                    errors + " failed of " + recycling.measurements().stream().mapToLong(m -> m.result().successes()).sum(),
+                    verdict(errors == 0)));
+            if (has(recycling, RecyclingLabels.UNLIMITED)) {
+                double unlimited = summary(recycling, RecyclingLabels.UNLIMITED).requestsPerSecond();
+                for (String label : recycling.contenders().stream().map(c -> c.label()).toList()) {
+                    if (label.equals(RecyclingLabels.UNLIMITED)) {
+                        continue;
+                    }
+                    double rate = summary(recycling, label).requestsPerSecond();
+                    double loss = 1 - rate / unlimited;
+                    rows.add(new Row("< 5% throughput lost to recycling", label,
+                            f("%.0f vs %.0f conn/s unlimited: %+.1f%%", rate, unlimited, -loss * 100), verdict(loss < 0.05)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static boolean has(ThroughputScenario.Result r, String label) {
+        return r.measurements().stream().anyMatch(m -> m.contender().equals(label));
+    }
+
+    static ContenderSummary summary(ThroughputScenario.Result r, String label) {
+        List<Measurement> rounds = r.measurements().stream().filter(m -> Objects.equals(m.contender(), label)).toList();
+        return ContenderSummary.of(label, rounds);
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "**missed**";
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
