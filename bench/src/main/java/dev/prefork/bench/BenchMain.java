@@ -156,7 +156,7 @@ public final class BenchMain {
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
                     new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
                     new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
-                    // max_requests_jitter: the engine's default (a tenth of max_requests), none, and half.
+                    // max_requests_jitter: the engine's default (half of max_requests), none, and half.
                     new Contender(RecyclingLabels.of(1000, "jitter=0"), PreforkTarget.variant(env, "prefork jitter=0",
                             Map.of("max_requests_jitter", "0")), new ServerSpec(port + 5, 8, 1000)),
                     new Contender(RecyclingLabels.of(1000, "jitter=500"), PreforkTarget.variant(env, "prefork jitter=500",

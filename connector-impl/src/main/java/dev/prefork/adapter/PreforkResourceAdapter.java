@@ -169,7 +169,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.WORKER_CDS);
     }
 
-    @ConfigProperty(type = String.class, description = "Each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together. Default: a tenth of max_requests. Unset: each endpoint falls back to prefork.max_requests_jitter in MicroProfile Config.")
+    @ConfigProperty(type = String.class, description = "Each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together. Default: half of max_requests. Unset: each endpoint falls back to prefork.max_requests_jitter in MicroProfile Config.")
     public void setMaxRequestsJitter(String value) {
         values.set(EngineConfig.MAX_REQUESTS_JITTER, "maxRequestsJitter", value);
     }
