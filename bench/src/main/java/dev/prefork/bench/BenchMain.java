@@ -108,13 +108,7 @@ public final class BenchMain {
         int port = o.basePort;
 
         if (o.sections.contains("conn")) {
-            List<Contender> cs = new ArrayList<>(List.of(
-                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
-            if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
-            }
+            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, 8, engineMaxRequests);
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
             if (o.sections.contains("fin")) {
@@ -123,24 +117,12 @@ public final class BenchMain {
             }
         }
         if (o.sections.contains("keepalive")) {
-            List<Contender> cs = new ArrayList<>(List.of(
-                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, o.clients, engineMaxRequests)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, o.clients, NET_SERVER_MAX_REQUESTS))));
-            if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, o.clients, engineMaxRequests)));
-            }
+            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, o.clients, engineMaxRequests);
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
         if (o.sections.contains("hold")) {
-            List<Contender> cs = new ArrayList<>(List.of(
-                    new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
-                    new Contender("prefork", prefork, new ServerSpec(port + 1, 8, engineMaxRequests)),
-                    new Contender("net-server", perl, new ServerSpec(port + 2, 8, NET_SERVER_MAX_REQUESTS))));
-            if (wildfly != null) {
-                cs.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, 8, engineMaxRequests)));
-            }
+            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, 8, engineMaxRequests);
             // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
             // clients make ordinary requests (keep-alive would pin workers; a new connection each time
             // shows what a slow client does to everyone else's latency).
@@ -200,6 +182,23 @@ public final class BenchMain {
      * file per JVM that start-up creates and fills), and a small initial heap, so less memory is touched.
      */
     static final String LEAN_EXTRA = "-XX:-UsePerfData -Xms4m";
+
+    /**
+     * The contenders of the side-by-side scenarios on consecutive ports: the direct JVM (one thread
+     * pool, never recycled), the engine and Net::Server with {@code workers} each, and the MDB path when
+     * it takes part.
+     */
+    private static List<Contender> sideBySide(Target direct, Target prefork, Target perl, Target wildfly, int port,
+                                              int workers, int engineMaxRequests) {
+        List<Contender> contenders = new ArrayList<>(List.of(
+                new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
+                new Contender("prefork", prefork, new ServerSpec(port + 1, workers, engineMaxRequests)),
+                new Contender("net-server", perl, new ServerSpec(port + 2, workers, NET_SERVER_MAX_REQUESTS))));
+        if (wildfly != null) {
+            contenders.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, workers, engineMaxRequests)));
+        }
+        return contenders;
+    }
 
     private static Target variant(BenchEnv env, Map<String, Map<String, String>> variants, String label) {
         return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
