@@ -95,9 +95,9 @@ public final class PreforkEngine implements AutoCloseable {
                                        ExecutorService ownExecutor) throws EngineException {
         Path java = JavaHomes.javaLauncher(config);
         config.lockFile().ifPresent(PreforkEngine::checkLockFile);
+        Path base = config.runtimeDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         RuntimeDirectory dir;
         try {
-            Path base = config.runtimeDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             dir = RuntimeDirectory.create(base, config.name());
         } catch (IOException e) {
             throw new ConfigException(EngineConfig.RUNTIME_DIR, config.runtimeDir().map(Path::toString).orElse(""),
@@ -109,7 +109,7 @@ public final class PreforkEngine implements AutoCloseable {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             bridge = BridgeServer.start(dir.resolve("bridge.sock"), secret, handler, executor, config.name());
-            CacheDirectory cache = cacheDirectory(config, dir);
+            CacheDirectory cache = cacheDirectory(config, base, dir);
             Path jar = ProcessJar.locate(cache);
             supervisor = SupervisorProcess.launch(java, jar, config.name());
             for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
@@ -140,8 +140,7 @@ public final class PreforkEngine implements AutoCloseable {
     }
 
     /** The shared cache, or a private one inside the runtime directory when the shared one is unusable. */
-    private static CacheDirectory cacheDirectory(EngineConfig config, RuntimeDirectory dir) throws IOException {
-        Path base = config.runtimeDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+    private static CacheDirectory cacheDirectory(EngineConfig config, Path base, RuntimeDirectory dir) throws IOException {
         try {
             return CacheDirectory.under(base);
         } catch (IOException e) {

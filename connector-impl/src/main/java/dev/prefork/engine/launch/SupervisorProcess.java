@@ -131,7 +131,7 @@ public final class SupervisorProcess {
                 case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
                 case SupervisorProtocol.READY -> ready = true;
                 case SupervisorProtocol.FATAL -> fatal = rest;
-                case "resource" -> resources.add(rest);
+                case SupervisorProtocol.RESOURCE -> resources.add(rest);
                 case SupervisorProtocol.POOL -> {
                     String[] counts = rest.split(" ");
                     accepting = Integer.parseInt(counts[0]);

@@ -36,6 +36,7 @@ public final class SupervisorProtocol {
     public static final String READY = "ready";
     public static final String FATAL = "fatal";
     public static final String POOL = "pool";
+    public static final String RESOURCE = "resource";
     public static final String SNAPSHOT_BEGIN = "snapshot-begin";
     public static final String WORKER = "worker";
     public static final String SNAPSHOT_END = "snapshot-end";

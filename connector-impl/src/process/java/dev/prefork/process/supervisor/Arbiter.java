@@ -336,20 +336,25 @@ final class Arbiter {
 
     private void reportPool() {
         int ready = 0;
-        int target = 0;
         for (Child child : children.values()) {
             if (child.ready() && !child.quitRequested) {
                 ready++;
             }
         }
-        for (Pool pool : pools) {
-            target += pool.target;
-        }
-        String line = SupervisorProtocol.POOL + " " + ready + " " + target;
+        String line = SupervisorProtocol.POOL + " " + ready + " " + totalTarget();
         if (!line.equals(lastPoolReport)) {
             lastPoolReport = line;
             report(line);
         }
+    }
+
+    /** Workers the supervisor keeps running over all ports. */
+    private int totalTarget() {
+        int target = 0;
+        for (Pool pool : pools) {
+            target += pool.target;
+        }
+        return target;
     }
 
     private void writeSnapshot(String id) {
@@ -357,10 +362,6 @@ final class Arbiter {
         out.append(SupervisorProtocol.SNAPSHOT_BEGIN).append(' ').append(id).append('\n');
         List<Child> sorted = new ArrayList<>(children.values());
         sorted.sort(Comparator.comparingInt(child -> child.slot));
-        int target = 0;
-        for (Pool pool : pools) {
-            target += pool.target;
-        }
         for (Child child : sorted) {
             Scoreboard.SlotView view = scoreboard.read(child.slot);
             boolean written = view != null && view.pid() == child.pid;
@@ -377,7 +378,7 @@ final class Arbiter {
                     .append('\n');
         }
         out.append(SupervisorProtocol.SNAPSHOT_END).append(' ').append(id)
-                .append(" target=").append(target)
+                .append(" target=").append(totalTarget())
                 .append(" spawned=").append(spawned)
                 .append(" exited=").append(exited);
         report(out.toString());

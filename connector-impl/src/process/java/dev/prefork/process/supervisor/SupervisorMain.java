@@ -105,7 +105,7 @@ public final class SupervisorMain {
                 reports.println(SupervisorProtocol.BOUND + " " + pool.index + " " + pool.socket.boundAddress());
                 String orphan = pool.turn.orphanReport();
                 if (orphan != null) {
-                    reports.println("resource " + orphan);
+                    reports.println(SupervisorProtocol.RESOURCE + " " + orphan);
                 }
             }
             reports.println(SupervisorProtocol.READY);

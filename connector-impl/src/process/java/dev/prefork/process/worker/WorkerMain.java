@@ -75,7 +75,7 @@ public final class WorkerMain {
             SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
             serve(listener, turn, slot, control);
         }
-        control.exitNow(0, maxRequests > 0 ? "served max_requests (" + maxRequests + ")" : "told to quit");
+        control.exitNow(0, control.quitting() ? "told to quit" : "served its " + maxRequests + " connections");
     }
 
     private void serve(ServerSocketChannel listener, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
