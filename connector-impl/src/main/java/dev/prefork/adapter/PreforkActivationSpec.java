@@ -101,6 +101,14 @@ public class PreforkActivationSpec implements ActivationSpec {
         values.set(EngineConfig.SERIALIZE, "serialize", value);
     }
 
+    public String getHandoff() {
+        return values.get(EngineConfig.HANDOFF);
+    }
+
+    public void setHandoff(String value) {
+        values.set(EngineConfig.HANDOFF, "handoff", value);
+    }
+
     public String getLock_file() {
         return values.get(EngineConfig.LOCK_FILE);
     }

@@ -97,6 +97,15 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.SERIALIZE);
     }
 
+    @ConfigProperty(type = String.class, description = "How a worker hands a connection to the server: descriptor (the socket itself; needs the server on JDK 22+), relay (the worker copies the bytes) or auto. Default: auto. Unset: each endpoint falls back to prefork.handoff in MicroProfile Config.")
+    public void setHandoff(String value) {
+        values.set(EngineConfig.HANDOFF, "handoff", value);
+    }
+
+    public String getHandoff() {
+        return values.get(EngineConfig.HANDOFF);
+    }
+
     @ConfigProperty(type = String.class, description = "The lock file for serialize flock (absolute path); set it per endpoint, never for several. Default: a generated file. Unset: each endpoint falls back to prefork.lock_file in MicroProfile Config.")
     public void setLockFile(String value) {
         values.set(EngineConfig.LOCK_FILE, "lockFile", value);

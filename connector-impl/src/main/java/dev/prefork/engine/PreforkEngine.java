@@ -1,8 +1,11 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.bridge.Bridge;
 import dev.prefork.engine.bridge.BridgeServer;
+import dev.prefork.engine.bridge.DescriptorBridges;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
@@ -52,13 +55,13 @@ public final class PreforkEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final RuntimeDirectory runtimeDirectory;
-    private final BridgeServer bridge;
+    private final Bridge bridge;
     private final SupervisorProcess supervisor;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
     private boolean stopped;
 
-    private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, BridgeServer bridge,
+    private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Bridge bridge,
                           SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
@@ -103,16 +106,20 @@ public final class PreforkEngine implements AutoCloseable {
             throw new ConfigException(EngineConfig.RUNTIME_DIR, config.runtimeDir().map(Path::toString).orElse(""),
                     "cannot create the engine's private directory there (" + e + "); set runtime_dir to a writable directory");
         }
-        BridgeServer bridge = null;
+        Bridge bridge = null;
         SupervisorProcess supervisor = null;
         try {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            bridge = BridgeServer.start(dir.resolve("bridge.sock"), secret, handler, executor, config.name());
             CacheDirectory cache = cacheDirectory(config, base, dir);
             Path jar = ProcessJar.locate(cache);
-            supervisor = SupervisorProcess.launch(java, jar, config.name());
-            for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
+            Path bridgeSocket = dir.resolve("bridge.sock");
+            // The engine's own pool runs each handler on its worker link's thread: no second hop.
+            bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
+            Handoff handoff = bridge instanceof BridgeServer ? Handoff.RELAY : Handoff.DESCRIPTOR;
+            EngineConfig running = config.toBuilder().handoff(handoff).build();
+            supervisor = SupervisorProcess.launch(java, jar, running.name());
+            for (Map.Entry<String, String> setting : running.toMap().entrySet()) {
                 supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
             }
             supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
@@ -121,9 +128,10 @@ public final class PreforkEngine implements AutoCloseable {
             supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
             supervisor.send(SupervisorProtocol.START);
             List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
-            LOG.info(config.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
-                    + " with " + config.maxServers() + " workers per port, serialize " + config.serialize().key());
-            return new PreforkEngine(config, dir, bridge, supervisor, addresses, ownExecutor);
+            LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
+                    + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
+                    + ", handoff " + running.handoff().key());
+            return new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
         } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -136,6 +144,43 @@ public final class PreforkEngine implements AutoCloseable {
                 throw runtime;
             }
             throw new EngineException(config.name() + ": could not start the pool: " + e, e);
+        }
+    }
+
+    /**
+     * The bridge {@code handoff} asks for: descriptor passing where this JVM can (handlers on
+     * {@code descriptorExecutor}, or on the link threads when null), else the relay.
+     */
+    private static Bridge openBridge(EngineConfig config, Path jar, Path socket, byte[] secret, ConnectionHandler handler,
+                                     Executor descriptorExecutor, Executor relayExecutor) throws IOException {
+        if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
+            try {
+                return DescriptorBridges.start(jar, socket, secret, handler, descriptorExecutor, config.name());
+            } catch (IOException e) {
+                if (config.handoff() == Handoff.DESCRIPTOR) {
+                    throw e;
+                }
+                LOG.warning(config.name() + ": handoff auto: cannot take passed descriptors (" + e.getMessage()
+                        + "); relaying instead");
+            }
+        }
+        return BridgeServer.start(socket, secret, handler, relayExecutor, config.name());
+    }
+
+    /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
+    private static Handoff chooseHandoff(EngineConfig config) {
+        boolean supported = DescriptorBridges.supported();
+        switch (config.handoff()) {
+            case DESCRIPTOR:
+                if (!supported) {
+                    throw new ConfigException(EngineConfig.HANDOFF, "descriptor",
+                            DescriptorBridges.unsupportedReason() + "; set handoff to relay or auto");
+                }
+                return Handoff.DESCRIPTOR;
+            case RELAY:
+                return Handoff.RELAY;
+            default:
+                return supported ? Handoff.DESCRIPTOR : Handoff.RELAY;
         }
     }
 
@@ -253,7 +298,7 @@ public final class PreforkEngine implements AutoCloseable {
         stop();
     }
 
-    private static void release(SupervisorProcess supervisor, BridgeServer bridge, RuntimeDirectory dir, long graceMillis) {
+    private static void release(SupervisorProcess supervisor, Bridge bridge, RuntimeDirectory dir, long graceMillis) {
         if (supervisor != null) {
             try {
                 supervisor.closeInput();

@@ -1,5 +1,8 @@
 package dev.prefork.engine;
 
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import dev.prefork.engine.config.Handoff;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -39,10 +43,11 @@ class FailureTest extends EngineTestSupport {
         assertEquals("still here", LineClient.echoOnce(engine.boundPort(0), "still here"));
     }
 
-    @Test
-    void aBusyWorkerKilledCostsOnlyItsOwnConnection() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void aBusyWorkerKilledCostsAtMostItsOwnConnection(Handoff handoff) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        PreforkEngine engine = start(config(3).checkForDead(2), connection -> {
+        PreforkEngine engine = start(config(3).checkForDead(2).handoff(handoff), connection -> {
             for (String line; (line = connection.getReader().readLine()) != null; ) {
                 if ("hold".equals(line)) {
                     release.await(60, TimeUnit.SECONDS);
@@ -58,11 +63,17 @@ class FailureTest extends EngineTestSupport {
 
             kill9(busy.pid());
 
-            assertThrows(IOException.class, () -> {
-                if (held.readLine() == null) {
-                    throw new IOException("end of stream");
-                }
-            }, "the killed worker's client loses its connection");
+            if (handoff == Handoff.RELAY) {
+                assertThrows(IOException.class, () -> {
+                    if (held.readLine() == null) {
+                        throw new IOException("end of stream");
+                    }
+                }, "the killed worker's client loses its connection: its bytes went through that worker");
+            } else {
+                release.countDown();
+                assertEquals("hold", held.readLine(), "a passed client lives in this JVM and outlives its worker");
+                assertEquals("still served", held.roundTrip("still served"));
+            }
             // The other connection, on another worker, is unharmed.
             assertEquals("unharmed", other.roundTrip("unharmed"));
             assertTrue(Processes.eventually(Duration.ofSeconds(2 + 10), () ->
@@ -156,14 +167,22 @@ class FailureTest extends EngineTestSupport {
     void theAcceptTokenOfAPipePoolSurvivesTheDeathOfItsHolder() throws Exception {
         PreforkEngine engine = start(config(2).serialize(dev.prefork.engine.config.Serialize.PIPE));
         int port = engine.boundPort(0);
-        // Exactly one idle worker holds the token and sits in accept(); kill that one.
-        WorkerSnapshot holder = null;
-        for (WorkerSnapshot worker : engine.snapshot().workers()) {
-            if (worker.state() == WorkerState.ACCEPTING) {
-                holder = worker;
+        // Exactly one idle worker holds the token and sits in accept() (once the workers are past start-up); kill that one.
+        AtomicReference<WorkerSnapshot> found = new AtomicReference<>();
+        assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                for (WorkerSnapshot worker : engine.snapshot().workers()) {
+                    if (worker.state() == WorkerState.ACCEPTING) {
+                        found.set(worker);
+                        return true;
+                    }
+                }
+                return false;
+            } catch (EngineException e) {
+                throw new IllegalStateException(e);
             }
-        }
-        assertTrue(holder != null, "one worker holds the token");
+        }), "one worker holds the token");
+        WorkerSnapshot holder = found.get();
         long holderPid = holder.pid();
         kill9(holderPid);
         assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> {

@@ -1,5 +1,8 @@
 package dev.prefork.engine;
 
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import dev.prefork.engine.config.Handoff;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -21,9 +24,10 @@ class FlowControlTest extends EngineTestSupport {
 
     private static final long TEN_MB = 10L * 1024 * 1024;
 
-    @Test
-    void aClientThatSendsTenMegabytesWithoutReadingGrowsNoProcess() throws Exception {
-        PreforkEngine engine = start(config(2));
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void aClientThatSendsTenMegabytesWithoutReadingGrowsNoProcess(Handoff handoff) throws Exception {
+        PreforkEngine engine = start(config(2).handoff(handoff));
         int port = engine.boundPort(0);
         List<Long> ours = new ArrayList<>(Processes.children(engine.supervisorPid()));
         ours.add(engine.supervisorPid());
@@ -71,9 +75,10 @@ class FlowControlTest extends EngineTestSupport {
         }
     }
 
-    @Test
-    void aClientThatSendsNothingStallsOnlyItsOwnWorker() throws Exception {
-        PreforkEngine engine = start(config(2));
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void aClientThatSendsNothingStallsOnlyItsOwnWorker(Handoff handoff) throws Exception {
+        PreforkEngine engine = start(config(2).handoff(handoff));
         int port = engine.boundPort(0);
         try (LineClient silent = new LineClient(port)) {
             ExecutorService clients = Executors.newFixedThreadPool(4);

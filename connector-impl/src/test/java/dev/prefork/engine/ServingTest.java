@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Serialize;
 import org.junit.jupiter.api.Test;
@@ -137,10 +138,11 @@ class ServingTest extends EngineTestSupport {
         assertTrue(mapping > 0, "recycled workers start from the workers' CDS archive");
     }
 
-    @Test
-    void peerAndWorkerFactsReachTheHandler() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void peerAndWorkerFactsReachTheHandler(Handoff handoff) throws Exception {
         List<String> seen = new ArrayList<>();
-        PreforkEngine engine = start(config(1), connection -> {
+        PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
             synchronized (seen) {
                 seen.add(connection.getPeerAddress() + " " + connection.getLocalAddress() + " "
                         + connection.getWorker().pid() + " " + connection.getWorker().connectionNumber());
@@ -164,9 +166,10 @@ class ServingTest extends EngineTestSupport {
         }
     }
 
-    @Test
-    void halfCloseWorksBothWays() throws Exception {
-        PreforkEngine engine = start(config(1), connection -> {
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void halfCloseWorksBothWays(Handoff handoff) throws Exception {
+        PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
             // Answer after the client has said everything, then say we are done while still reading.
             String all = new String(connection.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             connection.getWriter().print("got " + all.length());
@@ -226,13 +229,14 @@ class ServingTest extends EngineTestSupport {
         assertEquals("after hup", LineClient.echoOnce(engine.boundPort(0), "after hup"));
     }
 
-    @Test
-    void largeAndSmallWritesArriveWholeAndInOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void largeAndSmallWritesArriveWholeAndInOrder(Handoff handoff) throws Exception {
         byte[] big = new byte[100_000];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31 + 7);
         }
-        PreforkEngine engine = start(config(1), connection -> {
+        PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
             java.io.OutputStream out = connection.getOutputStream();
             out.write('<');
             out.write(big);

@@ -11,8 +11,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +24,7 @@ import java.util.logging.Logger;
  *
  * <p>How many connections are in flight is bounded by the pool: a worker relays one client at a time.
  */
-public final class BridgeServer implements AutoCloseable {
+public final class BridgeServer implements Bridge, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
 
     private final Path socketPath;
@@ -35,8 +33,7 @@ public final class BridgeServer implements AutoCloseable {
     private final Executor executor;
     private final ServerSocketChannel server;
     private final Thread acceptor;
-    private final Set<BridgedConnection> active = ConcurrentHashMap.newKeySet();
-    private final Object drained = new Object();
+    private final ActiveConnections activeConnections = new ActiveConnections();
     private volatile boolean closing;
 
     private BridgeServer(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
@@ -64,13 +61,14 @@ public final class BridgeServer implements AutoCloseable {
         return bridge;
     }
 
+    @Override
     public Path socketPath() {
         return socketPath;
     }
 
-    /** Connections whose handler is running now. */
+    @Override
     public int activeConnections() {
-        return active.size();
+        return activeConnections.size();
     }
 
     private void acceptLoop() {
@@ -110,31 +108,10 @@ public final class BridgeServer implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        BridgedConnection connection = new BridgedConnection(channel, header);
-        active.add(connection);
-        try {
-            if (closing) {
-                return;
-            }
-            handler.handle(connection);
-        } catch (IOException e) {
-            // The client reset or went away mid-answer: its own business, not an error of ours.
-            LOG.log(Level.FINE, "connection ended by an I/O error: " + connection, e);
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "handler failed on " + connection + "; closing it", e);
-        } finally {
-            connection.finish();
-            active.remove(connection);
-            synchronized (drained) {
-                drained.notifyAll();
-            }
-        }
+        activeConnections.serve(handler, new BridgedConnection(channel, header), closing);
     }
 
-    /**
-     * Stops accepting, waits up to {@code graceMillis} for running handlers to return, then cuts the
-     * rest off, and removes the socket file.
-     */
+    @Override
     public void close(long graceMillis) {
         closing = true;
         closeQuietly(server);
@@ -143,25 +120,7 @@ public final class BridgeServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        synchronized (drained) {
-            while (!active.isEmpty()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    drained.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        for (BridgedConnection connection : active) {
-            LOG.warning("cutting off " + connection + ": its handler did not return within the grace period");
-            connection.abort();
-        }
+        activeConnections.drain(graceMillis);
         try {
             Files.deleteIfExists(socketPath);
         } catch (IOException e) {

@@ -28,6 +28,7 @@ public final class EngineConfig {
     public static final String MAX_REQUESTS = "max_requests";
     public static final String MAX_REQUESTS_JITTER = "max_requests_jitter";
     public static final String SERIALIZE = "serialize";
+    public static final String HANDOFF = "handoff";
     public static final String LOCK_FILE = "lock_file";
     public static final String CHECK_FOR_DEAD = "check_for_dead";
     public static final String LISTEN = "listen";
@@ -63,6 +64,7 @@ public final class EngineConfig {
         d.put(MAX_REQUESTS, new String[] {"10000", "connections a worker serves before it exits and is replaced; 0 is unlimited (Net::Server's default is 1000: a JVM worker costs ~0.2 s of CPU to start and warm up, so 1000 lost 43% of the throughput, 10000 loses 2%)"});
         d.put(MAX_REQUESTS_JITTER, new String[] {"", "each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together (as gunicorn's setting); by default half of max_requests"});
         d.put(SERIALIZE, new String[] {"flock", "how workers take turns in accept(): flock, semaphore, pipe or none"});
+        d.put(HANDOFF, new String[] {"auto", "how a worker hands an accepted connection to this JVM: descriptor (the socket itself, passed over a Unix socket; needs JDK 22+ here), relay (the worker copies bytes both ways), or auto (descriptor where this JVM can, else relay)"});
         d.put(LOCK_FILE, new String[] {"", "the lock file for serialize flock; by default a generated file, removed at stop"});
         d.put(CHECK_FOR_DEAD, new String[] {"30", "seconds between checks for workers that died without being noticed"});
         d.put(LISTEN, new String[] {"1024", "the listen backlog of each port"});
@@ -81,6 +83,7 @@ public final class EngineConfig {
     private final int maxRequests;
     private final int maxRequestsJitter;
     private final Serialize serialize;
+    private final Handoff handoff;
     private final Path lockFile;
     private final int checkForDead;
     private final int listen;
@@ -116,6 +119,7 @@ public final class EngineConfig {
                 ? maxRequests / 2
                 : integer(values, MAX_REQUESTS_JITTER, 0, Integer.MAX_VALUE - maxRequests);
         serialize = Serialize.parse(SERIALIZE, text(values, SERIALIZE));
+        handoff = Handoff.parse(HANDOFF, text(values, HANDOFF));
         lockFile = absolutePath(values, LOCK_FILE);
         checkForDead = integer(values, CHECK_FOR_DEAD, 1, 86_400);
         listen = integer(values, LISTEN, 1, 65_535);
@@ -155,6 +159,7 @@ public final class EngineConfig {
         map.put(MAX_REQUESTS, Integer.toString(maxRequests));
         map.put(MAX_REQUESTS_JITTER, Integer.toString(maxRequestsJitter));
         map.put(SERIALIZE, serialize.key());
+        map.put(HANDOFF, handoff.key());
         if (lockFile != null) {
             map.put(LOCK_FILE, lockFile.toString());
         }
@@ -243,6 +248,10 @@ public final class EngineConfig {
         return serialize;
     }
 
+    public Handoff handoff() {
+        return handoff;
+    }
+
     /** The configured lock file; empty means a generated one. */
     public Optional<Path> lockFile() {
         return Optional.ofNullable(lockFile);
@@ -326,6 +335,10 @@ public final class EngineConfig {
 
         public Builder serialize(Serialize serialize) {
             return set(SERIALIZE, serialize.key());
+        }
+
+        public Builder handoff(Handoff handoff) {
+            return set(HANDOFF, handoff.key());
         }
 
         public Builder lockFile(Path lockFile) {

@@ -66,7 +66,26 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
         }
         ByteBuffer body = ByteBuffer.allocate(length);
         readFully(channel, body);
-        DataInputStream fields = new DataInputStream(new ByteArrayInputStream(body.array()));
+        body.flip();
+        return decode(body);
+    }
+
+    /**
+     * Decodes one whole header, its length prefix included, from {@code message} (as a worker sends it
+     * with a passed descriptor); fails on anything but a well-formed header of this version.
+     */
+    public static BridgeHeader decodeMessage(ByteBuffer message) throws IOException {
+        if (message.remaining() < 4 || message.getInt(message.position()) != message.remaining() - 4) {
+            throw new IOException("bridge header message of " + message.remaining() + " bytes with a wrong length prefix");
+        }
+        message.position(message.position() + 4);
+        return decode(message);
+    }
+
+    private static BridgeHeader decode(ByteBuffer body) throws IOException {
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        DataInputStream fields = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             if (fields.readInt() != MAGIC) {
                 throw new IOException("not a bridge header of this version");

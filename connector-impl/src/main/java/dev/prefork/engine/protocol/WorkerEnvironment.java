@@ -18,6 +18,8 @@ public final class WorkerEnvironment {
     /** The lock file (flock), the FIFO (pipe) or the semaphore id (semaphore). */
     public static final String ACCEPT_LOCK = "PREFORK_ACCEPT_LOCK";
     public static final String GRACE_SECONDS = "PREFORK_GRACE_SECONDS";
+    /** {@code descriptor} or {@code relay}: never {@code auto}, the controlling JVM has decided. */
+    public static final String HANDOFF = "PREFORK_HANDOFF";
 
     private WorkerEnvironment() {
     }

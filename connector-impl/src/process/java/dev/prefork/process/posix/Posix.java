@@ -4,12 +4,9 @@ import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -56,12 +53,7 @@ public final class Posix {
     private static final long SPAWN_ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CAPTURE_LAYOUT = Libc.CAPTURE_LAYOUT;
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
@@ -79,7 +71,6 @@ public final class Posix {
     private static final MethodHandle SEMCTL = errnoCall("semctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle SEMOP = errnoCall("semop", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle STRERROR = call("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private static final MethodHandle SPAWN = call("posix_spawn",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
@@ -104,17 +95,11 @@ public final class Posix {
     }
 
     private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name + " (glibc 2.34 or newer is needed)"));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        return Libc.call(name, descriptor, options);
     }
 
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE_ERRNO;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        // The linker prepends the capture segment to the handle's parameters itself.
-        return call(name, descriptor, options);
+        return Libc.errnoCall(name, descriptor, extra);
     }
 
     /** A native call that sets errno: the first argument is the capture segment. */
@@ -128,8 +113,7 @@ public final class Posix {
             MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
             int result = call.invoke(capture);
             if (result == -1) {
-                int errno = (int) ERRNO.get(capture, 0L);
-                throw new PosixException(what, errno, strerror(errno));
+                throw Libc.failure(what, capture);
             }
             return result;
         } catch (Error | RuntimeException e) {
@@ -147,12 +131,7 @@ public final class Posix {
     }
 
     public static String strerror(int errno) {
-        try {
-            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
-            return message.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return Libc.strerror(errno);
     }
 
     public static int socket(int domain, int type) {

@@ -1,6 +1,7 @@
 package dev.prefork.process.supervisor;
 
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 import dev.prefork.engine.protocol.WorkerEnvironment;
@@ -36,6 +37,10 @@ final class Spawner {
             // the JDK's own CDS archive was dumped without it, so the JVM would switch off its archived
             // module graph (and log an error about it) in every worker.
             options.add("--enable-native-access=ALL-UNNAMED");
+        } else if (config.handoff() == Handoff.DESCRIPTOR) {
+            // Descriptor passing binds a few socket calls. Allowing them this way keeps the JDK archive's
+            // module graph (unlike --enable-native-access) and prints no warning (measured on JDK 25).
+            options.add("--illegal-native-access=allow");
         }
         options.add("-Dprefork.worker=" + config.name());
         this.jvmOptions = List.copyOf(options);
@@ -52,6 +57,7 @@ final class Spawner {
         env.put(WorkerEnvironment.SUPERVISOR_SOCKET, supervisorSocket.toString());
         env.put(WorkerEnvironment.SCOREBOARD, scoreboard.toString());
         env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
+        env.put(WorkerEnvironment.HANDOFF, config.handoff().key());
         env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(config.gracefulShutdownTimeout()));
         this.baseEnvironment = env;
     }

@@ -1,6 +1,7 @@
 package dev.prefork.process.worker;
 
 import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.protocol.BridgeHeader;
 import dev.prefork.engine.protocol.CurrentProcess;
@@ -9,7 +10,6 @@ import dev.prefork.engine.protocol.WorkerEnvironment;
 import dev.prefork.process.ProcessLog;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
@@ -21,13 +21,14 @@ import java.util.Locale;
 
 /**
  * A worker process: accepts on the listening socket inherited as standard input, one connection at a
- * time, taking turns with its siblings as {@code serialize} says, and relays each connection to the
- * controlling JVM over the bridge. Exits after {@code max_requests} connections, when the supervisor
+ * time, taking turns with its siblings as {@code serialize} says, and hands each connection to the
+ * controlling JVM as {@code handoff} says (see {@link Handover}). Exits after {@code max_requests} connections, when the supervisor
  * tells it to, or when the supervisor is gone.
  *
  * <p>It accepts on a platform thread in blocking mode: a virtual thread would switch the shared
- * socket to non-blocking mode for every process that holds it. Its common path uses plain JDK APIs
- * only; only {@code serialize semaphore} binds a native call.
+ * socket to non-blocking mode for every process that holds it. In relay mode its common path uses
+ * plain JDK APIs only; descriptor mode binds the few socket calls it needs, and {@code serialize
+ * semaphore} binds semop.
  */
 public final class WorkerMain {
     private final String name = env(WorkerEnvironment.NAME);
@@ -39,7 +40,7 @@ public final class WorkerMain {
     private final int portIndex = Integer.parseInt(env(WorkerEnvironment.PORT_INDEX));
     private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
     private final byte[] secret = BridgeHeader.parseSecret(env(WorkerEnvironment.SECRET));
-    private final UnixDomainSocketAddress bridgeAddress = UnixDomainSocketAddress.of(env(WorkerEnvironment.BRIDGE_SOCKET));
+    private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -71,25 +72,32 @@ public final class WorkerMain {
                 Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
         Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
         String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
+        HeaderMaker headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
+                BridgeHeader.formatAddress(listener.getLocalAddress()));
+        String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
             SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
-            serve(listener, turn, slot, control);
+            if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
+                why = serve(DescriptorHandover.connect(bridgeSocket, headers, log), turn, slot, control);
+            } else {
+                why = serve(new RelayHandover(listener, UnixDomainSocketAddress.of(bridgeSocket), headers, log),
+                        turn, slot, control);
+            }
         }
-        control.exitNow(0, control.quitting() ? "told to quit" : "served its " + maxRequests + " connections");
+        control.exitNow(0, why);
     }
 
-    private void serve(ServerSocketChannel listener, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
+    /** The accept loop; returns why it ended. */
+    private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
             throws IOException {
-        Relay relay = new Relay();
-        String local = BridgeHeader.formatAddress(listener.getLocalAddress());
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
-            SocketChannel client;
+            C client;
             turn.acquire();
             try {
                 slot.state(WorkerState.ACCEPTING);
-                client = listener.accept();
+                client = handover.accept();
             } catch (IOException e) {
                 // ECONNABORTED and friends: the client gave up before we took it; take the next one.
                 log.fine("accept failed: " + e);
@@ -98,52 +106,24 @@ public final class WorkerMain {
                 turn.release();
             }
             if (!control.beginConnection()) {
-                client.close();
+                handover.drop(client);
                 break;
             }
             served++;
-            String peer = peerOf(client);
+            String peer = handover.peerOf(client);
             slot.processing(peer);
+            boolean reachable;
             try {
-                serveOne(client, relay, peer, local, served);
+                reachable = handover.pass(client, peer, served);
             } finally {
                 control.endConnection();
                 slot.served(served, WorkerState.WAITING);
             }
-        }
-    }
-
-    private void serveOne(SocketChannel client, Relay relay, String peer, String local, long number) {
-        SocketChannel bridge;
-        try {
-            bridge = SocketChannel.open(StandardProtocolFamily.UNIX);
-            bridge.connect(bridgeAddress);
-            ByteBuffer header = new BridgeHeader(secret, pid, slotIndex, number, startedMillis, portIndex, peer, local).encode();
-            while (header.hasRemaining()) {
-                bridge.write(header);
+            if (!reachable) {
+                return "the controlling JVM cannot be reached";
             }
-        } catch (IOException e) {
-            log.warning("cannot reach the controlling JVM over " + bridgeAddress + " (" + e + "); closing the client from " + peer);
-            closeQuietly(client);
-            return;
         }
-        relay.relay(client, bridge);
-    }
-
-    private static String peerOf(SocketChannel client) {
-        try {
-            return BridgeHeader.formatAddress(client.getRemoteAddress());
-        } catch (IOException e) {
-            return "unknown:0";
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
     }
 
     /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */

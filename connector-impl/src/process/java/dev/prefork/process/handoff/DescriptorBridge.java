@@ -1,0 +1,176 @@
+package dev.prefork.process.handoff;
+
+import dev.prefork.engine.ConnectionHandler;
+import dev.prefork.engine.bridge.ActiveConnections;
+import dev.prefork.engine.bridge.Bridge;
+import dev.prefork.process.posix.PosixException;
+import dev.prefork.process.posix.SocketCalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The controlling JVM's end of {@code handoff descriptor}: a Unix-domain {@code SOCK_SEQPACKET} socket
+ * in the engine's private directory, to which every worker opens one {@link WorkerLink} for its life
+ * and over which it passes each accepted client socket. The handler then reads and writes the client
+ * directly: no byte goes through the worker, and no bridge connection is opened per client.
+ *
+ * <p>This class needs the FFM API (JDK 22+). The engine loads it from the process jar only when the
+ * controlling JVM has it, through {@code DescriptorBridges}.
+ */
+public final class DescriptorBridge implements Bridge {
+    private static final Logger LOG = Logger.getLogger(DescriptorBridge.class.getName());
+    private static final int BACKLOG = 1024;
+
+    private final Path socketPath;
+    private final byte[] secret;
+    private final ConnectionHandler handler;
+    private final Executor executor;
+    private final String name;
+    private final int listener;
+    private final Thread acceptor;
+    private final ActiveConnections connections = new ActiveConnections();
+    private final Set<Thread> linkThreads = ConcurrentHashMap.newKeySet();
+    private final Set<WorkerLink> links = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger linkCount = new AtomicInteger();
+    private volatile boolean closing;
+
+    private DescriptorBridge(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name) {
+        this.socketPath = socketPath;
+        this.secret = secret.clone();
+        this.handler = handler;
+        this.executor = executor;
+        this.name = name;
+        try (Arena arena = Arena.ofConfined()) {
+            this.listener = new SocketCalls(arena).listenForLinks(socketPath.toString(), BACKLOG);
+        }
+        this.acceptor = new Thread(this::acceptLinks, "prefork-links-" + name);
+        acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code socketPath} and starts taking worker links. Handlers run on {@code executor}, or on
+     * each link's own thread when it is {@code null}.
+     */
+    public static Bridge start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
+            throws IOException {
+        DescriptorBridge bridge;
+        try {
+            bridge = new DescriptorBridge(socketPath, secret, handler, executor, name);
+        } catch (PosixException e) {
+            throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
+        }
+        bridge.acceptor.start();
+        return bridge;
+    }
+
+    private void acceptLinks() {
+        try (Arena arena = Arena.ofConfined()) {
+            SocketCalls calls = new SocketCalls(arena);
+            MemorySegment address = arena.allocate(SocketCalls.SOCKADDR_SIZE);
+            while (!closing) {
+                int fd;
+                try {
+                    fd = calls.accept(listener, address);
+                } catch (PosixException e) {
+                    if (closing) {
+                        return;
+                    }
+                    if (e.errno() != SocketCalls.EINTR && e.errno() != SocketCalls.ECONNABORTED) {
+                        LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    }
+                    continue;
+                }
+                WorkerLink link = new WorkerLink(fd, this);
+                links.add(link);
+                Thread thread = new Thread(() -> {
+                    try {
+                        link.run();
+                    } finally {
+                        linkThreads.remove(Thread.currentThread());
+                    }
+                }, "prefork-link-" + name + "-" + linkCount.incrementAndGet());
+                thread.setDaemon(true);
+                linkThreads.add(thread);
+                thread.start();
+            }
+        }
+    }
+
+    byte[] secret() {
+        return secret;
+    }
+
+    ConnectionHandler handler() {
+        return handler;
+    }
+
+    /** Where handlers run; {@code null}: on the link's own thread. */
+    Executor executor() {
+        return executor;
+    }
+
+    ActiveConnections connections() {
+        return connections;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    void linkEnded(WorkerLink link) {
+        links.remove(link);
+    }
+
+    @Override
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void close(long graceMillis) {
+        closing = true;
+        // shutdown wakes the acceptor blocked in accept(); only then is the descriptor closed.
+        SocketCalls.shutdownQuietly(listener);
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        SocketCalls.closeQuietly(listener);
+        connections.drain(graceMillis);
+        for (WorkerLink link : links) {
+            link.shutdown();
+        }
+        // Let the link threads finish before the engine closes the class loader they run from.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Thread thread : linkThreads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                thread.join(Math.max(1, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.warning("could not remove the bridge socket " + socketPath + ": " + e.getMessage());
+        }
+    }
+}

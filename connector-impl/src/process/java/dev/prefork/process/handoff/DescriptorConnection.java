@@ -1,0 +1,43 @@
+package dev.prefork.process.handoff;
+
+import dev.prefork.engine.bridge.StreamConnection;
+import dev.prefork.engine.protocol.BridgeHeader;
+
+import java.io.IOException;
+
+/** A client connection whose socket a worker handed over: the handler talks to the client directly. */
+final class DescriptorConnection extends StreamConnection {
+    private final GuardedDescriptor socket;
+    private final DescriptorOutput output;
+
+    private DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, LinkBuffers buffers, DescriptorOutput output) {
+        super(header, new DescriptorInput(socket, buffers.inputCalls(), buffers.input()), output);
+        this.socket = socket;
+        this.output = output;
+    }
+
+    DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, LinkBuffers buffers) {
+        this(socket, header, buffers, new DescriptorOutput(socket, buffers.outputCalls(), buffers.output()));
+    }
+
+    @Override
+    protected void shutdownTransportOutput() throws IOException {
+        output.shutdownOutput();
+    }
+
+    @Override
+    protected void flushAndClose() {
+        try {
+            output.flush();
+        } catch (IOException e) {
+            // The client went away; there is nobody left to tell.
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Override
+    public void abort() {
+        socket.shutdown();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.prefork.process.handoff;
+
+import dev.prefork.engine.protocol.BridgeHeader;
+import dev.prefork.process.posix.PosixException;
+import dev.prefork.process.posix.SocketCalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One worker's link to the descriptor bridge, for the worker's life: it receives a client socket with
+ * its header, has it served, and answers one byte when the handler is done, which lets the worker
+ * accept again. Its thread reads the link; the handler runs on the bridge's executor (or on this
+ * thread when the bridge has none). Its native memory is freed when the link has ended and its last
+ * connection is done, whichever comes last.
+ */
+final class WorkerLink implements Runnable {
+    private static final Logger LOG = Logger.getLogger(WorkerLink.class.getName());
+
+    private final int fd;
+    private final DescriptorBridge bridge;
+    private final Arena arena = Arena.ofShared();
+    private final SocketCalls readCalls = new SocketCalls(arena);
+    private final MemorySegment message = arena.allocate(BridgeHeader.MAX_LENGTH + 4);
+    private final SocketCalls doneCalls = new SocketCalls(arena);
+    /** The one byte that says "done"; its value does not matter. */
+    private final MemorySegment doneByte = arena.allocate(1);
+    private final LinkBuffers buffers = LinkBuffers.allocate(arena);
+    private boolean serving;
+    private boolean ended;
+    private boolean released;
+    private long workerPid = -1;
+
+    WorkerLink(int fd, DescriptorBridge bridge) {
+        this.fd = fd;
+        this.bridge = bridge;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (receiveOne()) {
+                // next client of this worker
+            }
+        } catch (PosixException | IOException e) {
+            if (!bridge.closing()) {
+                LOG.warning("dropping the link of worker " + workerPid + ": " + e.getMessage());
+            }
+        } finally {
+            synchronized (this) {
+                ended = true;
+            }
+            releaseIfDone();
+        }
+    }
+
+    /** Receives and dispatches one client; false at the link's end. */
+    private boolean receiveOne() throws IOException {
+        SocketCalls.Received received = readCalls.receive(fd, message);
+        if (received.length() == 0) {
+            return false;
+        }
+        BridgeHeader header;
+        try {
+            header = BridgeHeader.decodeMessage(message.asSlice(0, received.length()).asByteBuffer());
+        } catch (IOException e) {
+            SocketCalls.closeQuietly(received.descriptor());
+            throw e;
+        }
+        if (!header.hasSecret(bridge.secret())) {
+            SocketCalls.closeQuietly(received.descriptor());
+            throw new IOException("wrong secret from pid " + header.pid());
+        }
+        if (received.descriptor() < 0) {
+            throw new IOException("a message without a client socket from pid " + header.pid());
+        }
+        workerPid = header.pid();
+        DescriptorConnection connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
+        synchronized (this) {
+            serving = true;
+        }
+        if (bridge.executor() == null) {
+            serve(connection);
+            return true;
+        }
+        try {
+            bridge.executor().execute(() -> serve(connection));
+        } catch (RejectedExecutionException e) {
+            LOG.warning("no thread to serve " + connection + " (" + e.getMessage()
+                    + "); closing it. Give the executor at least max_servers threads.");
+            connection.finish();
+            done();
+        }
+        return true;
+    }
+
+    private void serve(DescriptorConnection connection) {
+        try {
+            bridge.connections().serve(bridge.handler(), connection, bridge.closing());
+        } finally {
+            done();
+        }
+    }
+
+    /** Tells the worker its client is done with, and frees the link's memory if the link has ended meanwhile. */
+    private void done() {
+        try {
+            doneCalls.send(fd, doneByte, 0, 1);
+        } catch (PosixException e) {
+            // The worker is gone (killed, or cut off at stop): its client was served all the same.
+            LOG.log(Level.FINE, "worker " + workerPid + " left before its client was done", e);
+        }
+        synchronized (this) {
+            serving = false;
+        }
+        releaseIfDone();
+    }
+
+    private void releaseIfDone() {
+        synchronized (this) {
+            if (!ended || serving || released) {
+                return;
+            }
+            released = true;
+        }
+        SocketCalls.closeQuietly(fd);
+        arena.close();
+        bridge.linkEnded(this);
+    }
+
+    /** Wakes the link's thread (its worker is gone or the bridge closes). */
+    synchronized void shutdown() {
+        if (!released) {
+            SocketCalls.shutdownQuietly(fd);
+        }
+    }
+}
