@@ -62,6 +62,8 @@ public final class BenchMain {
         Target direct = new DirectJavaTarget(env);
         Target perl = new PerlPreforkTarget(env);
         PreforkTarget prefork = PreforkTarget.standard(env);
+        // The engine as a JDK 17 application server runs it: every byte relayed through the worker.
+        PreforkTarget relay = PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay"));
         WildFlyTarget wildfly = o.wildflyCheckout == null ? null
                 : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand);
         List<String> notes = new ArrayList<>();
@@ -108,7 +110,7 @@ public final class BenchMain {
         int port = o.basePort;
 
         if (o.sections.contains("conn")) {
-            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, 8, engineMaxRequests);
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
             if (o.sections.contains("fin")) {
@@ -117,12 +119,12 @@ public final class BenchMain {
             }
         }
         if (o.sections.contains("keepalive")) {
-            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, o.clients, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, o.clients, engineMaxRequests);
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
         if (o.sections.contains("hold")) {
-            List<Contender> cs = sideBySide(direct, prefork, perl, wildfly, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, 8, engineMaxRequests);
             // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
             // clients make ordinary requests (keep-alive would pin workers; a new connection each time
             // shows what a slow client does to everyone else's latency).
@@ -185,14 +187,15 @@ public final class BenchMain {
 
     /**
      * The contenders of the side-by-side scenarios on consecutive ports: the direct JVM (one thread
-     * pool, never recycled), the engine and Net::Server with {@code workers} each, and the MDB path when
-     * it takes part.
+     * pool, never recycled), the engine (descriptor handoff, its default here, and relay) and Net::Server
+     * with {@code workers} each, and the MDB path when it takes part.
      */
-    private static List<Contender> sideBySide(Target direct, Target prefork, Target perl, Target wildfly, int port,
+    private static List<Contender> sideBySide(Target direct, Target prefork, Target relay, Target perl, Target wildfly, int port,
                                               int workers, int engineMaxRequests) {
         List<Contender> contenders = new ArrayList<>(List.of(
                 new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
                 new Contender("prefork", prefork, new ServerSpec(port + 1, workers, engineMaxRequests)),
+                new Contender("prefork-relay", relay, new ServerSpec(port + 4, workers, engineMaxRequests)),
                 new Contender("net-server", perl, new ServerSpec(port + 2, workers, NET_SERVER_MAX_REQUESTS))));
         if (wildfly != null) {
             contenders.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, workers, engineMaxRequests)));

@@ -16,6 +16,9 @@ import java.util.Map;
  * the engine's defaults.
  */
 public final class PreforkTarget implements Target {
+    /** As java -jar prefork.jar has it from its manifest: the descriptor bridge's native calls without a warning. */
+    private static final List<String> LAUNCHER_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED");
+
     private final String name;
     private final BenchEnv env;
     private final Map<String, String> settings;
@@ -30,12 +33,12 @@ public final class PreforkTarget implements Target {
 
     /** The engine exactly as configured by default. */
     public static PreforkTarget standard(BenchEnv env) {
-        return new PreforkTarget("prefork", env, Map.of(), List.of());
+        return new PreforkTarget("prefork", env, Map.of(), LAUNCHER_OPTIONS);
     }
 
     /** The engine with some settings changed, e.g. worker_jvm_options or worker_cds. */
     public static PreforkTarget variant(BenchEnv env, String name, Map<String, String> settings) {
-        return new PreforkTarget(name, env, settings, List.of());
+        return new PreforkTarget(name, env, settings, LAUNCHER_OPTIONS);
     }
 
     public Map<String, String> settings() {

@@ -56,6 +56,8 @@ class SampleEarIT {
     private static final Path WILDFLY_HOME = Path.of(System.getProperty("wildfly.home"));
     private static final Path WILDFLY_JAVA_HOME = Path.of(System.getProperty("wildfly.java.home"));
     private static final Path WORKERS_JAVA_HOME = Path.of(System.getProperty("workers.java.home"));
+    /** handoff auto: the server passes descriptors when it runs on JDK 22+, else the workers relay. */
+    private static final String EXPECTED_HANDOFF = featureVersion(WILDFLY_JAVA_HOME) >= 22 ? "descriptor" : "relay";
     private static final int CALCULATOR_PORT = Integer.getInteger("it.calculator.port");
     private static final int ECHO_PORT = Integer.getInteger("it.echo.port");
     private static final Duration PROCESS_WAIT = Duration.ofSeconds(60);
@@ -79,6 +81,21 @@ class SampleEarIT {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("sample.ear")));
     }
 
+    /** The feature version of the JDK at {@code javaHome}, from its release file. */
+    private static int featureVersion(Path javaHome) {
+        try {
+            for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String version = line.substring("JAVA_VERSION=\"".length());
+                    return Integer.parseInt(version.split("[.\"]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the JDK version of " + javaHome, e);
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + javaHome.resolve("release"));
+    }
+
     @Test
     @Order(1)
     void deployStartsOneSupervisorPerMdbWithItsWorkersOnTheWorkerJdk() throws Exception {
@@ -95,9 +112,13 @@ class SampleEarIT {
                     "the supervisor runs on java_home (prefork.java_home), not on the server's JDK");
             for (ProcessTable.Proc worker : ProcessTable.workers(supervisor.pid())) {
                 assertEquals(WORKERS_JAVA_HOME.resolve("bin/java").toRealPath(), worker.exe().toRealPath());
+                // Descriptor-passing workers are the ones allowed native calls without a warning.
+                assertEquals(EXPECTED_HANDOFF.equals("descriptor"), worker.cmdline().contains("--illegal-native-access=allow"),
+                        "handoff " + EXPECTED_HANDOFF + " on a server on JDK " + featureVersion(WILDFLY_JAVA_HOME) + ": " + worker.cmdline());
             }
         }
         String log = serverLog();
+        assertTrue(log.contains("handoff " + EXPECTED_HANDOFF), "the server log names handoff " + EXPECTED_HANDOFF);
         assertTrue(log.contains("[supervisor " + supervisors.get("echo").pid() + " echo]"),
                 "supervisor output reaches the server log tagged with its pid");
     }
