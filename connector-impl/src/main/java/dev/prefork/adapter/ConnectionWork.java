@@ -8,9 +8,11 @@ import jakarta.resource.spi.work.WorkContextProvider;
 import java.util.List;
 
 /**
- * One client connection's delivery as a unit of the container's WorkManager. It is marked long-running
- * when the WorkManager understands hints: a client may stay connected for minutes, and should not hold
- * a thread meant for short tasks (IronJacamar has a separate long-running pool for such work).
+ * A unit of the container's WorkManager: one client connection's delivery, or (with {@code handoff
+ * descriptor}) a worker link's loop that delivers that worker's clients one after another. It is marked
+ * long-running when the WorkManager understands hints: a client may stay connected for minutes, a link
+ * lasts as long as its worker, and neither should hold a thread meant for short tasks (IronJacamar has a
+ * separate long-running pool for such work).
  */
 final class ConnectionWork implements Work, WorkContextProvider {
     private final Runnable delivery;

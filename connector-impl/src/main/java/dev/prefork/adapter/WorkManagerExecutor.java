@@ -1,24 +1,28 @@
 package dev.prefork.adapter;
 
+import dev.prefork.engine.LinkExecutor;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
-import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
  * Runs each connection's delivery as Work of the container's {@link WorkManager}, so the MDB is called on
- * a container thread with the container's context.
+ * a container thread with the container's context: with {@code handoff descriptor} inside each worker
+ * link's long-running Work (see {@link #startLinkLoop}), with {@code handoff relay} as a Work per
+ * connection.
  *
- * <p>It uses {@code scheduleWork}: the engine's single bridge thread hands over and returns at once
+ * <p>Per connection it uses {@code scheduleWork}: the engine's single bridge thread hands over and returns at once
  * ({@code startWork} would make every connection wait for the previous one's thread). The work in flight
  * per endpoint is bounded by the pool itself: a worker process relays one client at a time, so there are
  * never more than {@code max_servers} deliveries per port. When the WorkManager rejects the work (its
  * threads and queue are full), the delivery runs on the calling thread in <em>busy</em> mode, which
  * only writes the busy line to the client and closes it (see {@link EndpointDelivery}).
  */
-final class WorkManagerExecutor implements Executor {
+final class WorkManagerExecutor implements LinkExecutor {
     private static final Logger LOG = Logger.getLogger(WorkManagerExecutor.class.getName());
+    /** How long a worker link may wait for a WorkManager thread before the engine reads it itself. */
+    private static final long LINK_START_TIMEOUT_MILLIS = 2_000;
 
     private final WorkManager workManager;
     private final boolean longRunningHint;
@@ -30,6 +34,23 @@ final class WorkManagerExecutor implements Executor {
         this.longRunningHint = longRunningHint;
         this.endpoint = endpoint;
         this.delivery = delivery;
+    }
+
+    /**
+     * With {@code handoff descriptor}: one long-running Work per worker, for the worker's life, that
+     * receives the worker's clients and delivers each to the MDB on that same thread. {@code startWork}
+     * waits (bounded) until a thread runs it, so the engine learns at once when there is none.
+     */
+    @Override
+    public boolean startLinkLoop(Runnable linkLoop, String name) {
+        try {
+            workManager.startWork(new ConnectionWork(linkLoop, longRunningHint, name), LINK_START_TIMEOUT_MILLIS, null, null);
+            return true;
+        } catch (WorkException e) {
+            LOG.warning(endpoint + ": the WorkManager has no thread for a worker link (" + e.getMessage()
+                    + "); its connections will be handed over one by one");
+            return false;
+        }
     }
 
     @Override

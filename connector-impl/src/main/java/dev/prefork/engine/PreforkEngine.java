@@ -84,7 +84,9 @@ public final class PreforkEngine implements AutoCloseable {
 
     /**
      * Starts a pool whose handlers run on {@code executor} (an application server's WorkManager, say).
-     * It should be able to run one handler per worker at once; a connection it rejects is closed.
+     * It should be able to run one handler per worker at once; a connection it rejects is closed. A
+     * {@link LinkExecutor} is asked for one thread per worker instead, on which that worker's
+     * connections are served one after another (with {@code handoff descriptor}).
      *
      * @throws ConfigException when a setting is unusable (names the key, the value and what to do)
      * @throws EngineException when the pool could not start (a port in use, the supervisor failed)

@@ -10,7 +10,10 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +29,54 @@ class HandoffTest extends EngineTestSupport {
         PreforkEngine engine = start(config(1));
         assertEquals(Handoff.DESCRIPTOR, engine.config().handoff(), "JDK " + Runtime.version().feature() + " takes passed descriptors");
         assertEquals("passed", LineClient.echoOnce(engine.boundPort(0), "passed"));
+    }
+
+    @Test
+    void aLinkExecutorLendsEachWorkerAThreadAndOneThatDeclinesStillGetsEveryConnection() throws Exception {
+        for (boolean lends : new boolean[] {true, false}) {
+            ExecutorService threads = Executors.newCachedThreadPool(task -> new Thread(task, "lent"));
+            AtomicInteger loops = new AtomicInteger();
+            AtomicInteger dispatched = new AtomicInteger();
+            LinkExecutor executor = new LinkExecutor() {
+                @Override
+                public boolean startLinkLoop(Runnable linkLoop, String name) {
+                    if (!lends) {
+                        return false;
+                    }
+                    loops.incrementAndGet();
+                    threads.execute(linkLoop);
+                    return true;
+                }
+
+                @Override
+                public void execute(Runnable task) {
+                    dispatched.incrementAndGet();
+                    threads.execute(task);
+                }
+            };
+            try {
+                PreforkEngine engine = PreforkEngine.start(config(2).name("lent").build(),
+                        connection -> connection.getWriter().println(Thread.currentThread().getName()), executor);
+                try {
+                    assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)));
+                    for (int i = 0; i < 6; i++) {
+                        try (LineClient client = new LineClient(engine.boundPort(0))) {
+                            assertEquals("lent", client.readLine(), "the handler ran on the executor's thread");
+                        }
+                    }
+                } finally {
+                    engine.stop();
+                }
+                if (lends) {
+                    assertEquals(2, loops.get(), "one lent thread per worker");
+                    assertEquals(0, dispatched.get(), "no connection handed over one by one");
+                } else {
+                    assertEquals(6, dispatched.get(), "every connection handed over one by one");
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
     }
 
     @Test

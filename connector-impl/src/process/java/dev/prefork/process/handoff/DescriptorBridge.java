@@ -1,6 +1,7 @@
 package dev.prefork.process.handoff;
 
 import dev.prefork.engine.ConnectionHandler;
+import dev.prefork.engine.LinkExecutor;
 import dev.prefork.engine.bridge.ActiveConnections;
 import dev.prefork.engine.bridge.Bridge;
 import dev.prefork.process.posix.PosixException;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -39,7 +41,6 @@ public final class DescriptorBridge implements Bridge {
     private final int listener;
     private final Thread acceptor;
     private final ActiveConnections connections = new ActiveConnections();
-    private final Set<Thread> linkThreads = ConcurrentHashMap.newKeySet();
     private final Set<WorkerLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkCount = new AtomicInteger();
     private volatile boolean closing;
@@ -58,8 +59,8 @@ public final class DescriptorBridge implements Bridge {
     }
 
     /**
-     * Binds {@code socketPath} and starts taking worker links. Handlers run on {@code executor}, or on
-     * each link's own thread when it is {@code null}.
+     * Binds {@code socketPath} and starts taking worker links. Handlers run on each link's own thread when
+     * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
      */
     public static Bridge start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
             throws IOException {
@@ -92,18 +93,40 @@ public final class DescriptorBridge implements Bridge {
                 }
                 WorkerLink link = new WorkerLink(fd, this);
                 links.add(link);
-                Thread thread = new Thread(() -> {
-                    try {
-                        link.run();
-                    } finally {
-                        linkThreads.remove(Thread.currentThread());
-                    }
-                }, "prefork-link-" + name + "-" + linkCount.incrementAndGet());
-                thread.setDaemon(true);
-                linkThreads.add(thread);
-                thread.start();
+                startLink(link);
             }
         }
+    }
+
+    /**
+     * Runs the link's loop on a thread the executor lends for the worker's life, where it can; else on a
+     * thread of our own, inline when there is no executor, dispatching to the executor otherwise.
+     */
+    private void startLink(WorkerLink link) {
+        String threadName = "prefork-link-" + name + "-" + linkCount.incrementAndGet();
+        if (executor instanceof LinkExecutor lender) {
+            AtomicBoolean claimed = new AtomicBoolean();
+            boolean started = lender.startLinkLoop(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    link.runInline();
+                }
+            }, threadName);
+            // A loop the executor started too late (after saying no) finds itself claimed and returns.
+            if (started || !claimed.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warning(name + ": the executor lends no thread to a worker link; reading it on a thread of"
+                    + " our own and handing each connection over. Give the executor max_servers threads per port.");
+        }
+        Thread thread = new Thread(() -> {
+            if (executor == null) {
+                link.runInline();
+            } else {
+                link.runDispatching(executor);
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     byte[] secret() {
@@ -112,11 +135,6 @@ public final class DescriptorBridge implements Bridge {
 
     ConnectionHandler handler() {
         return handler;
-    }
-
-    /** Where handlers run; {@code null}: on the link's own thread. */
-    Executor executor() {
-        return executor;
     }
 
     ActiveConnections connections() {
@@ -128,7 +146,10 @@ public final class DescriptorBridge implements Bridge {
     }
 
     void linkEnded(WorkerLink link) {
-        links.remove(link);
+        synchronized (links) {
+            links.remove(link);
+            links.notifyAll();
+        }
     }
 
     @Override
@@ -156,15 +177,21 @@ public final class DescriptorBridge implements Bridge {
         for (WorkerLink link : links) {
             link.shutdown();
         }
-        // Let the link threads finish before the engine closes the class loader they run from.
+        // Let the links end before the engine closes the class loader their code comes from.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (Thread thread : linkThreads) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            try {
-                thread.join(Math.max(1, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        synchronized (links) {
+            while (!links.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    LOG.warning(name + ": " + links.size() + " worker links still open at close");
+                    break;
+                }
+                try {
+                    links.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         try {

@@ -7,6 +7,7 @@ import dev.prefork.process.posix.SocketCalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,11 +15,11 @@ import java.util.logging.Logger;
 /**
  * One worker's link to the descriptor bridge, for the worker's life: it receives a client socket with
  * its header, has it served, and answers one byte when the handler is done, which lets the worker
- * accept again. Its thread reads the link; the handler runs on the bridge's executor (or on this
- * thread when the bridge has none). Its native memory is freed when the link has ended and its last
- * connection is done, whichever comes last.
+ * accept again. The thread that reads the link runs each handler itself ({@link #runInline()}) or hands it
+ * to an executor ({@link #runDispatching(Executor)}). Its native memory is freed when the link has ended
+ * and its last connection is done, whichever comes last.
  */
-final class WorkerLink implements Runnable {
+final class WorkerLink {
     private static final Logger LOG = Logger.getLogger(WorkerLink.class.getName());
 
     private final int fd;
@@ -40,10 +41,19 @@ final class WorkerLink implements Runnable {
         this.bridge = bridge;
     }
 
-    @Override
-    public void run() {
+    /** Reads the link and runs every handler on this thread. */
+    void runInline() {
+        run(null);
+    }
+
+    /** Reads the link on this thread and runs every handler on {@code executor}. */
+    void runDispatching(Executor executor) {
+        run(executor);
+    }
+
+    private void run(Executor executor) {
         try {
-            while (receiveOne()) {
+            while (receiveOne(executor)) {
                 // next client of this worker
             }
         } catch (PosixException | IOException e) {
@@ -59,7 +69,7 @@ final class WorkerLink implements Runnable {
     }
 
     /** Receives and dispatches one client; false at the link's end. */
-    private boolean receiveOne() throws IOException {
+    private boolean receiveOne(Executor executor) throws IOException {
         SocketCalls.Received received = readCalls.receive(fd, message);
         if (received.length() == 0) {
             return false;
@@ -83,12 +93,12 @@ final class WorkerLink implements Runnable {
         synchronized (this) {
             serving = true;
         }
-        if (bridge.executor() == null) {
+        if (executor == null) {
             serve(connection);
             return true;
         }
         try {
-            bridge.executor().execute(() -> serve(connection));
+            executor.execute(() -> serve(connection));
         } catch (RejectedExecutionException e) {
             LOG.warning("no thread to serve " + connection + " (" + e.getMessage()
                     + "); closing it. Give the executor at least max_servers threads.");
