@@ -137,6 +137,7 @@ public final class BenchMain {
             List<Contender> cs = List.of(
                     new Contender(defaultMark(RecyclingLabels.of(1000, ""), 1000, engineMaxRequests), prefork, new ServerSpec(port, 8, 1000)),
                     new Contender(defaultMark(RecyclingLabels.of(10000, ""), 10000, engineMaxRequests), prefork, new ServerSpec(port + 1, 8, 10000)),
+                    new Contender(defaultMark(RecyclingLabels.of(100000, ""), 100000, engineMaxRequests), prefork, new ServerSpec(port + 9, 8, 100000)),
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
                     new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
                     new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
@@ -152,7 +153,7 @@ public final class BenchMain {
                             Map.of("worker_jvm_options", defaults + " -XX:-StackTraceInThrowable")), new ServerSpec(port + 7, 8, 0)));
             PerfProfile perf = o.perf && PerfProfile.available()
                     ? new PerfProfile(env, RecyclingLabels.UNLIMITED, o.out, env.workDir(), progress) : null;
-            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, unlimited (0), max_requests_jitter, worker start-up variants, and two per-connection variants",
+            results.add(new ThroughputScenario("recycling", "conn RST, 16 clients, 8 workers: max_requests 1000, 10000, 100000, unlimited (0), max_requests_jitter, worker start-up variants, and two per-connection variants",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, perf));
             if (perf != null) {
                 profileFiles.putAll(perf.written());

@@ -79,7 +79,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.MAX_SERVERS);
     }
 
-    @ConfigProperty(type = String.class, description = "Connections a worker serves before it is replaced; 0 is unlimited. Default: 10000. Unset: each endpoint falls back to prefork.max_requests in MicroProfile Config.")
+    @ConfigProperty(type = String.class, description = "Connections a worker serves before it is replaced; 0 is unlimited. Default: 100000. Unset: each endpoint falls back to prefork.max_requests in MicroProfile Config.")
     public void setMaxRequests(String value) {
         values.set(EngineConfig.MAX_REQUESTS, "maxRequests", value);
     }

@@ -96,9 +96,36 @@ final class TargetCheck {
                     rows.add(new Row("< 5% throughput lost to recycling", label,
                             f("%.0f vs %.0f conn/s unlimited: %+.1f%%", rate, unlimited, -loss * 100), verdict(loss < 0.05)));
                 }
+                predictedLossAtDefault(recycling).ifPresent(rows::add);
             }
         }
         return rows;
+    }
+
+    /**
+     * A round is too short for workers at a large default max_requests to be replaced even once, so the
+     * loss there is also predicted from what a replacement costs: the extra CPU per connection at
+     * max_requests 1000 (with the default jitter of half, 1250 connections per worker on average), spread
+     * over the default's average life instead, against the unrecycled CPU per connection.
+     */
+    private static java.util.Optional<Row> predictedLossAtDefault(ThroughputScenario.Result recycling) {
+        String thousand = recycling.contenders().stream().map(c -> c.label())
+                .filter(l -> l.equals(RecyclingLabels.of(1000, "")) || l.equals(RecyclingLabels.of(1000, "") + " (default)"))
+                .findFirst().orElse(null);
+        String byDefault = recycling.contenders().stream().map(c -> c.label()).filter(l -> l.endsWith(" (default)"))
+                .findFirst().orElse(null);
+        if (thousand == null || byDefault == null) {
+            return java.util.Optional.empty();
+        }
+        int defaultMaxRequests = Integer.parseInt(byDefault.replaceAll("^prefork mr=(\\d+).*$", "$1"));
+        double unrecycled = summary(recycling, RecyclingLabels.UNLIMITED).cpuMicrosPerRequest();
+        double atThousand = summary(recycling, thousand).cpuMicrosPerRequest();
+        double replacementMicros = Math.max(0, atThousand - unrecycled) * 1250;
+        double loss = replacementMicros / (defaultMaxRequests * 1.25) / unrecycled;
+        return java.util.Optional.of(new Row("< 5% throughput lost at the default max_requests (predicted)", byDefault,
+                f("a replacement costs %.0f ms of CPU (from mr=1000: %.0f vs %.0f µs/conn); over %d connections: %.1f%%",
+                        replacementMicros / 1000, atThousand, unrecycled, (int) (defaultMaxRequests * 1.25), loss * 100),
+                verdict(loss < 0.05)));
     }
 
     static boolean has(ThroughputScenario.Result r, String label) {

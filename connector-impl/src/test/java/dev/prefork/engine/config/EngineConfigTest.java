@@ -17,12 +17,12 @@ class EngineConfigTest {
     void defaultsAreNetServersButForMaxRequests() {
         EngineConfig config = EngineConfig.fromMap(Map.of());
         assertEquals(50, config.maxServers());
-        assertEquals(10000, config.maxRequests(), "Net::Server's 1000 costs a JVM worker 43% of its throughput");
+        assertEquals(100000, config.maxRequests(), "Net::Server's 1000 costs a pool of JVM workers 75% of its throughput");
         assertEquals(Serialize.FLOCK, config.serialize());
         assertEquals(30, config.checkForDead());
         assertEquals(new PortSpec("*", 20203, null), config.ports().get(0));
         assertTrue(config.lockFile().isEmpty());
-        assertEquals(5000, config.maxRequestsJitter(), "half of max_requests: a tenth did not separate the exits in the benchmark");
+        assertEquals(50000, config.maxRequestsJitter(), "half of max_requests: a tenth did not separate the exits in the benchmark");
         assertEquals(0, EngineConfig.builder().maxRequests(0).build().maxRequestsJitter());
     }
 
