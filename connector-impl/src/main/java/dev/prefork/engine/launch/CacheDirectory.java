@@ -1,11 +1,16 @@
 package dev.prefork.engine.launch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Files that outlive one engine and are shared by the next ones of the same user: the process jar
@@ -47,5 +52,32 @@ public final class CacheDirectory {
 
     public Path resolve(String file) {
         return path.resolve(file);
+    }
+
+    /**
+     * Keeps the cache bounded: of the files in {@code dir} whose names match {@code namePattern}, deletes
+     * all but the {@code keep} most recently modified. Every rebuilt library or changed worker option
+     * adds a file; callers touch the one they use, so a file in use is among the newest.
+     */
+    public static void keepNewest(Path dir, String namePattern, int keep) throws IOException {
+        List<Path> matching;
+        try (Stream<Path> files = Files.list(dir)) {
+            matching = files.filter(file -> file.getFileName().toString().matches(namePattern))
+                    .sorted(Comparator.comparing(CacheDirectory::modified).reversed())
+                    .collect(Collectors.toList());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path old : matching.subList(Math.min(keep, matching.size()), matching.size())) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0; // gone meanwhile: oldest
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,6 +22,8 @@ import java.util.HexFormat;
  */
 public final class ProcessJar {
     public static final String RESOURCE = "/META-INF/prefork/prefork-process.jar";
+    /** Jars of other library versions kept in the cache (another deployment may still run one). */
+    private static final int KEPT_JARS = 8;
 
     private ProcessJar() {
     }
@@ -44,6 +47,7 @@ public final class ProcessJar {
         }
         Path target = cache.resolve("prefork-process-" + sha256(content).substring(0, 16) + ".jar");
         if (Files.exists(target) && Files.size(target) == content.length) {
+            Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis())); // in use: keep it
             return target;
         }
         // Write aside and move into place, so that a concurrent engine never sees half a jar.
@@ -58,6 +62,7 @@ public final class ProcessJar {
         } finally {
             Files.deleteIfExists(partial);
         }
+        CacheDirectory.keepNewest(cache.path(), "prefork-process-[0-9a-f]+\\.jar", KEPT_JARS);
         return target;
     }
 

@@ -1,5 +1,6 @@
 package dev.prefork.process.supervisor;
 
+import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.process.ProcessLog;
 
 import java.io.IOException;
@@ -107,24 +108,10 @@ final class WorkerArchive {
      * recent few are kept. A pool still mapping a removed one keeps its mapping; its next workers retrain.
      */
     private void pruneOldArchives() {
-        try (var files = Files.list(archive.getParent())) {
-            List<Path> archives = files
-                    .filter(file -> file.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
-                    .sorted(java.util.Comparator.comparing(WorkerArchive::modified).reversed())
-                    .toList();
-            for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
-                Files.deleteIfExists(old);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            log.fine("could not prune old class-data-sharing archives: " + e);
-        }
-    }
-
-    private static long modified(Path file) {
         try {
-            return Files.getLastModifiedTime(file).toMillis();
+            CacheDirectory.keepNewest(archive.getParent(), "worker-[0-9a-f]+\\.jsa", KEPT_ARCHIVES);
         } catch (IOException e) {
-            return 0;
+            log.fine("could not prune old class-data-sharing archives: " + e);
         }
     }
 
