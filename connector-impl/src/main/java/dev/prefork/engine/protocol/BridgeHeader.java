@@ -1,12 +1,10 @@
 package dev.prefork.engine.protocol;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -32,25 +30,60 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
 
     /** The whole header, length prefix included, ready for one write. */
     public ByteBuffer encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(0); // length, patched below
-            out.writeInt(MAGIC);
-            out.write(secret);
-            out.writeLong(pid);
-            out.writeInt(slot);
-            out.writeLong(connectionNumber);
-            out.writeLong(workerStartedMillis);
-            out.writeInt(portIndex);
-            out.writeUTF(peer);
-            out.writeUTF(local);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
-            buffer.putInt(0, buffer.remaining() - 4);
-            return buffer;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_LENGTH + 4);
+        encodeTo(buffer);
+        return buffer;
+    }
+
+    /**
+     * Writes the whole header, length prefix included, into {@code target} from its start and leaves it
+     * flipped, ready for one write: a worker reuses one buffer for all its connections. Strings are
+     * written as {@link DataOutputStream#writeUTF} does (modified UTF-8), which {@link #read} reads back.
+     *
+     * @throws IllegalArgumentException when the header would exceed {@link #MAX_LENGTH} bytes
+     */
+    public void encodeTo(ByteBuffer target) {
+        target.clear();
+        if (target.capacity() < MAX_LENGTH + 4) {
+            throw new IllegalArgumentException("a header buffer needs " + (MAX_LENGTH + 4) + " bytes");
         }
+        target.limit(MAX_LENGTH + 4);
+        target.putInt(0); // length, patched below
+        target.putInt(MAGIC);
+        target.put(secret);
+        target.putLong(pid);
+        target.putInt(slot);
+        target.putLong(connectionNumber);
+        target.putLong(workerStartedMillis);
+        target.putInt(portIndex);
+        try {
+            putModifiedUtf8(target, peer);
+            putModifiedUtf8(target, local);
+        } catch (java.nio.BufferOverflowException e) {
+            throw new IllegalArgumentException("bridge header longer than " + MAX_LENGTH + " bytes (peer " + peer + ", local " + local + ")");
+        }
+        target.flip();
+        target.putInt(0, target.remaining() - 4);
+    }
+
+    /** DataOutputStream.writeUTF's encoding: a 2-byte length, then 1 to 3 bytes per char (NUL as 2). */
+    private static void putModifiedUtf8(ByteBuffer target, String text) {
+        int lengthAt = target.position();
+        target.putShort((short) 0);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x0001 && c <= 0x007F) {
+                target.put((byte) c);
+            } else if (c <= 0x07FF) {
+                target.put((byte) (0xC0 | (c >> 6)));
+                target.put((byte) (0x80 | (c & 0x3F)));
+            } else {
+                target.put((byte) (0xE0 | (c >> 12)));
+                target.put((byte) (0x80 | ((c >> 6) & 0x3F)));
+                target.put((byte) (0x80 | (c & 0x3F)));
+            }
+        }
+        target.putShort(lengthAt, (short) (target.position() - lengthAt - 2));
     }
 
     /**

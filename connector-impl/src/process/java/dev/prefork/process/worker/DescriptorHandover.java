@@ -11,11 +11,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * {@code handoff descriptor}: accept, send the accepted socket itself to the controlling JVM over this
@@ -25,9 +22,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 final class DescriptorHandover implements Handover<DescriptorHandover.Accepted> {
     private static final int LISTENER = 0;
-    private static final short AF_UNIX = 1;
-    private static final short AF_INET = 2;
-    private static final short AF_INET6 = 10;
+    private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
 
     /** An accepted client: our descriptor of it and its address. */
     record Accepted(int fd, String peer) {
@@ -40,6 +36,8 @@ final class DescriptorHandover implements Handover<DescriptorHandover.Accepted> 
     private final MemorySegment address;
     private final MemorySegment message;
     private final MemorySegment done;
+    /** sockaddr_in6 is the largest address a TCP or Unix listener hands us that we read. */
+    private final byte[] addressBytes = new byte[28];
 
     private DescriptorHandover(HeaderMaker headers, ProcessLog log, SocketCalls calls, int link, Arena arena) {
         this.headers = headers;
@@ -73,14 +71,21 @@ final class DescriptorHandover implements Handover<DescriptorHandover.Accepted> 
         return new Accepted(fd, formatPeer());
     }
 
+    /** The peer's address from {@code address}, copied out with one call and formatted without lookups. */
     private String formatPeer() {
-        short family = address.get(JAVA_SHORT, 0);
+        MemorySegment.copy(address, JAVA_BYTE, 0, addressBytes, 0, addressBytes.length);
+        int family = (addressBytes[0] & 0xff) | (addressBytes[1] & 0xff) << 8; // sa_family_t, native (little) endian
         if (family == AF_UNIX) {
             return "unix:";
         }
-        int port = Short.toUnsignedInt(address.get(JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2));
-        byte[] ip = family == AF_INET6 ? address.asSlice(8, 16).toArray(JAVA_BYTE) : address.asSlice(4, 4).toArray(JAVA_BYTE);
+        int port = (addressBytes[2] & 0xff) << 8 | (addressBytes[3] & 0xff); // network order
+        if (family == AF_INET) {
+            return new StringBuilder(21).append(addressBytes[4] & 0xff).append('.').append(addressBytes[5] & 0xff)
+                    .append('.').append(addressBytes[6] & 0xff).append('.').append(addressBytes[7] & 0xff)
+                    .append(':').append(port).toString();
+        }
         try {
+            byte[] ip = java.util.Arrays.copyOfRange(addressBytes, 8, 24);
             return BridgeHeader.formatAddress(new InetSocketAddress(InetAddress.getByAddress(ip), port));
         } catch (UnknownHostException e) {
             return "unknown:0";

@@ -4,7 +4,10 @@ import dev.prefork.engine.protocol.BridgeHeader;
 
 import java.nio.ByteBuffer;
 
-/** The bridge header of each connection: the fields that stay the same for this worker, plus the client's. */
+/**
+ * The bridge header of each connection: the fields that stay the same for this worker, plus the client's,
+ * encoded into one buffer reused for every connection (a worker hands over one connection at a time).
+ */
 final class HeaderMaker {
     private final byte[] secret;
     private final long pid;
@@ -12,6 +15,7 @@ final class HeaderMaker {
     private final long startedMillis;
     private final int portIndex;
     private final String local;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BridgeHeader.MAX_LENGTH + 4);
 
     HeaderMaker(byte[] secret, long pid, int slot, long startedMillis, int portIndex, String local) {
         this.secret = secret;
@@ -22,7 +26,9 @@ final class HeaderMaker {
         this.local = local;
     }
 
+    /** The header, ready to write; valid until the next call. */
     ByteBuffer header(String peer, long number) {
-        return new BridgeHeader(secret, pid, slot, number, startedMillis, portIndex, peer, local).encode();
+        new BridgeHeader(secret, pid, slot, number, startedMillis, portIndex, peer, local).encodeTo(buffer);
+        return buffer;
     }
 }
