@@ -89,10 +89,15 @@ final class WorkerLink {
             throw new IOException("a message without a client socket from pid " + header.pid());
         }
         workerPid = header.pid();
-        DescriptorConnection connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
         synchronized (this) {
+            if (serving) {
+                // Our workers wait for "done"; a second client now would share the first one's buffers.
+                SocketCalls.closeQuietly(received.descriptor());
+                throw new IOException("worker " + workerPid + " passed a client before its previous one was done");
+            }
             serving = true;
         }
+        DescriptorConnection connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
         if (executor == null) {
             serve(connection);
             return true;

@@ -29,6 +29,7 @@ final class WorkerArchive {
     private static final int KEPT_ARCHIVES = 8;
 
     private final Path archive;
+    private long lastMarkedMillis;
     private final ProcessLog log;
     private Path pendingDump;
     private long trainerPid;
@@ -60,11 +61,30 @@ final class WorkerArchive {
             return List.of();
         }
         if (Files.isReadable(archive)) {
+            markInUse();
             return List.of("-XX:SharedArchiveFile=" + archive);
         }
         pendingDump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         // The dump lists every class it leaves out (JFR events and the like) as a warning: noise in the log.
         return List.of("-XX:ArchiveClassesAtExit=" + pendingDump, "-Xlog:cds=error", "-Xlog:cds+dynamic=error");
+    }
+
+    /**
+     * Pruning keeps the newest archives: an archive this pool maps is made newest again (at most once a
+     * minute), or pools with other options would push it out while it is in use and every later worker
+     * would start without it.
+     */
+    private void markInUse() {
+        long now = System.currentTimeMillis();
+        if (now - lastMarkedMillis < 60_000) {
+            return;
+        }
+        lastMarkedMillis = now;
+        try {
+            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(now));
+        } catch (IOException e) {
+            log.fine("could not mark the class-data-sharing archive as in use: " + e);
+        }
     }
 
     /** Called right after a spawn that used {@link #optionsForNextSpawn()}. */
