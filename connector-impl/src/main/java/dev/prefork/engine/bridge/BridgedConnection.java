@@ -25,16 +25,10 @@ final class BridgedConnection extends StreamConnection {
         output.shutdownOutput();
     }
 
-    /** Flushes and closes the bridge: the worker then closes the client. */
+    /** Closes the bridge: the worker then closes the client. */
     @Override
-    protected void flushAndClose() {
-        try {
-            output.flush();
-        } catch (IOException e) {
-            // The client or the worker went away; there is nobody left to tell.
-        } finally {
-            abort();
-        }
+    protected void closeTransport() {
+        abort();
     }
 
     /** Closes the bridge channel at once. */

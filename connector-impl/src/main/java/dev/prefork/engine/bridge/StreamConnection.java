@@ -37,8 +37,8 @@ public abstract class StreamConnection implements ServedConnection {
                 Instant.ofEpochMilli(header.workerStartedMillis()));
     }
 
-    /** Flushes buffered output and closes the client's side; called once, after the handler returned. */
-    protected abstract void flushAndClose();
+    /** Closes the client's side, its output already flushed; called once, after the handler returned. */
+    protected abstract void closeTransport();
 
     /** Flushes buffered output and half-closes the client's side. */
     protected abstract void shutdownTransportOutput() throws IOException;
@@ -78,7 +78,13 @@ public abstract class StreamConnection implements ServedConnection {
     @Override
     public void finish() {
         flushWriter();
-        flushAndClose();
+        try {
+            output.flush();
+        } catch (IOException e) {
+            // The client (or a relaying worker) went away; there is nobody left to tell.
+        } finally {
+            closeTransport();
+        }
     }
 
     private void flushWriter() {

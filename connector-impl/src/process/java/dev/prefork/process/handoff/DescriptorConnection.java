@@ -26,14 +26,8 @@ final class DescriptorConnection extends StreamConnection {
     }
 
     @Override
-    protected void flushAndClose() {
-        try {
-            output.flush();
-        } catch (IOException e) {
-            // The client went away; there is nobody left to tell.
-        } finally {
-            socket.close();
-        }
+    protected void closeTransport() {
+        socket.close();
     }
 
     @Override

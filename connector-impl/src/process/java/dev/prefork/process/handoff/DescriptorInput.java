@@ -1,20 +1,19 @@
 package dev.prefork.process.handoff;
 
+import dev.prefork.engine.bridge.ClientInput;
 import dev.prefork.process.posix.PosixException;
 import dev.prefork.process.posix.SocketCalls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /** The client's bytes, read straight from its socket through a native buffer the worker link lends. */
-final class DescriptorInput extends InputStream {
+final class DescriptorInput extends ClientInput {
     private final GuardedDescriptor socket;
     private final SocketCalls calls;
     private final MemorySegment buffer;
-    private boolean ended;
 
     DescriptorInput(GuardedDescriptor socket, SocketCalls calls, MemorySegment buffer) {
         this.socket = socket;
@@ -23,21 +22,7 @@ final class DescriptorInput extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] bytes, int offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (length == 0) {
-            return 0;
-        }
-        if (ended) {
-            return -1;
-        }
+    protected int readSome(byte[] bytes, int offset, int length) throws IOException {
         int fd = socket.acquire();
         int n;
         try {
@@ -48,16 +33,9 @@ final class DescriptorInput extends InputStream {
             socket.release();
         }
         if (n == 0) {
-            ended = true;
             return -1;
         }
         MemorySegment.copy(buffer, JAVA_BYTE, 0, bytes, offset, n);
         return n;
-    }
-
-    @Override
-    public void close() {
-        // The connection owns the socket; closing the stream early only stops reading.
-        ended = true;
     }
 }
