@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -120,8 +121,8 @@ public final class EngineConfig {
         maxRequestsJitter = text(values, MAX_REQUESTS_JITTER).isBlank()
                 ? maxRequests / 2
                 : integer(values, MAX_REQUESTS_JITTER, 0, Integer.MAX_VALUE - maxRequests);
-        serialize = Serialize.parse(SERIALIZE, text(values, SERIALIZE));
-        handoff = Handoff.parse(HANDOFF, text(values, HANDOFF));
+        serialize = choice(SERIALIZE, text(values, SERIALIZE), Serialize.values());
+        handoff = choice(HANDOFF, text(values, HANDOFF), Handoff.values());
         lockFile = absolutePath(values, LOCK_FILE);
         checkForDead = integer(values, CHECK_FOR_DEAD, 1, 86_400);
         listen = integer(values, LISTEN, 1, 65_535);
@@ -211,6 +212,20 @@ public final class EngineConfig {
             return false;
         }
         throw new ConfigException(key, values.get(key), "must be true or false");
+    }
+
+    /** The option named {@code value} (its name in any case, spaces around it ignored). */
+    private static <E extends Enum<E>> E choice(String key, String value, E[] options) {
+        for (E option : options) {
+            if (option.name().equalsIgnoreCase(value.trim())) {
+                return option;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E option : options) {
+            names.add(option.name().toLowerCase(Locale.ROOT));
+        }
+        throw new ConfigException(key, value, "must be one of " + String.join(", ", names));
     }
 
     private static Path absolutePath(Map<String, String> values, String key) {

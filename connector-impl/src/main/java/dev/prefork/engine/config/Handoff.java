@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** How a worker hands each connection it accepted to the controlling JVM. */
 public enum Handoff {
+    /** {@link #DESCRIPTOR} where the controlling JVM supports it, else {@link #RELAY}. */
+    AUTO,
     /**
      * The accepted socket itself travels to the controlling JVM over the worker's Unix-domain link
      * (SCM_RIGHTS); the handler reads and writes the client directly and the worker waits until it is
@@ -11,20 +13,9 @@ public enum Handoff {
      */
     DESCRIPTOR,
     /** The worker opens a bridge connection per client and copies the bytes both ways. Works on JDK 17. */
-    RELAY,
-    /** {@link #DESCRIPTOR} where the controlling JVM supports it, else {@link #RELAY}. */
-    AUTO;
+    RELAY;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Handoff parse(String key, String value) {
-        for (Handoff mode : values()) {
-            if (mode.key().equalsIgnoreCase(value.trim())) {
-                return mode;
-            }
-        }
-        throw new ConfigException(key, value, "must be one of auto, descriptor, relay");
     }
 }

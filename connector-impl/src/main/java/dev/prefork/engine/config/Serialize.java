@@ -19,13 +19,4 @@ public enum Serialize {
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    static Serialize parse(String key, String value) {
-        for (Serialize mode : values()) {
-            if (mode.key().equalsIgnoreCase(value.trim())) {
-                return mode;
-            }
-        }
-        throw new ConfigException(key, value, "must be one of flock, semaphore, pipe, none");
-    }
 }
