@@ -1,9 +1,9 @@
 package dev.prefork.engine;
 
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.ParameterizedTest;
 import dev.prefork.engine.config.Handoff;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,11 +86,19 @@ class FailureTest extends EngineTestSupport {
     }
 
     private static WorkerSnapshot awaitWorkerServing(PreforkEngine engine, String peer) throws Exception {
+        return awaitWorker(engine, Duration.ofSeconds(20),
+                worker -> worker.state() == WorkerState.PROCESSING && worker.peer().equals(peer),
+                "the scoreboard shows a worker serving " + peer);
+    }
+
+    /** The first worker the scoreboard shows matching {@code wanted} within {@code timeout}. */
+    private static WorkerSnapshot awaitWorker(PreforkEngine engine, Duration timeout, Predicate<WorkerSnapshot> wanted,
+                                              String what) throws Exception {
         WorkerSnapshot[] found = new WorkerSnapshot[1];
-        assertTrue(Processes.eventually(Duration.ofSeconds(20), () -> {
+        assertTrue(Processes.eventually(timeout, () -> {
             try {
                 for (WorkerSnapshot worker : engine.snapshot().workers()) {
-                    if (worker.state() == WorkerState.PROCESSING && worker.peer().equals(peer)) {
+                    if (wanted.test(worker)) {
                         found[0] = worker;
                         return true;
                     }
@@ -99,7 +107,7 @@ class FailureTest extends EngineTestSupport {
             } catch (EngineException e) {
                 throw new AssertionError(e);
             }
-        }), "the scoreboard shows a worker serving " + peer);
+        }), what);
         return found[0];
     }
 
@@ -168,21 +176,8 @@ class FailureTest extends EngineTestSupport {
         PreforkEngine engine = start(config(2).serialize(dev.prefork.engine.config.Serialize.PIPE));
         int port = engine.boundPort(0);
         // Exactly one idle worker holds the token and sits in accept() (once the workers are past start-up); kill that one.
-        AtomicReference<WorkerSnapshot> found = new AtomicReference<>();
-        assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> {
-            try {
-                for (WorkerSnapshot worker : engine.snapshot().workers()) {
-                    if (worker.state() == WorkerState.ACCEPTING) {
-                        found.set(worker);
-                        return true;
-                    }
-                }
-                return false;
-            } catch (EngineException e) {
-                throw new IllegalStateException(e);
-            }
-        }), "one worker holds the token");
-        WorkerSnapshot holder = found.get();
+        WorkerSnapshot holder = awaitWorker(engine, Duration.ofSeconds(30),
+                worker -> worker.state() == WorkerState.ACCEPTING, "one worker holds the token");
         long holderPid = holder.pid();
         kill9(holderPid);
         assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> {

@@ -1,7 +1,7 @@
 package dev.prefork.engine;
 
-import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -28,13 +28,6 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
     public static final int SECRET_LENGTH = 32;
     public static final int MAX_LENGTH = 1024;
 
-    /** The whole header, length prefix included, ready for one write. */
-    public ByteBuffer encode() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_LENGTH + 4);
-        encodeTo(buffer);
-        return buffer;
-    }
-
     /**
      * Writes the whole header, length prefix included, into {@code target} from its start and leaves it
      * flipped, ready for one write: a worker reuses one buffer for all its connections. Strings are
