@@ -289,18 +289,6 @@ public final class SocketCalls {
         }
     }
 
-    public void close(int fd) {
-        int result;
-        try {
-            result = (int) Close.CALL.invokeExact(capture, fd);
-        } catch (Throwable t) {
-            throw unexpected("close", t);
-        }
-        if (result < 0) {
-            throw Libc.failure("close", capture);
-        }
-    }
-
     /** Closes {@code fd} ignoring errors: for descriptors being abandoned. */
     public static void closeQuietly(int fd) {
         try {
@@ -358,10 +346,6 @@ public final class SocketCalls {
 
     private static final class Shutdown {
         static final MethodHandle CALL = Libc.errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Close {
-        static final MethodHandle CALL = Libc.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private static final class ShutdownQuietly {
