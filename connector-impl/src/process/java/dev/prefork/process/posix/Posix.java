@@ -55,41 +55,59 @@ public final class Posix {
 
     private static final StructLayout CAPTURE_LAYOUT = Libc.CAPTURE_LAYOUT;
 
-    private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle KILL = errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle WAITPID = errnoCall("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETPGID = errnoCall("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MKFIFO = errnoCall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEMGET = errnoCall("semget", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SEMCTL = errnoCall("semctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle SEMOP = errnoCall("semop", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    // Each group of handles is linked on first use (a holder class each): linking costs milliseconds
+    // per handle, and a worker with serialize semaphore, or the controlling JVM's descriptor bridge,
+    // needs one group only.
 
-    private static final MethodHandle SPAWN = call("posix_spawn",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_INIT = call("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DESTROY = call("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DUP2 = call("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_CLOSEFROM = call("posix_spawn_file_actions_addclosefrom_np",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle ATTR_INIT = call("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_DESTROY = call("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_SETFLAGS = call("posix_spawnattr_setflags",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle ATTR_SETSIGMASK = call("posix_spawnattr_setsigmask",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ATTR_SETSIGDEFAULT = call("posix_spawnattr_setsigdefault",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGEMPTYSET = call("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle SIGFILLSET = call("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** Socket, bind, listen and the like: the supervisor, and the descriptor bridge in the controlling JVM. */
+    private static final class Sockets {
+        static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle LISTEN = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle GETSOCKNAME = errnoCall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** Signals, waiting for children, FIFOs: the supervisor. */
+    private static final class Processes {
+        static final MethodHandle KILL = errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle WAITPID = errnoCall("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SETPGID = errnoCall("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle MKFIFO = errnoCall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    /** The SysV semaphore of serialize semaphore: the supervisor and its workers. */
+    private static final class Semaphores {
+        static final MethodHandle SEMGET = errnoCall("semget", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SEMCTL = errnoCall("semctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+        static final MethodHandle SEMOP = errnoCall("semop", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** posix_spawn and its attributes: the supervisor. */
+    private static final class Spawning {
+        static final MethodHandle SPAWN = call("posix_spawn",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle FA_INIT = call("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle FA_DESTROY = call("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle FA_DUP2 = call("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle FA_CLOSEFROM = call("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle ATTR_INIT = call("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle ATTR_DESTROY = call("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle ATTR_SETFLAGS = call("posix_spawnattr_setflags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+        static final MethodHandle ATTR_SETSIGMASK = call("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle ATTR_SETSIGDEFAULT = call("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SIGEMPTYSET = call("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle SIGFILLSET = call("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
 
     private Posix() {
     }
@@ -135,41 +153,41 @@ public final class Posix {
     }
 
     public static int socket(int domain, int type) {
-        return checked("socket", c -> (int) SOCKET.invokeExact(c, domain, type, 0));
+        return checked("socket", c -> (int) Sockets.SOCKET.invokeExact(c, domain, type, 0));
     }
 
     public static void setIntOption(int fd, int level, int option, int value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            checked("setsockopt", c -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 4));
+            checked("setsockopt", c -> (int) Sockets.SETSOCKOPT.invokeExact(c, fd, level, option, v, 4));
         }
     }
 
     public static void bind(int fd, MemorySegment sockaddr) {
-        checked("bind", c -> (int) BIND.invokeExact(c, fd, sockaddr, (int) sockaddr.byteSize()));
+        checked("bind", c -> (int) Sockets.BIND.invokeExact(c, fd, sockaddr, (int) sockaddr.byteSize()));
     }
 
     public static void listen(int fd, int backlog) {
-        checked("listen", c -> (int) LISTEN.invokeExact(c, fd, backlog));
+        checked("listen", c -> (int) Sockets.LISTEN.invokeExact(c, fd, backlog));
     }
 
     /** Fills {@code sockaddr} with the socket's bound address and returns its length. */
     public static int getsockname(int fd, MemorySegment sockaddr) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) sockaddr.byteSize());
-            checked("getsockname", c -> (int) GETSOCKNAME.invokeExact(c, fd, sockaddr, length));
+            checked("getsockname", c -> (int) Sockets.GETSOCKNAME.invokeExact(c, fd, sockaddr, length));
             return length.get(JAVA_INT, 0);
         }
     }
 
     public static void close(int fd) {
-        checked("close", c -> (int) CLOSE.invokeExact(c, fd));
+        checked("close", c -> (int) Sockets.CLOSE.invokeExact(c, fd));
     }
 
     /** Sends {@code signal}; returns false when no such process exists (ESRCH). */
     public static boolean kill(long pid, int signal) {
         try {
-            checked("kill", c -> (int) KILL.invokeExact(c, (int) pid, signal));
+            checked("kill", c -> (int) Processes.KILL.invokeExact(c, (int) pid, signal));
             return true;
         } catch (PosixException e) {
             if (e.errno() == ESRCH) {
@@ -181,7 +199,7 @@ public final class Posix {
 
     /** Moves the calling process into a process group of its own. */
     public static void becomeProcessGroupLeader() {
-        checked("setpgid", c -> (int) SETPGID.invokeExact(c, 0, 0));
+        checked("setpgid", c -> (int) Processes.SETPGID.invokeExact(c, 0, 0));
     }
 
     /**
@@ -193,7 +211,7 @@ public final class Posix {
             MemorySegment status = arena.allocate(JAVA_INT);
             while (true) {
                 try {
-                    int pid = checked("waitpid", c -> (int) WAITPID.invokeExact(c, -1, status, block ? 0 : 1));
+                    int pid = checked("waitpid", c -> (int) Processes.WAITPID.invokeExact(c, -1, status, block ? 0 : 1));
                     return new long[] {pid, pid > 0 ? status.get(JAVA_INT, 0) : 0};
                 } catch (PosixException e) {
                     if (e.errno() == EINTR) {
@@ -211,19 +229,19 @@ public final class Posix {
     public static void mkfifo(String path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(path);
-            checked("mkfifo " + path, c -> (int) MKFIFO.invokeExact(c, p, mode));
+            checked("mkfifo " + path, c -> (int) Processes.MKFIFO.invokeExact(c, p, mode));
         }
     }
 
     /** Creates a private SysV semaphore set of one semaphore with the given value. */
     public static int createSemaphore(int value) {
-        int id = checked("semget", c -> (int) SEMGET.invokeExact(c, IPC_PRIVATE, 1, IPC_CREAT | 0600));
-        checked("semctl SETVAL", c -> (int) SEMCTL.invokeExact(c, id, 0, SETVAL, value));
+        int id = checked("semget", c -> (int) Semaphores.SEMGET.invokeExact(c, IPC_PRIVATE, 1, IPC_CREAT | 0600));
+        checked("semctl SETVAL", c -> (int) Semaphores.SEMCTL.invokeExact(c, id, 0, SETVAL, value));
         return id;
     }
 
     public static void removeSemaphore(int id) {
-        checked("semctl IPC_RMID", c -> (int) SEMCTL.invokeExact(c, id, 0, IPC_RMID, 0));
+        checked("semctl IPC_RMID", c -> (int) Semaphores.SEMCTL.invokeExact(c, id, 0, IPC_RMID, 0));
     }
 
     /** {@code semop} on semaphore 0 of {@code id} with SEM_UNDO, restarted after signals. */
@@ -235,7 +253,7 @@ public final class Posix {
             op.set(JAVA_SHORT, 4, SEM_UNDO);
             while (true) {
                 try {
-                    checked("semop", c -> (int) SEMOP.invokeExact(c, id, op, 1L));
+                    checked("semop", c -> (int) Semaphores.SEMOP.invokeExact(c, id, op, 1L));
                     return;
                 } catch (PosixException e) {
                     if (e.errno() != EINTR) {
@@ -258,27 +276,27 @@ public final class Posix {
             MemorySegment emptySet = arena.allocate(SIGSET_SIZE, 16);
             MemorySegment fullSet = arena.allocate(SIGSET_SIZE, 16);
             MemorySegment pid = arena.allocate(JAVA_INT);
-            spawnChecked("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(actions));
-            spawnChecked("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+            spawnChecked("posix_spawn_file_actions_init", (int) Spawning.FA_INIT.invokeExact(actions));
+            spawnChecked("posix_spawnattr_init", (int) Spawning.ATTR_INIT.invokeExact(attr));
             try {
                 for (int i = 0; i < dup2Pairs.length; i += 2) {
                     spawnChecked("posix_spawn_file_actions_adddup2",
-                            (int) FA_DUP2.invokeExact(actions, dup2Pairs[i], dup2Pairs[i + 1]));
+                            (int) Spawning.FA_DUP2.invokeExact(actions, dup2Pairs[i], dup2Pairs[i + 1]));
                 }
-                spawnChecked("posix_spawn_file_actions_addclosefrom_np", (int) FA_CLOSEFROM.invokeExact(actions, closeFrom));
-                spawnChecked("sigemptyset", (int) SIGEMPTYSET.invokeExact(emptySet));
-                spawnChecked("sigfillset", (int) SIGFILLSET.invokeExact(fullSet));
+                spawnChecked("posix_spawn_file_actions_addclosefrom_np", (int) Spawning.FA_CLOSEFROM.invokeExact(actions, closeFrom));
+                spawnChecked("sigemptyset", (int) Spawning.SIGEMPTYSET.invokeExact(emptySet));
+                spawnChecked("sigfillset", (int) Spawning.SIGFILLSET.invokeExact(fullSet));
                 spawnChecked("posix_spawnattr_setflags",
-                        (int) ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
-                spawnChecked("posix_spawnattr_setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attr, emptySet));
-                spawnChecked("posix_spawnattr_setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attr, fullSet));
+                        (int) Spawning.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
+                spawnChecked("posix_spawnattr_setsigmask", (int) Spawning.ATTR_SETSIGMASK.invokeExact(attr, emptySet));
+                spawnChecked("posix_spawnattr_setsigdefault", (int) Spawning.ATTR_SETSIGDEFAULT.invokeExact(attr, fullSet));
                 MemorySegment path = arena.allocateFrom(argv[0]);
-                int result = (int) SPAWN.invokeExact(pid, path, actions, attr, stringArray(arena, argv), stringArray(arena, envp));
+                int result = (int) Spawning.SPAWN.invokeExact(pid, path, actions, attr, stringArray(arena, argv), stringArray(arena, envp));
                 spawnChecked("posix_spawn " + argv[0], result);
                 return pid.get(JAVA_INT, 0);
             } finally {
-                int ignoredA = (int) FA_DESTROY.invokeExact(actions);
-                int ignoredB = (int) ATTR_DESTROY.invokeExact(attr);
+                int ignoredA = (int) Spawning.FA_DESTROY.invokeExact(actions);
+                int ignoredB = (int) Spawning.ATTR_DESTROY.invokeExact(attr);
             }
         } catch (Error | RuntimeException e) {
             throw e;
