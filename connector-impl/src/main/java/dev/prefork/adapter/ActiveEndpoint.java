@@ -35,7 +35,7 @@ final class ActiveEndpoint {
      */
     static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, WorkManager workManager,
                                 boolean longRunningHint) throws Exception {
-        WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint(), delivery);
+        WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint());
         PreforkEngine engine = PreforkEngine.start(settings.config(), delivery, executor);
         try {
             if (!engine.awaitAccepting(READY_WAIT)) {
@@ -55,10 +55,6 @@ final class ActiveEndpoint {
 
     String name() {
         return settings.endpoint();
-    }
-
-    PreforkEngine engine() {
-        return engine;
     }
 
     /**

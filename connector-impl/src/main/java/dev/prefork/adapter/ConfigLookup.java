@@ -11,6 +11,4 @@ interface ConfigLookup {
 
     record Found(String value, String sourceName) {
     }
-
-    ConfigLookup NONE = key -> Optional.empty();
 }

@@ -2,16 +2,15 @@ package dev.prefork.adapter;
 
 import dev.prefork.api.PreforkConnection;
 import dev.prefork.api.PreforkListener;
-import dev.prefork.engine.ConnectionHandler;
+import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.ServedConnection;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -23,12 +22,11 @@ import java.util.logging.Logger;
  * call to {@code processRequest}, {@code afterDelivery}, {@code release}.
  *
  * <p>When no endpoint can be had ({@link UnavailableException}: the MDB is stopping, delivery is
- * paused, the container has no instance), or the WorkManager had no thread for it, the client is
- * not dropped silently: it reads one line, {@value #BUSY_PREFIX} followed by the reason, and the
- * connection closes. Clients can retry on that line.
+ * paused, the container has no instance), the client is not dropped silently: it is refused
+ * ({@link ServedConnection#refuse}) with the reason, as the bridge refuses one the WorkManager had no
+ * thread for. Clients can retry on that line.
  */
 final class EndpointDelivery implements ConnectionHandler {
-    static final String BUSY_PREFIX = "busy: ";
     private static final Logger LOG = Logger.getLogger(EndpointDelivery.class.getName());
     static final Method PROCESS_REQUEST;
 
@@ -39,9 +37,6 @@ final class EndpointDelivery implements ConnectionHandler {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Set on a thread that runs a delivery the WorkManager rejected: the reason the client is busy. */
-    private static final ThreadLocal<String> BUSY = new ThreadLocal<>();
 
     private final String endpoint;
     private final MessageEndpointFactory factory;
@@ -71,16 +66,11 @@ final class EndpointDelivery implements ConnectionHandler {
     }
 
     @Override
-    public void handle(PreforkConnection connection) throws Exception {
+    public void handle(ServedConnection connection) throws Exception {
         synchronized (lock) {
             inFlight++;
         }
         try {
-            String busy = BUSY.get();
-            if (busy != null) {
-                replyBusy(connection, busy);
-                return;
-            }
             deliver(connection);
         } finally {
             synchronized (lock) {
@@ -90,14 +80,14 @@ final class EndpointDelivery implements ConnectionHandler {
         }
     }
 
-    private void deliver(PreforkConnection connection) throws ResourceException {
+    private void deliver(ServedConnection connection) throws ResourceException {
         MessageEndpoint endpointInstance;
         try {
             endpointInstance = factory.createEndpoint(null);
         } catch (UnavailableException e) {
             LOG.warning(endpoint + ": no message endpoint available (" + e.getMessage() + "); answering "
                     + connection.getPeerAddress() + " busy");
-            replyBusy(connection, "no " + endpoint + " bean is available");
+            connection.refuse("no " + endpoint + " bean is available");
             return;
         }
         try {
@@ -117,7 +107,7 @@ final class EndpointDelivery implements ConnectionHandler {
                 // connections in progress. Stop the pool now instead of when the last client leaves.
                 LOG.warning(endpoint + ": the container is shutting the MDB down (" + e.getMessage()
                         + "); stopping this endpoint's pool now so that connections in progress end");
-                replyBusy(connection, endpoint + " is shutting down");
+                connection.refuse(endpoint + " is shutting down");
                 onComponentShuttingDown.run();
             } finally {
                 if (transacted) {
@@ -128,26 +118,6 @@ final class EndpointDelivery implements ConnectionHandler {
             throw new ResourceException(e);
         } finally {
             endpointInstance.release();
-        }
-    }
-
-    /** Runs a delivery task on the calling thread in busy mode: the client only gets the busy line. */
-    void runBusy(Runnable task, String reason) {
-        BUSY.set(reason);
-        try {
-            task.run();
-        } finally {
-            BUSY.remove();
-        }
-    }
-
-    private static void replyBusy(PreforkConnection connection, String reason) {
-        try {
-            OutputStream out = connection.getOutputStream();
-            out.write((BUSY_PREFIX + reason + ", try again later\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            // The client is gone already.
         }
     }
 

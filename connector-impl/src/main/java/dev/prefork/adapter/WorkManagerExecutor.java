@@ -1,9 +1,10 @@
 package dev.prefork.adapter;
 
-import dev.prefork.engine.LinkExecutor;
+import dev.prefork.bridge.LinkExecutor;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 
 /**
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
  * ({@code startWork} would make every connection wait for the previous one's thread). The work in flight
  * per endpoint is bounded by the pool itself: a worker process relays one client at a time, so there are
  * never more than {@code max_servers} deliveries per port. When the WorkManager rejects the work (its
- * threads and queue are full), the delivery runs on the calling thread in <em>busy</em> mode, which
- * only writes the busy line to the client and closes it (see {@link EndpointDelivery}).
+ * threads and queue are full), {@link #execute} throws {@link RejectedExecutionException} with the
+ * reason, and the bridge refuses the client with the busy line ({@code ServedConnection.refuse}).
  */
 final class WorkManagerExecutor implements LinkExecutor {
     private static final Logger LOG = Logger.getLogger(WorkManagerExecutor.class.getName());
@@ -27,13 +28,11 @@ final class WorkManagerExecutor implements LinkExecutor {
     private final WorkManager workManager;
     private final boolean longRunningHint;
     private final String endpoint;
-    private final EndpointDelivery delivery;
 
-    WorkManagerExecutor(WorkManager workManager, boolean longRunningHint, String endpoint, EndpointDelivery delivery) {
+    WorkManagerExecutor(WorkManager workManager, boolean longRunningHint, String endpoint) {
         this.workManager = workManager;
         this.longRunningHint = longRunningHint;
         this.endpoint = endpoint;
-        this.delivery = delivery;
     }
 
     /**
@@ -60,7 +59,7 @@ final class WorkManagerExecutor implements LinkExecutor {
         } catch (WorkException e) {
             LOG.warning(endpoint + ": the WorkManager rejected a connection (" + e.getMessage()
                     + "); answering it busy. Give the WorkManager at least max_servers threads per endpoint.");
-            delivery.runBusy(task, "the server has no thread free");
+            throw new RejectedExecutionException("the server has no thread free", e);
         }
     }
 }

@@ -1,8 +1,9 @@
 package dev.prefork.engine;
 
-import dev.prefork.engine.bridge.Bridge;
-import dev.prefork.engine.bridge.BridgeServer;
-import dev.prefork.engine.bridge.DescriptorBridges;
+import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.Receiver;
+import dev.prefork.bridge.relay.RelayReceiver;
+import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
@@ -55,13 +56,13 @@ public final class PreforkEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final RuntimeDirectory runtimeDirectory;
-    private final Bridge bridge;
+    private final Receiver bridge;
     private final SupervisorProcess supervisor;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
     private boolean stopped;
 
-    private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Bridge bridge,
+    private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
                           SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
@@ -108,7 +109,7 @@ public final class PreforkEngine implements AutoCloseable {
             throw new ConfigException(EngineConfig.RUNTIME_DIR, config.runtimeDir().map(Path::toString).orElse(""),
                     "cannot create the engine's private directory there (" + e + "); set runtime_dir to a writable directory");
         }
-        Bridge bridge = null;
+        Receiver bridge = null;
         SupervisorProcess supervisor = null;
         try {
             byte[] secret = new byte[32];
@@ -118,7 +119,7 @@ public final class PreforkEngine implements AutoCloseable {
             Path bridgeSocket = dir.resolve("bridge.sock");
             // The engine's own pool runs each handler on its worker link's thread: no second hop.
             bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
-            Handoff handoff = bridge instanceof BridgeServer ? Handoff.RELAY : Handoff.DESCRIPTOR;
+            Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name());
             for (Map.Entry<String, String> setting : running.toMap().entrySet()) {
@@ -153,11 +154,11 @@ public final class PreforkEngine implements AutoCloseable {
      * The bridge {@code handoff} asks for: descriptor passing where this JVM can (handlers on
      * {@code descriptorExecutor}, or on the link threads when null), else the relay.
      */
-    private static Bridge openBridge(EngineConfig config, Path jar, Path socket, byte[] secret, ConnectionHandler handler,
+    private static Receiver openBridge(EngineConfig config, Path jar, Path socket, byte[] secret, ConnectionHandler handler,
                                      Executor descriptorExecutor, Executor relayExecutor) throws IOException {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
-                return DescriptorBridges.start(jar, socket, secret, handler, descriptorExecutor, config.name());
+                return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name());
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;
@@ -166,17 +167,17 @@ public final class PreforkEngine implements AutoCloseable {
                         + "); relaying instead");
             }
         }
-        return BridgeServer.start(socket, secret, handler, relayExecutor, config.name());
+        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name());
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
     private static Handoff chooseHandoff(EngineConfig config) {
-        boolean supported = DescriptorBridges.supported();
+        boolean supported = DescriptorReceivers.supported();
         switch (config.handoff()) {
             case DESCRIPTOR:
                 if (!supported) {
                     throw new ConfigException(EngineConfig.HANDOFF, "descriptor",
-                            DescriptorBridges.unsupportedReason() + "; set handoff to relay or auto");
+                            DescriptorReceivers.unsupportedReason() + "; set handoff to relay or auto");
                 }
                 return Handoff.DESCRIPTOR;
             case RELAY:
@@ -300,7 +301,7 @@ public final class PreforkEngine implements AutoCloseable {
         stop();
     }
 
-    private static void release(SupervisorProcess supervisor, Bridge bridge, RuntimeDirectory dir, long graceMillis) {
+    private static void release(SupervisorProcess supervisor, Receiver bridge, RuntimeDirectory dir, long graceMillis) {
         if (supervisor != null) {
             try {
                 supervisor.closeInput();

@@ -1,6 +1,6 @@
 package dev.prefork.standalone;
 
-import dev.prefork.engine.ConnectionHandler;
+import dev.prefork.bridge.ConnectionHandler;
 
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.prefork.standalone;
 
-import dev.prefork.engine.ConnectionHandler;
+import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.engine.EngineException;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;

@@ -1,5 +1,12 @@
 package dev.prefork.adapter;
 
+import dev.prefork.bridge.ActiveConnections;
+import dev.prefork.bridge.ServedConnection;
+import jakarta.resource.spi.work.WorkManager;
+import jakarta.resource.spi.work.WorkRejectedException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.RejectedExecutionException;
+
 import dev.prefork.api.PreforkConnection;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.api.WorkerInfo;
@@ -85,7 +92,7 @@ class EndpointDeliveryTest {
     }
 
     /** A client connection whose output is captured. */
-    static final class FakeConnection implements PreforkConnection {
+    static final class FakeConnection implements ServedConnection {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final InputStream in = new ByteArrayInputStream(new byte[0]);
 
@@ -101,6 +108,8 @@ class EndpointDeliveryTest {
         @Override public SocketAddress getPeerAddress() { return new InetSocketAddress("127.0.0.1", 40000); }
         @Override public SocketAddress getLocalAddress() { return new InetSocketAddress("127.0.0.1", 20204); }
         @Override public WorkerInfo getWorker() { return new WorkerInfo(1, 0, 1, Instant.EPOCH); }
+        @Override public void finish() { }
+        @Override public void abort() { }
     }
 
     @Test
@@ -163,13 +172,16 @@ class EndpointDeliveryTest {
         FakeFactory factory = new FakeFactory(false, false);
         FakeConnection connection = new FakeConnection();
         EndpointDelivery delivery = new EndpointDelivery("test", factory, () -> { });
-        delivery.runBusy(() -> {
-            try {
-                delivery.handle(connection);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, "the server has no thread free");
+        WorkManager full = (WorkManager) Proxy.newProxyInstance(WorkManager.class.getClassLoader(),
+                new Class<?>[] {WorkManager.class}, (proxy, method, args) -> {
+                    throw new WorkRejectedException("threads and queue are full");
+                });
+        WorkManagerExecutor executor = new WorkManagerExecutor(full, true, "test");
+        RejectedExecutionException rejected = org.junit.jupiter.api.Assertions.assertThrows(RejectedExecutionException.class,
+                () -> executor.execute(() -> {
+                    throw new AssertionError("a rejected delivery must not run");
+                }));
+        new ActiveConnections().refuse(connection, rejected.getMessage());
         assertTrue(factory.calls.isEmpty(), "no endpoint is taken: " + factory.calls);
         assertEquals("busy: the server has no thread free, try again later\n", connection.written());
         assertTrue(delivery.awaitIdle(Duration.ofSeconds(1)));

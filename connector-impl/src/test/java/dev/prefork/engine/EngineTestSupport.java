@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.standalone.BuiltinHandlers;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.LinkExecutor;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;

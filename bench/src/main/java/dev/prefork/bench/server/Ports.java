@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Port checks around starting a server. */
 public final class Ports {
-    /** Listen outside the ephemeral range 32768-60999 (field notes §3). */
+    /** Listen outside the ephemeral range 32768-60999 (a client port in TIME_WAIT can make bind fail). */
     public static final int EPHEMERAL_LOW = 32768;
     public static final int EPHEMERAL_HIGH = 60999;
 

@@ -43,9 +43,9 @@ public final class SupervisorProtocol {
     public static final String STOPPED = "stopped";
 
     /** The supervisor's main class, started by the controlling JVM. */
-    public static final String SUPERVISOR_MAIN = "dev.prefork.process.supervisor.SupervisorMain";
+    public static final String SUPERVISOR_MAIN = "dev.prefork.supervisor.SupervisorMain";
     /** The worker's main class, spawned by the supervisor. */
-    public static final String WORKER_MAIN = "dev.prefork.process.worker.WorkerMain";
+    public static final String WORKER_MAIN = "dev.prefork.worker.WorkerMain";
 
     private SupervisorProtocol() {
     }

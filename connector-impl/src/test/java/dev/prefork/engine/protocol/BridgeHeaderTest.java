@@ -1,5 +1,6 @@
 package dev.prefork.engine.protocol;
 
+import dev.prefork.bridge.BridgeHeader;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,0 +1,4 @@
+/**
+ * Reading server processes' CPU, RSS and PSS from {@code /proc}.
+ */
+package dev.prefork.bench.proc;

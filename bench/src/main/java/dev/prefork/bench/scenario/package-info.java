@@ -1,0 +1,4 @@
+/**
+ * One class per benchmark scenario (throughput, start-up, recycling, memory, profiles).
+ */
+package dev.prefork.bench.scenario;

@@ -1,0 +1,203 @@
+package dev.prefork.bridge.descriptor;
+
+import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.LinkExecutor;
+import dev.prefork.bridge.ActiveConnections;
+import dev.prefork.bridge.Receiver;
+import dev.prefork.posix.PosixException;
+import dev.prefork.posix.SocketCalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The controlling JVM's end of {@code handoff descriptor}: a Unix-domain {@code SOCK_SEQPACKET} socket
+ * in the engine's private directory, to which every worker opens one {@link HandoffLink} for its life
+ * and over which it passes each accepted client socket. The handler then reads and writes the client
+ * directly: no byte goes through the worker, and no bridge connection is opened per client.
+ *
+ * <p>This class needs the FFM API (JDK 22+). The engine loads it from the process jar only when the
+ * controlling JVM has it, through {@code DescriptorReceivers}.
+ */
+public final class DescriptorReceiver implements Receiver {
+    private static final Logger LOG = Logger.getLogger(DescriptorReceiver.class.getName());
+    private static final int BACKLOG = 1024;
+
+    private final Path socketPath;
+    private final byte[] secret;
+    private final ConnectionHandler handler;
+    private final Executor executor;
+    private final String name;
+    private final int listener;
+    private final Thread acceptor;
+    private final ActiveConnections connections = new ActiveConnections();
+    private final Set<HandoffLink> links = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger linkCount = new AtomicInteger();
+    private volatile boolean closing;
+
+    private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name) {
+        this.socketPath = socketPath;
+        this.secret = secret.clone();
+        this.handler = handler;
+        this.executor = executor;
+        this.name = name;
+        try (Arena arena = Arena.ofConfined()) {
+            this.listener = new SocketCalls(arena).listenForLinks(socketPath.toString(), BACKLOG);
+        }
+        this.acceptor = new Thread(this::acceptLinks, "prefork-links-" + name);
+        acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code socketPath} and starts taking worker links. Handlers run on each link's own thread when
+     * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
+     */
+    public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
+            throws IOException {
+        DescriptorReceiver bridge;
+        try {
+            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name);
+        } catch (PosixException e) {
+            throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
+        }
+        bridge.acceptor.start();
+        return bridge;
+    }
+
+    private void acceptLinks() {
+        try (Arena arena = Arena.ofConfined()) {
+            SocketCalls calls = new SocketCalls(arena);
+            MemorySegment address = arena.allocate(SocketCalls.SOCKADDR_SIZE);
+            while (!closing) {
+                int fd;
+                try {
+                    fd = calls.accept(listener, address);
+                } catch (PosixException e) {
+                    if (closing) {
+                        return;
+                    }
+                    if (e.errno() != SocketCalls.EINTR && e.errno() != SocketCalls.ECONNABORTED) {
+                        LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    }
+                    continue;
+                }
+                HandoffLink link = new HandoffLink(fd, this);
+                links.add(link);
+                startLink(link);
+            }
+        }
+    }
+
+    /**
+     * Runs the link's loop on a thread the executor lends for the worker's life, where it can; else on a
+     * thread of our own, inline when there is no executor, dispatching to the executor otherwise.
+     */
+    private void startLink(HandoffLink link) {
+        String threadName = "prefork-link-" + name + "-" + linkCount.incrementAndGet();
+        if (executor instanceof LinkExecutor lender) {
+            AtomicBoolean claimed = new AtomicBoolean();
+            boolean started = lender.startLinkLoop(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    link.runInline();
+                }
+            }, threadName);
+            // A loop the executor started too late (after saying no) finds itself claimed and returns.
+            if (started || !claimed.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warning(name + ": the executor lends no thread to a worker link; reading it on a thread of"
+                    + " our own and handing each connection over. Give the executor max_servers threads per port.");
+        }
+        Thread thread = new Thread(() -> {
+            if (executor == null) {
+                link.runInline();
+            } else {
+                link.runDispatching(executor);
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    byte[] secret() {
+        return secret;
+    }
+
+    ConnectionHandler handler() {
+        return handler;
+    }
+
+    ActiveConnections connections() {
+        return connections;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    void linkEnded(HandoffLink link) {
+        synchronized (links) {
+            links.remove(link);
+            links.notifyAll();
+        }
+    }
+
+    @Override
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void close(long graceMillis) {
+        closing = true;
+        // shutdown wakes the acceptor blocked in accept(); only then is the descriptor closed.
+        SocketCalls.shutdownQuietly(listener);
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        SocketCalls.closeQuietly(listener);
+        connections.drain(graceMillis);
+        for (HandoffLink link : links) {
+            link.shutdown();
+        }
+        // Let the links end before the engine closes the class loader their code comes from.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (links) {
+            while (!links.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    LOG.warning(name + ": " + links.size() + " worker links still open at close");
+                    break;
+                }
+                try {
+                    links.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.warning("could not remove the bridge socket " + socketPath + ": " + e.getMessage());
+        }
+    }
+}

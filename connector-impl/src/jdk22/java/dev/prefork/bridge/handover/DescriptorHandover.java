@@ -1,0 +1,129 @@
+package dev.prefork.bridge.handover;
+
+import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.protocol.ProcessLog;
+import dev.prefork.posix.PosixException;
+import dev.prefork.posix.SocketCalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * {@code handoff descriptor}: accept, send the accepted socket itself to the controlling JVM over this
+ * worker's link (with the bridge header), close our copy, and wait for the one-byte "done" that says
+ * the handler returned. The worker stays busy with the client the whole time, as a pre-forked worker
+ * should, but copies none of its bytes; and if this worker dies meanwhile, the client does not notice.
+ */
+public final class DescriptorHandover implements Handover<DescriptorHandover.Accepted> {
+    private static final int LISTENER = 0;
+    private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+
+    /** An accepted client: our descriptor of it and its address. */
+    record Accepted(int fd, String peer) {
+    }
+
+    private final HeaderMaker headers;
+    private final ProcessLog log;
+    private final SocketCalls calls;
+    private final int link;
+    private final MemorySegment address;
+    private final MemorySegment message;
+    private final MemorySegment done;
+    /** sockaddr_in6 is the largest address a TCP or Unix listener hands us that we read. */
+    private final byte[] addressBytes = new byte[28];
+
+    private DescriptorHandover(HeaderMaker headers, ProcessLog log, SocketCalls calls, int link, Arena arena) {
+        this.headers = headers;
+        this.log = log;
+        this.calls = calls;
+        this.link = link;
+        this.address = arena.allocate(SocketCalls.SOCKADDR_SIZE, 8);
+        this.message = arena.allocate(BridgeHeader.MAX_LENGTH + 4);
+        this.done = arena.allocate(16);
+    }
+
+    /** Opens this worker's link to the controlling JVM's descriptor bridge at {@code bridgeSocket}. */
+    public static DescriptorHandover connect(String bridgeSocket, HeaderMaker headers, ProcessLog log) throws IOException {
+        Arena arena = Arena.global(); // lives as long as the worker
+        SocketCalls calls = new SocketCalls(arena);
+        try {
+            return new DescriptorHandover(headers, log, calls, calls.connectLink(bridgeSocket), arena);
+        } catch (PosixException e) {
+            throw new IOException("cannot open a link to the controlling JVM at " + bridgeSocket + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Accepted accept() throws IOException {
+        int fd;
+        try {
+            fd = calls.accept(LISTENER, address);
+        } catch (PosixException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return new Accepted(fd, formatPeer());
+    }
+
+    /** The peer's address from {@code address}, copied out with one call and formatted without lookups. */
+    private String formatPeer() {
+        MemorySegment.copy(address, JAVA_BYTE, 0, addressBytes, 0, addressBytes.length);
+        int family = (addressBytes[0] & 0xff) | (addressBytes[1] & 0xff) << 8; // sa_family_t, native (little) endian
+        if (family == AF_UNIX) {
+            return "unix:";
+        }
+        int port = (addressBytes[2] & 0xff) << 8 | (addressBytes[3] & 0xff); // network order
+        if (family == AF_INET) {
+            return new StringBuilder(21).append(addressBytes[4] & 0xff).append('.').append(addressBytes[5] & 0xff)
+                    .append('.').append(addressBytes[6] & 0xff).append('.').append(addressBytes[7] & 0xff)
+                    .append(':').append(port).toString();
+        }
+        try {
+            byte[] ip = java.util.Arrays.copyOfRange(addressBytes, 8, 24);
+            return BridgeHeader.formatAddress(new InetSocketAddress(InetAddress.getByAddress(ip), port));
+        } catch (UnknownHostException e) {
+            return "unknown:0";
+        }
+    }
+
+    @Override
+    public String peerOf(Accepted client) {
+        return client.peer();
+    }
+
+    @Override
+    public boolean pass(Accepted client, String peer, long number) {
+        try {
+            calls.send(link, message, headers.header(peer, number), client.fd());
+        } catch (PosixException e) {
+            log.warning("cannot hand the client from " + peer + " to the controlling JVM (" + e.getMessage()
+                    + "); closing it and leaving");
+            return false;
+        } finally {
+            // The controlling JVM holds its own descriptor of the client now (or nobody does).
+            SocketCalls.closeQuietly(client.fd());
+        }
+        try {
+            int n = calls.read(link, done, (int) done.byteSize());
+            if (n == 0) {
+                log.warning("the controlling JVM closed this worker's link; leaving");
+                return false;
+            }
+            return true;
+        } catch (PosixException e) {
+            log.warning("lost the link to the controlling JVM (" + e.getMessage() + "); leaving");
+            return false;
+        }
+    }
+
+    @Override
+    public void drop(Accepted client) {
+        SocketCalls.closeQuietly(client.fd());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.prefork.bridge.handover;
+
+import java.io.IOException;
+
+/**
+ * How a worker takes a client connection and gets it served by the controlling JVM. The worker's loop
+ * (turns, scoreboard, limits) is the same for every way; only accepting and passing on differ.
+ *
+ * @param <C> an accepted connection as this way holds it
+ */
+public interface Handover<C> {
+    /** Accepts the next client, blocking; the caller holds the accept turn. Fails for this attempt only. */
+    C accept() throws IOException;
+
+    /** The client's address as the bridge header carries it. */
+    String peerOf(C client);
+
+    /**
+     * Gets {@code client} served and returns when it is done with. False when the controlling JVM can
+     * no longer be reached this way, so the worker should leave.
+     */
+    boolean pass(C client, String peer, long number);
+
+    /** Closes a client accepted while the worker was told to quit. */
+    void drop(C client);
+}

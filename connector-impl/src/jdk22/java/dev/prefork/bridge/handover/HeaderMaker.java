@@ -1,0 +1,34 @@
+package dev.prefork.bridge.handover;
+
+import dev.prefork.bridge.BridgeHeader;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The bridge header of each connection: the fields that stay the same for this worker, plus the client's,
+ * encoded into one buffer reused for every connection (a worker hands over one connection at a time).
+ */
+public final class HeaderMaker {
+    private final byte[] secret;
+    private final long pid;
+    private final int slot;
+    private final long startedMillis;
+    private final int portIndex;
+    private final String local;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BridgeHeader.MAX_LENGTH + 4);
+
+    public HeaderMaker(byte[] secret, long pid, int slot, long startedMillis, int portIndex, String local) {
+        this.secret = secret;
+        this.pid = pid;
+        this.slot = slot;
+        this.startedMillis = startedMillis;
+        this.portIndex = portIndex;
+        this.local = local;
+    }
+
+    /** The header, ready to write; valid until the next call. */
+    ByteBuffer header(String peer, long number) {
+        new BridgeHeader(secret, pid, slot, number, startedMillis, portIndex, peer, local).encodeTo(buffer);
+        return buffer;
+    }
+}

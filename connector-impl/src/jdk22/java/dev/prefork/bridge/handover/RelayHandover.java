@@ -1,0 +1,74 @@
+package dev.prefork.bridge.handover;
+
+import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.protocol.ProcessLog;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * {@code handoff relay}: accept with the JDK, open a bridge connection per client, and copy the bytes
+ * both ways until the controlling JVM's handler is done. Plain JDK APIs only.
+ */
+public final class RelayHandover implements Handover<SocketChannel> {
+    private final ServerSocketChannel listener;
+    private final UnixDomainSocketAddress bridgeAddress;
+    private final HeaderMaker headers;
+    private final ProcessLog log;
+    private final Relay relay;
+
+    public RelayHandover(ServerSocketChannel listener, UnixDomainSocketAddress bridgeAddress, HeaderMaker headers, ProcessLog log)
+            throws IOException {
+        this.relay = new Relay();
+        this.listener = listener;
+        this.bridgeAddress = bridgeAddress;
+        this.headers = headers;
+        this.log = log;
+    }
+
+    @Override
+    public SocketChannel accept() throws IOException {
+        return listener.accept();
+    }
+
+    @Override
+    public String peerOf(SocketChannel client) {
+        try {
+            return BridgeHeader.formatAddress(client.getRemoteAddress());
+        } catch (IOException e) {
+            return "unknown:0";
+        }
+    }
+
+    @Override
+    public boolean pass(SocketChannel client, String peer, long number) {
+        SocketChannel bridge;
+        try {
+            bridge = SocketChannel.open(StandardProtocolFamily.UNIX);
+            bridge.connect(bridgeAddress);
+            ByteBuffer header = headers.header(peer, number);
+            while (header.hasRemaining()) {
+                bridge.write(header);
+            }
+        } catch (IOException e) {
+            log.warning("cannot reach the controlling JVM over " + bridgeAddress + " (" + e + "); closing the client from " + peer);
+            drop(client);
+            return true;
+        }
+        relay.relay(client, bridge);
+        return true;
+    }
+
+    @Override
+    public void drop(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

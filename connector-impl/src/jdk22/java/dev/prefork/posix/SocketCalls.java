@@ -1,0 +1,358 @@
+package dev.prefork.posix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The socket calls that hand an accepted connection from a worker to the controlling JVM: accept, a
+ * Unix-domain {@code SOCK_SEQPACKET} link (one message per send, never split or merged), a message
+ * carrying one descriptor ({@code SCM_RIGHTS}), and plain read, send, shutdown and close on the
+ * passed socket.
+ *
+ * <p>Every libc function is linked on first use, in a holder class of its own: a worker pays
+ * milliseconds of start-up for each handle it links, and it needs only a few of these.
+ *
+ * <p>An instance owns a little native scratch memory (errno capture, message header, control buffer)
+ * allocated from the arena it is given, and serves one thread at a time.
+ */
+public final class SocketCalls {
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+    public static final int EINTR = 4;
+    public static final int ECONNABORTED = 103;
+
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_SEQPACKET = 5;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1;
+    private static final int SCM_RIGHTS = 1;
+    private static final int MSG_CTRUNC = 0x8;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    /** struct msghdr and struct cmsghdr on LP64 Linux (x86_64, aarch64). */
+    private static final long MSGHDR_SIZE = 56;
+    private static final long MSG_IOV = 16;
+    private static final long MSG_IOVLEN = 24;
+    private static final long MSG_CONTROL = 32;
+    private static final long MSG_CONTROLLEN = 40;
+    private static final long MSG_FLAGS = 48;
+    private static final long CMSG_HEADER = 16;
+    /** CMSG_SPACE for up to four descriptors: room to notice (and close) extras a peer should not send. */
+    private static final long CONTROL_SIZE = CMSG_HEADER + 16;
+    private static final long SOCKADDR_UN_SIZE = 110;
+    /** Large enough for any socket address accept can return (sockaddr_storage). */
+    public static final long SOCKADDR_SIZE = 128;
+
+    private final MemorySegment capture;
+    private final MemorySegment messageHeader;
+    private final MemorySegment ioVector;
+    private final MemorySegment control;
+    private final MemorySegment addressLength;
+
+    public SocketCalls(Arena arena) {
+        this.capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.messageHeader = arena.allocate(MSGHDR_SIZE, 8);
+        this.ioVector = arena.allocate(16, 8);
+        this.control = arena.allocate(CONTROL_SIZE, 8);
+        this.addressLength = arena.allocate(JAVA_INT);
+    }
+
+    /** A message received on a link: its length (0 at end of stream) and the descriptor it carried, or -1. */
+    public record Received(int length, int descriptor) {
+    }
+
+    /**
+     * Accepts one connection on {@code listener} (blocking, close-on-exec) and fills {@code address}
+     * (at least {@link #SOCKADDR_SIZE} bytes) with the peer's address.
+     *
+     * @throws PosixException EINTR or ECONNABORTED (try again) or a real failure
+     */
+    public int accept(int listener, MemorySegment address) {
+        addressLength.set(JAVA_INT, 0, (int) address.byteSize());
+        int fd;
+        try {
+            fd = (int) Accept.CALL.invokeExact(capture, listener, address, addressLength, SOCK_CLOEXEC);
+        } catch (Throwable t) {
+            throw unexpected("accept4", t);
+        }
+        if (fd < 0) {
+            throw Libc.failure("accept4", capture);
+        }
+        return fd;
+    }
+
+    /** Opens a link to the Unix-domain socket at {@code path}. */
+    public int connectLink(String path) {
+        int fd = socket();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = unixAddress(arena, path);
+            int result;
+            try {
+                result = (int) Connect.CALL.invokeExact(capture, fd, address, (int) address.byteSize());
+            } catch (Throwable t) {
+                throw unexpected("connect", t);
+            }
+            if (result < 0) {
+                PosixException failure = Libc.failure("connect " + path, capture);
+                closeQuietly(fd);
+                throw failure;
+            }
+        }
+        return fd;
+    }
+
+    /** Binds and listens on a new Unix-domain socket at {@code path}, for links. */
+    public int listenForLinks(String path, int backlog) {
+        int fd = socket();
+        try (Arena arena = Arena.ofConfined()) {
+            Posix.bind(fd, unixAddress(arena, path));
+            Posix.listen(fd, backlog);
+            return fd;
+        } catch (RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    private int socket() {
+        int fd;
+        try {
+            fd = (int) Socket.CALL.invokeExact(capture, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw unexpected("socket", t);
+        }
+        if (fd < 0) {
+            throw Libc.failure("socket", capture);
+        }
+        return fd;
+    }
+
+    private static MemorySegment unixAddress(Arena arena, String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new IllegalArgumentException("socket path longer than " + (SOCKADDR_UN_SIZE - 3) + " bytes: " + path);
+        }
+        MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, JAVA_BYTE, 2, bytes.length);
+        return address;
+    }
+
+    /**
+     * Sends {@code message} (from {@code payload}, native memory of at least its size) on {@code link},
+     * with {@code descriptor} attached when it is not -1.
+     */
+    public void send(int link, MemorySegment payload, ByteBuffer message, int descriptor) {
+        int length = message.remaining();
+        MemorySegment.copy(MemorySegment.ofBuffer(message), 0, payload, 0, length);
+        ioVector.set(ADDRESS, 0, payload);
+        ioVector.set(JAVA_LONG, 8, length);
+        messageHeader.fill((byte) 0);
+        messageHeader.set(ADDRESS, MSG_IOV, ioVector);
+        messageHeader.set(JAVA_LONG, MSG_IOVLEN, 1);
+        if (descriptor >= 0) {
+            control.fill((byte) 0);
+            control.set(JAVA_LONG, 0, CMSG_HEADER + 4);
+            control.set(JAVA_INT, 8, SOL_SOCKET);
+            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            control.set(JAVA_INT, CMSG_HEADER, descriptor);
+            messageHeader.set(ADDRESS, MSG_CONTROL, control);
+            messageHeader.set(JAVA_LONG, MSG_CONTROLLEN, CMSG_HEADER + 8);
+        }
+        while (true) {
+            long sent;
+            try {
+                sent = (long) SendMessage.CALL.invokeExact(capture, link, messageHeader, MSG_NOSIGNAL);
+            } catch (Throwable t) {
+                throw unexpected("sendmsg", t);
+            }
+            if (sent >= 0) {
+                return;
+            }
+            if (Libc.errno(capture) != EINTR) {
+                throw Libc.failure("sendmsg", capture);
+            }
+        }
+    }
+
+    /**
+     * Receives one message from {@code link} into {@code payload}; a descriptor it carried is returned
+     * close-on-exec. Extra descriptors, and a message whose descriptors were cut off, fail the call
+     * (after closing what arrived): a peer of ours never sends them.
+     */
+    public Received receive(int link, MemorySegment payload) {
+        ioVector.set(ADDRESS, 0, payload);
+        ioVector.set(JAVA_LONG, 8, payload.byteSize());
+        while (true) {
+            messageHeader.fill((byte) 0);
+            messageHeader.set(ADDRESS, MSG_IOV, ioVector);
+            messageHeader.set(JAVA_LONG, MSG_IOVLEN, 1);
+            control.fill((byte) 0);
+            messageHeader.set(ADDRESS, MSG_CONTROL, control);
+            messageHeader.set(JAVA_LONG, MSG_CONTROLLEN, CONTROL_SIZE);
+            long length;
+            try {
+                length = (long) ReceiveMessage.CALL.invokeExact(capture, link, messageHeader, MSG_CMSG_CLOEXEC);
+            } catch (Throwable t) {
+                throw unexpected("recvmsg", t);
+            }
+            if (length < 0) {
+                if (Libc.errno(capture) == EINTR) {
+                    continue;
+                }
+                throw Libc.failure("recvmsg", capture);
+            }
+            return new Received((int) length, descriptorIn(messageHeader.get(JAVA_INT, MSG_FLAGS)));
+        }
+    }
+
+    private int descriptorIn(int flags) {
+        long controlLength = messageHeader.get(JAVA_LONG, MSG_CONTROLLEN);
+        if (controlLength < CMSG_HEADER + 4) {
+            if ((flags & MSG_CTRUNC) != 0) {
+                throw new PosixException("recvmsg", 0, "descriptors cut off (MSG_CTRUNC)");
+            }
+            return -1;
+        }
+        long cmsgLength = control.get(JAVA_LONG, 0);
+        if (control.get(JAVA_INT, 8) != SOL_SOCKET || control.get(JAVA_INT, 12) != SCM_RIGHTS) {
+            throw new PosixException("recvmsg", 0, "unexpected control message");
+        }
+        int count = (int) ((cmsgLength - CMSG_HEADER) / 4);
+        for (int i = 1; i < count; i++) {
+            closeQuietly(control.get(JAVA_INT, CMSG_HEADER + 4L * i));
+        }
+        int descriptor = control.get(JAVA_INT, CMSG_HEADER);
+        if (count != 1 || (flags & MSG_CTRUNC) != 0) {
+            closeQuietly(descriptor);
+            throw new PosixException("recvmsg", 0, count + " descriptors in one message where one was expected");
+        }
+        return descriptor;
+    }
+
+    /** Reads up to {@code length} bytes into {@code buffer}; 0 at end of stream. Restarted after signals. */
+    public int read(int fd, MemorySegment buffer, int length) {
+        while (true) {
+            long n;
+            try {
+                n = (long) Read.CALL.invokeExact(capture, fd, buffer, (long) length);
+            } catch (Throwable t) {
+                throw unexpected("read", t);
+            }
+            if (n >= 0) {
+                return (int) n;
+            }
+            if (Libc.errno(capture) != EINTR) {
+                throw Libc.failure("read", capture);
+            }
+        }
+    }
+
+    /** Writes {@code length} bytes from {@code buffer} at {@code offset}; returns how many went. No SIGPIPE. */
+    public int send(int fd, MemorySegment buffer, long offset, int length) {
+        while (true) {
+            long n;
+            try {
+                n = (long) Send.CALL.invokeExact(capture, fd, buffer.asSlice(offset), (long) length, MSG_NOSIGNAL);
+            } catch (Throwable t) {
+                throw unexpected("send", t);
+            }
+            if (n >= 0) {
+                return (int) n;
+            }
+            if (Libc.errno(capture) != EINTR) {
+                throw Libc.failure("send", capture);
+            }
+        }
+    }
+
+    public void shutdown(int fd, int how) {
+        int result;
+        try {
+            result = (int) Shutdown.CALL.invokeExact(capture, fd, how);
+        } catch (Throwable t) {
+            throw unexpected("shutdown", t);
+        }
+        if (result < 0) {
+            throw Libc.failure("shutdown", capture);
+        }
+    }
+
+    /** Closes {@code fd} ignoring errors: for descriptors being abandoned. */
+    public static void closeQuietly(int fd) {
+        try {
+            int ignored = (int) CloseQuietly.CALL.invokeExact(fd);
+        } catch (Throwable ignored) {
+            // nothing more to do for it
+        }
+    }
+
+    /** Shuts {@code fd} down both ways ignoring errors: wakes any thread blocked on it, from any thread. */
+    public static void shutdownQuietly(int fd) {
+        try {
+            int ignored = (int) ShutdownQuietly.CALL.invokeExact(fd, SHUT_RDWR);
+        } catch (Throwable ignored) {
+            // nothing more to do for it
+        }
+    }
+
+    private static IllegalStateException unexpected(String call, Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(call + ": native call failed", t);
+    }
+
+    private static final class Accept {
+        static final MethodHandle CALL = Libc.errnoCall("accept4",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Socket {
+        static final MethodHandle CALL = Libc.errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Connect {
+        static final MethodHandle CALL = Libc.errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class SendMessage {
+        static final MethodHandle CALL = Libc.errnoCall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class ReceiveMessage {
+        static final MethodHandle CALL = Libc.errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Read {
+        static final MethodHandle CALL = Libc.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Send {
+        static final MethodHandle CALL = Libc.errnoCall("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Shutdown {
+        static final MethodHandle CALL = Libc.errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class ShutdownQuietly {
+        static final MethodHandle CALL = Libc.call("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class CloseQuietly {
+        static final MethodHandle CALL = Libc.call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.prefork.supervisor;
+
+/**
+ * The workers of one port: its listening socket, what they take turns on, how many to keep, and the
+ * range of scoreboard slots they use. A pool has room for twice its size, so that a rolling restart
+ * can start every replacement before the old workers leave.
+ */
+final class Pool implements AutoCloseable {
+    final int index;
+    final ListeningSocket socket;
+    final AcceptLockResource turn;
+    final int firstSlot;
+    final int slotCount;
+    int target;
+
+    Pool(int index, ListeningSocket socket, AcceptLockResource turn, int target, int firstSlot, int slotCount) {
+        this.index = index;
+        this.socket = socket;
+        this.turn = turn;
+        this.target = target;
+        this.firstSlot = firstSlot;
+        this.slotCount = slotCount;
+    }
+
+    /** The largest target that still leaves room for a full rolling restart. */
+    int maxTarget() {
+        return slotCount / 2;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        turn.close();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.prefork.supervisor;
+
+import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Handoff;
+import dev.prefork.engine.config.Serialize;
+import dev.prefork.engine.protocol.SupervisorProtocol;
+import dev.prefork.engine.protocol.WorkerEnvironment;
+import dev.prefork.posix.Posix;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts worker JVMs with {@code posix_spawn}: the pool's listening socket becomes the worker's
+ * standard input, its standard output and error go to our standard error (the log), every other
+ * descriptor is closed, and the signal mask and dispositions are reset.
+ */
+final class Spawner {
+    private final String java;
+    private final List<String> jvmOptions;
+    private final List<String> programArguments;
+    private final WorkerArchive archive;
+    private final Map<String, String> baseEnvironment;
+    private final int maxRequests;
+    private final int maxRequestsJitter;
+
+    Spawner(EngineConfig config, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
+            WorkerArchive archive) {
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> options = new ArrayList<>(config.workerJvmOptions());
+        if (config.serialize() == Serialize.SEMAPHORE) {
+            // Only semop needs a native call in a worker. Elsewhere the flag would cost more than it says:
+            // the JDK's own CDS archive was dumped without it, so the JVM would switch off its archived
+            // module graph (and log an error about it) in every worker.
+            options.add("--enable-native-access=ALL-UNNAMED");
+        } else if (config.handoff() == Handoff.DESCRIPTOR) {
+            // Descriptor passing binds a few socket calls. Allowing them this way keeps the JDK archive's
+            // module graph (unlike --enable-native-access) and prints no warning (measured on JDK 25).
+            options.add("--illegal-native-access=allow");
+        }
+        options.add("-Dprefork.worker=" + config.name());
+        this.jvmOptions = List.copyOf(options);
+        this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
+        this.archive = archive;
+        this.maxRequests = config.maxRequests();
+        this.maxRequestsJitter = config.maxRequestsJitter();
+
+        Map<String, String> env = new TreeMap<>(System.getenv());
+        env.keySet().removeIf(key -> key.startsWith("PREFORK_"));
+        env.put(WorkerEnvironment.NAME, config.name());
+        env.put(WorkerEnvironment.SECRET, secretHex);
+        env.put(WorkerEnvironment.BRIDGE_SOCKET, bridgeSocket.toString());
+        env.put(WorkerEnvironment.SUPERVISOR_SOCKET, supervisorSocket.toString());
+        env.put(WorkerEnvironment.SCOREBOARD, scoreboard.toString());
+        env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
+        env.put(WorkerEnvironment.HANDOFF, config.handoff().key());
+        env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(config.gracefulShutdownTimeout()));
+        this.baseEnvironment = env;
+    }
+
+    /** Spawns one worker for {@code pool} in {@code slot}; returns its pid. */
+    long spawn(Pool pool, int slot) {
+        Map<String, String> env = new TreeMap<>(baseEnvironment);
+        env.put(WorkerEnvironment.SLOT, Integer.toString(slot));
+        env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(maxRequestsOfNextWorker()));
+        env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
+        env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
+        String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        List<String> archiveOptions = archive.optionsForNextSpawn();
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(jvmOptions);
+        argv.addAll(archiveOptions);
+        argv.addAll(programArguments);
+        long pid = Posix.spawn(argv.toArray(String[]::new), envp, new int[] {pool.socket.fd(), 0, 2, 1}, 3);
+        archive.spawned(pid, archiveOptions);
+        return pid;
+    }
+
+    /** max_requests plus this worker's share of jitter; 0 (unlimited) stays unlimited. */
+    private int maxRequestsOfNextWorker() {
+        if (maxRequests == 0 || maxRequestsJitter == 0) {
+            return maxRequests;
+        }
+        return maxRequests + ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1);
+    }
+
+    /** Tells the archive that a child is gone (the first worker's exit may produce the archive). */
+    void exited(long pid, boolean cleanly) {
+        archive.exited(pid, cleanly);
+    }
+
+    void close() {
+        archive.discardPending();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.prefork.worker;
+
+import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.protocol.Scoreboard;
+import dev.prefork.engine.protocol.ProcessLog;
+
+/**
+ * Whether this worker may take another connection. The supervisor (or its disappearance) asks the
+ * worker to quit from another thread: an idle worker leaves at once, a busy one after its connection,
+ * and one whose connection outlasts the grace period is cut off.
+ */
+final class WorkerControl {
+    private final Scoreboard.Slot slot;
+    private final ProcessLog log;
+    private final long graceMillis;
+    private boolean busy;
+    private boolean quitting;
+
+    WorkerControl(Scoreboard.Slot slot, ProcessLog log, long graceMillis) {
+        this.slot = slot;
+        this.log = log;
+        this.graceMillis = graceMillis;
+    }
+
+    /** Called with a freshly accepted connection; false when the worker is quitting and must not serve it. */
+    synchronized boolean beginConnection() {
+        busy = !quitting;
+        return busy;
+    }
+
+    synchronized void endConnection() {
+        busy = false;
+    }
+
+    synchronized boolean quitting() {
+        return quitting;
+    }
+
+    /** Quit: now when idle (blocked in its turn or in accept), else when the current connection ends. */
+    void requestQuit(String why) {
+        synchronized (this) {
+            if (quitting) {
+                return;
+            }
+            quitting = true;
+            if (!busy) {
+                exitNow(0, why);
+            }
+        }
+        log.fine("quitting after the current connection: " + why);
+        Thread cutoff = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(graceMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                exitNow(0, why + "; the current connection outlasted the grace period of " + graceMillis + " ms");
+            }
+        }, "prefork-grace");
+        cutoff.setDaemon(true);
+        cutoff.start();
+    }
+
+    /** Leaves at once: the kernel releases the accept lock, closes the sockets, and the supervisor reaps us. */
+    void exitNow(int status, String why) {
+        slot.state(WorkerState.EXITING);
+        log.fine("exiting: " + why);
+        Runtime.getRuntime().halt(status);
+    }
+}

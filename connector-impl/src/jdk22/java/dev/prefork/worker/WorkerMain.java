@@ -1,0 +1,164 @@
+package dev.prefork.worker;
+
+import dev.prefork.bridge.handover.DescriptorHandover;
+import dev.prefork.bridge.handover.Handover;
+import dev.prefork.bridge.handover.HeaderMaker;
+import dev.prefork.bridge.handover.RelayHandover;
+import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.config.Handoff;
+import dev.prefork.engine.config.Serialize;
+import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.protocol.CurrentProcess;
+import dev.prefork.engine.protocol.Scoreboard;
+import dev.prefork.engine.protocol.WorkerEnvironment;
+import dev.prefork.engine.protocol.ProcessLog;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A worker process: accepts on the listening socket inherited as standard input, one connection at a
+ * time, taking turns with its siblings as {@code serialize} says, and hands each connection to the
+ * controlling JVM as {@code handoff} says (see {@link Handover}). Exits after {@code max_requests} connections, when the supervisor
+ * tells it to, or when the supervisor is gone.
+ *
+ * <p>It accepts on a platform thread in blocking mode: a virtual thread would switch the shared
+ * socket to non-blocking mode for every process that holds it. In relay mode its common path uses
+ * plain JDK APIs only; descriptor mode binds the few socket calls it needs, and {@code serialize
+ * semaphore} binds semop.
+ */
+public final class WorkerMain {
+    private final String name = env(WorkerEnvironment.NAME);
+    private final ProcessLog log = new ProcessLog("worker", name);
+    private final long pid = CurrentProcess.pid();
+    /** Close enough to the process start, without parsing /proc at start-up. */
+    private final long startedMillis = System.currentTimeMillis();
+    private final int slotIndex = Integer.parseInt(env(WorkerEnvironment.SLOT));
+    private final int portIndex = Integer.parseInt(env(WorkerEnvironment.PORT_INDEX));
+    private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
+    private final byte[] secret = BridgeHeader.parseSecret(env(WorkerEnvironment.SECRET));
+    private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
+
+    public static void main(String[] args) {
+        WorkerMain worker = new WorkerMain();
+        try {
+            worker.run();
+        } catch (Throwable t) {
+            worker.log.severe("worker failed", t);
+            Runtime.getRuntime().halt(2);
+        }
+    }
+
+    private static String env(String key) {
+        String value = System.getenv(key);
+        if (value == null) {
+            throw new IllegalStateException(key + " is not set: a worker is started by the Prefork supervisor, not by hand");
+        }
+        return value;
+    }
+
+    private void run() throws IOException {
+        Channel inherited = System.inheritedChannel();
+        if (!(inherited instanceof ServerSocketChannel listener)) {
+            throw new IllegalStateException("standard input is not a listening socket but " + inherited);
+        }
+        Scoreboard scoreboard = Scoreboard.open(Path.of(env(WorkerEnvironment.SCOREBOARD)));
+        Scoreboard.Slot slot = scoreboard.slot(slotIndex);
+        slot.start(pid, portIndex, startedMillis);
+        WorkerControl control = new WorkerControl(slot, log,
+                Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
+        Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
+        String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
+        HeaderMaker headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
+                BridgeHeader.formatAddress(listener.getLocalAddress()));
+        String why;
+        try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
+            SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
+            if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
+                why = serve(DescriptorHandover.connect(bridgeSocket, headers, log), turn, slot, control);
+            } else {
+                why = serve(new RelayHandover(listener, UnixDomainSocketAddress.of(bridgeSocket), headers, log),
+                        turn, slot, control);
+            }
+        }
+        control.exitNow(0, why);
+    }
+
+    /** The accept loop; returns why it ended. */
+    private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
+            throws IOException {
+        long served = 0;
+        while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
+            slot.state(WorkerState.WAITING);
+            C client;
+            turn.acquire();
+            try {
+                slot.state(WorkerState.ACCEPTING);
+                client = handover.accept();
+            } catch (IOException e) {
+                // ECONNABORTED and friends: the client gave up before we took it; take the next one.
+                log.fine("accept failed: " + e);
+                continue;
+            } finally {
+                turn.release();
+            }
+            if (!control.beginConnection()) {
+                handover.drop(client);
+                break;
+            }
+            served++;
+            String peer = handover.peerOf(client);
+            slot.processing(peer);
+            boolean reachable;
+            try {
+                reachable = handover.pass(client, peer, served);
+            } finally {
+                control.endConnection();
+                slot.served(served, WorkerState.WAITING);
+            }
+            if (!reachable) {
+                return "the controlling JVM cannot be reached";
+            }
+        }
+        return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
+    }
+
+    /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */
+    static final class SupervisorLink {
+        private SupervisorLink() {
+        }
+
+        static void connect(Path socket, long pid, WorkerControl control, ProcessLog log) throws IOException {
+            SocketChannel link = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            link.write(ByteBuffer.wrap(("hello " + pid + "\n").getBytes(StandardCharsets.US_ASCII)));
+            Thread watcher = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    ByteBuffer in = ByteBuffer.allocate(64);
+                    try {
+                        while (link.read(in) >= 0) {
+                            String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                            if (received.contains("quit\n")) {
+                                control.requestQuit("the supervisor asked us to quit");
+                            }
+                            in.clear();
+                        }
+                    } catch (IOException e) {
+                        // same as end of stream
+                    }
+                    log.fine("the supervisor is gone");
+                    control.requestQuit("the supervisor is gone");
+                }
+            }, "prefork-supervisor-link");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+    }
+}

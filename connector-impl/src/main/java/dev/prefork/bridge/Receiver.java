@@ -1,0 +1,23 @@
+package dev.prefork.bridge;
+
+import java.nio.file.Path;
+
+/**
+ * The controlling JVM's end of the connections the workers hand over: a Unix-domain socket in the
+ * engine's private directory, and the handlers running for the connections that came through it.
+ * {@link RelayReceiver} takes relayed connections; the descriptor bridge (JDK 22+, in the process jar)
+ * takes the accepted sockets themselves.
+ */
+public interface Receiver {
+    /** The Unix-domain socket the workers connect to. */
+    Path socketPath();
+
+    /** Connections whose handler is running now. */
+    int activeConnections();
+
+    /**
+     * Stops taking connections, waits up to {@code graceMillis} for running handlers to return, cuts
+     * the rest off, and removes the socket file.
+     */
+    void close(long graceMillis);
+}
