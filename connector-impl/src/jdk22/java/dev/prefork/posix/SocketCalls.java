@@ -38,6 +38,7 @@ public final class SocketCalls {
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
     /** struct msghdr and struct cmsghdr on LP64 Linux (x86_64, aarch64). */
@@ -261,10 +262,19 @@ public final class SocketCalls {
 
     /** Writes {@code length} bytes from {@code buffer} at {@code offset}; returns how many went. No SIGPIPE. */
     public int send(int fd, MemorySegment buffer, long offset, int length) {
+        return send(fd, buffer, offset, length, MSG_NOSIGNAL);
+    }
+
+    /** Like {@link #send(int, MemorySegment, long, int)} but never waits: what does not fit now is not sent. */
+    public int sendNow(int fd, MemorySegment buffer, int length) {
+        return send(fd, buffer, 0, length, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+
+    private int send(int fd, MemorySegment buffer, long offset, int length, int flags) {
         while (true) {
             long n;
             try {
-                n = (long) Send.CALL.invokeExact(capture, fd, buffer.asSlice(offset), (long) length, MSG_NOSIGNAL);
+                n = (long) Send.CALL.invokeExact(capture, fd, buffer.asSlice(offset), (long) length, flags);
             } catch (Throwable t) {
                 throw unexpected("send", t);
             }

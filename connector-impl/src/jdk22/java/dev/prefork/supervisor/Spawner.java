@@ -10,6 +10,7 @@ import dev.prefork.posix.Posix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,6 +60,9 @@ final class Spawner {
         env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
         env.put(WorkerEnvironment.HANDOFF, config.handoff().key());
         env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(config.gracefulShutdownTimeout()));
+        for (Map.Entry<String, String> access : config.accessSettings().entrySet()) {
+            env.put(WorkerEnvironment.ACCESS_PREFIX + access.getKey().toUpperCase(Locale.ROOT), access.getValue());
+        }
         this.baseEnvironment = env;
     }
 

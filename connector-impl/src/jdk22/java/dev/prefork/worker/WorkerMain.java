@@ -45,6 +45,8 @@ public final class WorkerMain {
     private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
     private final byte[] secret = BridgeHeader.parseSecret(env(WorkerEnvironment.SECRET));
     private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
+    /** Null when every client is served. */
+    private final AccessGate access = AccessGate.fromEnvironment(log);
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -109,12 +111,16 @@ public final class WorkerMain {
             } finally {
                 turn.release();
             }
+            String peer = handover.peerOf(client);
+            if (access != null && !access.admits(peer)) {
+                handover.refuse(client, access.denyLine());
+                continue;
+            }
             if (!control.beginConnection()) {
                 handover.drop(client);
                 break;
             }
             served++;
-            String peer = handover.peerOf(client);
             slot.processing(peer);
             boolean reachable;
             try {

@@ -38,12 +38,16 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
     private final MemorySegment done;
     /** sockaddr_in6 is the largest address a TCP or Unix listener hands us that we read. */
     private final byte[] addressBytes = new byte[28];
+    private final Arena arena;
+    /** The access rules' refusal line in native memory, made on the first refusal. */
+    private MemorySegment refusalLine;
 
     private DescriptorHandover(HeaderMaker headers, ProcessLog log, SocketCalls calls, int link, Arena arena) {
         this.headers = headers;
         this.log = log;
         this.calls = calls;
         this.link = link;
+        this.arena = arena;
         this.address = arena.allocate(SocketCalls.SOCKADDR_SIZE, 8);
         this.message = arena.allocate(BridgeHeader.MAX_LENGTH + 4);
         this.done = arena.allocate(16);
@@ -120,6 +124,22 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
             log.warning("lost the link to the controlling JVM (" + e.getMessage() + "); leaving");
             return false;
         }
+    }
+
+    @Override
+    public void refuse(Accepted client, byte[] line) {
+        if (line != null) {
+            if (refusalLine == null) {
+                refusalLine = arena.allocate(line.length);
+                MemorySegment.copy(line, 0, refusalLine, JAVA_BYTE, 0, line.length);
+            }
+            try {
+                calls.sendNow(client.fd(), refusalLine, (int) refusalLine.byteSize());
+            } catch (PosixException e) {
+                // The client is gone already.
+            }
+        }
+        drop(client);
     }
 
     @Override

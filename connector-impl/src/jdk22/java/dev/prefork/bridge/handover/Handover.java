@@ -23,4 +23,10 @@ public interface Handover<C> {
 
     /** Closes a client accepted while the worker was told to quit. */
     void drop(C client);
+
+    /**
+     * Closes a client the access rules refuse, after writing {@code line} to it when that is not null.
+     * The write never waits: a fresh connection's send buffer is empty, and what does not fit is lost.
+     */
+    void refuse(C client, byte[] line);
 }

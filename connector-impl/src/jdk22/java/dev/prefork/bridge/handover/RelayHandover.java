@@ -64,6 +64,19 @@ public final class RelayHandover implements Handover<SocketChannel> {
     }
 
     @Override
+    public void refuse(SocketChannel client, byte[] line) {
+        if (line != null) {
+            try {
+                client.configureBlocking(false);
+                client.write(ByteBuffer.wrap(line));
+            } catch (IOException e) {
+                // The client is gone already.
+            }
+        }
+        drop(client);
+    }
+
+    @Override
     public void drop(SocketChannel client) {
         try {
             client.close();

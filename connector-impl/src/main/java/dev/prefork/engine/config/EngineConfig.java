@@ -1,5 +1,7 @@
 package dev.prefork.engine.config;
 
+import dev.prefork.engine.access.AccessRules;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +41,14 @@ public final class EngineConfig {
     public static final String RUNTIME_DIR = "runtime_dir";
     public static final String WORKER_CDS = "worker_cds";
     public static final String NAME = "name";
+    public static final String ALLOW = "allow";
+    public static final String DENY = "deny";
+    public static final String CIDR_ALLOW = "cidr_allow";
+    public static final String CIDR_DENY = "cidr_deny";
+    public static final String CLIENTS = "clients";
+    public static final String DENY_MESSAGE = "deny_message";
+    /** The settings a worker needs to decide who it serves. */
+    public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE);
 
     public static final int MAX_SERVERS_LIMIT = 1024;
 
@@ -77,6 +87,12 @@ public final class EngineConfig {
         d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
         d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
         d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
+        d.put(ALLOW, new String[] {"", "regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each matches the whole address, e.g. 127\\.0\\.0\\.\\d+ or ::1); see Access control"});
+        d.put(DENY, new String[] {"", "regular expressions, separated by spaces, for client addresses to refuse (Net::Server's deny); a deny beats an allow"});
+        d.put(CIDR_ALLOW, new String[] {"", "address blocks to serve, separated by spaces or commas, e.g. 127.0.0.0/8, ::1/128 (Net::Server's cidr_allow)"});
+        d.put(CIDR_DENY, new String[] {"", "address blocks to refuse, separated by spaces or commas (Net::Server's cidr_deny)"});
+        d.put(CLIENTS, new String[] {"", "Net::Daemon's clients list instead of allow/deny: accept:MASK and deny:MASK entries separated by spaces, the first whose regular expression is found in the address decides, no match refuses"});
+        d.put(DENY_MESSAGE, new String[] {"", "a line written to a refused client before its connection is closed; by default it is closed without a word, as Net::Server does"});
         DESCRIPTIONS = Collections.unmodifiableMap(d);
     }
 
@@ -96,6 +112,10 @@ public final class EngineConfig {
     private final Path runtimeDir;
     private final boolean workerCds;
     private final String name;
+    private final AccessRules accessRules;
+    private final String denyMessage;
+    /** The access settings as given (non-blank ones only): the workers parse them again. */
+    private final Map<String, String> accessSettings;
 
     private EngineConfig(Map<String, String> values) {
         for (String key : values.keySet()) {
@@ -135,6 +155,24 @@ public final class EngineConfig {
         name = text(values, NAME);
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        try {
+            accessRules = AccessRules.parse(text(values, ALLOW), text(values, DENY), text(values, CIDR_ALLOW),
+                    text(values, CIDR_DENY), text(values, CLIENTS));
+        } catch (AccessRules.Form e) {
+            throw new ConfigException(e.key(), values.get(e.key()), e.problem());
+        }
+        denyMessage = text(values, DENY_MESSAGE);
+        Map<String, String> access = new TreeMap<>();
+        for (String key : ACCESS_KEYS) {
+            String value = text(values, key);
+            if (!value.isBlank()) {
+                access.put(key, value);
+            }
+        }
+        accessSettings = Collections.unmodifiableMap(access);
+        if (denyMessage.indexOf('\n') >= 0 || denyMessage.indexOf('\r') >= 0 || denyMessage.length() > 512) {
+            throw new ConfigException(DENY_MESSAGE, denyMessage, "must be one line of at most 512 characters (the line end is added)");
         }
     }
 
@@ -178,6 +216,7 @@ public final class EngineConfig {
         }
         map.put(WORKER_CDS, Boolean.toString(workerCds));
         map.put(NAME, name);
+        map.putAll(accessSettings);
         return map;
     }
 
@@ -304,6 +343,21 @@ public final class EngineConfig {
 
     public String name() {
         return name;
+    }
+
+    /** Who the pool serves: Net::Server's allow/deny rules or Net::Daemon's clients list. */
+    public AccessRules accessRules() {
+        return accessRules;
+    }
+
+    /** The line a refused client reads before its connection closes; empty for none. */
+    public String denyMessage() {
+        return denyMessage;
+    }
+
+    /** The access settings that were given, by key (blank ones left out), as the workers are told them. */
+    public Map<String, String> accessSettings() {
+        return accessSettings;
     }
 
     @Override
