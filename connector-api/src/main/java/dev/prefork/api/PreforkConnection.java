@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.SocketAddress;
+import java.time.Duration;
 
 /**
  * One client connection, as a {@link PreforkListener} sees it.
@@ -48,4 +49,22 @@ public interface PreforkConnection {
 
     /** Facts about the worker process that accepted this connection. */
     WorkerInfo getWorker();
+
+    /**
+     * How long a read on this connection may wait for the client's next bytes: a read that waits
+     * longer fails with {@link java.net.SocketTimeoutException} and the connection is closed.
+     * {@link Duration#ZERO} waits for ever. Starts as the endpoint's {@code idle_timeout}; a protocol
+     * with phases of its own (a long upload, a keep-alive pause) can change it for this connection.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     * @throws UnsupportedOperationException where the connection cannot time reads out (a test double)
+     */
+    default void setIdleTimeout(Duration timeout) {
+        throw new UnsupportedOperationException("this connection cannot time reads out");
+    }
+
+    /** The idle timeout in force on this connection; {@link Duration#ZERO} for none. */
+    default Duration getIdleTimeout() {
+        return Duration.ZERO;
+    }
 }

@@ -2,7 +2,8 @@ package dev.prefork.bridge;
 
 
 import java.io.IOException;
-import java.util.Set;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -16,12 +17,36 @@ import java.util.logging.Logger;
 public final class ActiveConnections {
     private static final Logger LOG = Logger.getLogger(ActiveConnections.class.getName());
 
-    private final Set<ServedConnection> active = ConcurrentHashMap.newKeySet();
+    /** Every connection whose handler runs now, with the thread running it and since when. */
+    private final Map<ServedConnection, Service> active = new ConcurrentHashMap<>();
     private final Object drained = new Object();
+    private volatile ConnectionTimeouts timeouts = ConnectionTimeouts.NONE;
+
+    /** Who serves a connection and since when; {@code slowLogged} keeps the slow log to one line each. */
+    private static final class Service {
+        final Thread thread;
+        final long startedNanos;
+        boolean slowLogged;
+        boolean cutOff;
+
+        Service(Thread thread, long startedNanos) {
+            this.thread = thread;
+            this.startedNanos = startedNanos;
+        }
+    }
+
+    /** The limits for connections served from now on (and for the checks of those in service). */
+    public void useTimeouts(ConnectionTimeouts timeouts) {
+        this.timeouts = timeouts;
+    }
 
     /** Runs {@code handler} on {@code connection} and finishes it; {@code closing} skips the handler. */
     public void serve(ConnectionHandler handler, ServedConnection connection, boolean closing) {
-        active.add(connection);
+        long idle = timeouts.idleNanos();
+        if (idle > 0) {
+            connection.setIdleTimeout(Duration.ofNanos(idle));
+        }
+        active.put(connection, new Service(Thread.currentThread(), System.nanoTime()));
         try {
             if (closing) {
                 return;
@@ -54,6 +79,52 @@ public final class ActiveConnections {
         }
     }
 
+    /**
+     * Applies the timeouts to every connection in service at {@code now} ({@code System.nanoTime()}):
+     * a read that waited past the connection's idle timeout fails and the connection is cut off; a
+     * handler past {@code slow_threshold} is logged once with its thread's stack; one past
+     * {@code request_timeout} is logged with its stack, its connection cut off and its thread
+     * interrupted (a handler blocked elsewhere than on the connection may ignore that: it is all a
+     * container's thread allows). Called by one watch thread per pool.
+     */
+    public void enforceTimeouts(long now) {
+        ConnectionTimeouts limits = timeouts;
+        for (Map.Entry<ServedConnection, Service> entry : active.entrySet()) {
+            ServedConnection connection = entry.getKey();
+            Service service = entry.getValue();
+            if (service.cutOff) {
+                continue;
+            }
+            long running = now - service.startedNanos;
+            if (connection.readTimedOut(now)) {
+                service.cutOff = true;
+                LOG.info("closing " + connection + ": no bytes from the client for "
+                        + connection.getIdleTimeout().toMillis() + " ms (idle_timeout)");
+                connection.abort();
+            } else if (limits.requestNanos() > 0 && running >= limits.requestNanos()) {
+                service.cutOff = true;
+                LOG.warning("cutting off " + connection + ": its handler has run for "
+                        + TimeUnit.NANOSECONDS.toMillis(running) + " ms (request_timeout); it was at"
+                        + stackOf(service.thread));
+                connection.abort();
+                service.thread.interrupt();
+            } else if (limits.slowNanos() > 0 && running >= limits.slowNanos() && !service.slowLogged) {
+                service.slowLogged = true;
+                LOG.warning("slow: the handler of " + connection + " has run for "
+                        + TimeUnit.NANOSECONDS.toMillis(running) + " ms (slow_threshold); it is at"
+                        + stackOf(service.thread));
+            }
+        }
+    }
+
+    private static String stackOf(Thread thread) {
+        StringBuilder out = new StringBuilder();
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            out.append("\n\tat ").append(frame);
+        }
+        return out.length() == 0 ? " (no stack: the thread has moved on)" : out.toString();
+    }
+
     public int size() {
         return active.size();
     }
@@ -75,7 +146,7 @@ public final class ActiveConnections {
                 }
             }
         }
-        for (ServedConnection connection : active) {
+        for (ServedConnection connection : active.keySet()) {
             LOG.warning("cutting off " + connection + ": its handler did not return within the grace period");
             connection.abort();
         }

@@ -2,6 +2,7 @@ package dev.prefork.bridge;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,10 @@ import java.util.Objects;
  */
 public abstract class ClientInput extends InputStream {
     private boolean ended;
+    /** When the read in progress started waiting (System.nanoTime), or 0 while no read waits. */
+    private volatile long waitingSince;
+    /** Set by the timeout watch before it cuts the connection off, so the woken read says why. */
+    private volatile String timedOut;
 
     /** Reads at least one byte into {@code bytes}, blocking until some arrive; -1 at end of stream. */
     protected abstract int readSome(byte[] bytes, int offset, int length) throws IOException;
@@ -31,11 +36,42 @@ public abstract class ClientInput extends InputStream {
         if (ended) {
             return -1;
         }
-        int n = readSome(bytes, offset, length);
+        int n;
+        waitingSince = Math.max(1, System.nanoTime());
+        try {
+            n = readSome(bytes, offset, length);
+        } catch (IOException e) {
+            throwIfTimedOut();
+            throw e;
+        } finally {
+            waitingSince = 0;
+        }
         if (n < 0) {
+            throwIfTimedOut();
             ended = true;
         }
         return n;
+    }
+
+    private void throwIfTimedOut() throws SocketTimeoutException {
+        String reason = timedOut;
+        if (reason != null) {
+            ended = true;
+            throw new SocketTimeoutException(reason);
+        }
+    }
+
+    /** When the read in progress started waiting ({@code System.nanoTime()}), or 0 when none waits. */
+    public long waitingSince() {
+        return waitingSince;
+    }
+
+    /**
+     * Makes the waiting read (woken when the caller then cuts the connection off) and every later one
+     * fail with {@link SocketTimeoutException} saying {@code reason}.
+     */
+    public void timeOut(String reason) {
+        timedOut = reason;
     }
 
     @Override

@@ -92,6 +92,11 @@ public final class DescriptorReceivers {
         }
 
         @Override
+        public ActiveConnections connections() {
+            return bridge.connections();
+        }
+
+        @Override
         public void close(long graceMillis) {
             try {
                 bridge.close(graceMillis);

@@ -15,6 +15,9 @@ public interface Receiver {
     /** Connections whose handler is running now. */
     int activeConnections();
 
+    /** The connections in service, for the timeout watch. */
+    ActiveConnections connections();
+
     /**
      * Stops taking connections, waits up to {@code graceMillis} for running handlers to return, cuts
      * the rest off, and removes the socket file.

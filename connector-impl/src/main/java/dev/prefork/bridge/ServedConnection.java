@@ -34,4 +34,13 @@ public interface ServedConnection extends PreforkConnection {
 
     /** Closes the connection at once; safe to call from another thread while the handler runs. */
     void abort();
+
+    /**
+     * Whether a read has waited for the client longer than this connection's idle timeout at
+     * {@code now} ({@code System.nanoTime()}); if so that read is marked to fail with
+     * {@link java.net.SocketTimeoutException} once the caller cuts the connection off.
+     */
+    default boolean readTimedOut(long now) {
+        return false;
+    }
 }

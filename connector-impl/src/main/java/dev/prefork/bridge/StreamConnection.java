@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -19,7 +20,7 @@ import java.time.Instant;
  * output is shut down or the connection ends. Subclasses supply the streams and the transport.
  */
 public abstract class StreamConnection implements ServedConnection {
-    private final InputStream input;
+    private final ClientInput input;
     private final OutputStream output;
     private final SocketAddress peer;
     private final SocketAddress local;
@@ -27,7 +28,10 @@ public abstract class StreamConnection implements ServedConnection {
     private BufferedReader reader;
     private PrintWriter writer;
 
-    protected StreamConnection(BridgeHeader header, InputStream input, OutputStream output) {
+    /** How long one read may wait for the client, in nanoseconds; 0 for ever. */
+    private volatile long idleTimeoutNanos;
+
+    protected StreamConnection(BridgeHeader header, ClientInput input, OutputStream output) {
         this.input = input;
         this.output = output;
         this.peer = BridgeHeader.parseAddress(header.peer());
@@ -45,6 +49,30 @@ public abstract class StreamConnection implements ServedConnection {
     @Override
     public InputStream getInputStream() {
         return input;
+    }
+
+    @Override
+    public void setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("an idle timeout cannot be negative: " + timeout);
+        }
+        idleTimeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public Duration getIdleTimeout() {
+        return Duration.ofNanos(idleTimeoutNanos);
+    }
+
+    @Override
+    public boolean readTimedOut(long now) {
+        long since = input.waitingSince();
+        long limit = idleTimeoutNanos;
+        if (since == 0 || limit == 0 || now - since < limit) {
+            return false;
+        }
+        input.timeOut("no bytes from the client for " + getIdleTimeout().toMillis() + " ms (idle_timeout)");
+        return true;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.prefork.engine;
 
 import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.ConnectionTimeouts;
 import dev.prefork.bridge.Receiver;
+import dev.prefork.bridge.TimeoutWatch;
 import dev.prefork.bridge.relay.RelayReceiver;
 import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
@@ -60,6 +62,8 @@ public final class PreforkEngine implements AutoCloseable {
     private final SupervisorProcess supervisor;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
+    /** Applies idle_timeout, request_timeout and slow_threshold. */
+    private final TimeoutWatch timeoutWatch;
     private boolean stopped;
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
@@ -70,6 +74,8 @@ public final class PreforkEngine implements AutoCloseable {
         this.supervisor = supervisor;
         this.boundAddresses = boundAddresses;
         this.ownExecutor = ownExecutor;
+        this.timeoutWatch = TimeoutWatch.start(bridge.connections(),
+                ConnectionTimeouts.ofSeconds(config.idleTimeout(), config.requestTimeout(), config.slowThreshold()), config.name());
     }
 
     /** Starts a pool whose handlers run on threads of the engine's own, bounded by the pool's size. */
@@ -289,6 +295,7 @@ public final class PreforkEngine implements AutoCloseable {
             stopped = true;
         }
         supervisor.send(SupervisorProtocol.STOP);
+        timeoutWatch.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();

@@ -137,7 +137,8 @@ public final class DescriptorReceiver implements Receiver {
         return handler;
     }
 
-    ActiveConnections connections() {
+    @Override
+    public ActiveConnections connections() {
         return connections;
     }
 

@@ -73,6 +73,11 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
         return activeConnections.size();
     }
 
+    @Override
+    public ActiveConnections connections() {
+        return activeConnections;
+    }
+
     private void acceptLoop() {
         while (!closing) {
             SocketChannel channel;

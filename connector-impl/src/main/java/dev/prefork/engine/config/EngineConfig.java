@@ -47,6 +47,9 @@ public final class EngineConfig {
     public static final String CIDR_DENY = "cidr_deny";
     public static final String CLIENTS = "clients";
     public static final String DENY_MESSAGE = "deny_message";
+    public static final String IDLE_TIMEOUT = "idle_timeout";
+    public static final String REQUEST_TIMEOUT = "request_timeout";
+    public static final String SLOW_THRESHOLD = "slow_threshold";
     /** The settings a worker needs to decide who it serves. */
     public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE);
 
@@ -87,6 +90,9 @@ public final class EngineConfig {
         d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
         d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
         d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
+        d.put(IDLE_TIMEOUT, new String[] {"300", "seconds one read may wait for the client's next bytes before it fails (SocketTimeoutException) and the connection closes; 0 waits for ever; a handler can change it per connection (PreforkConnection.setIdleTimeout)"});
+        d.put(REQUEST_TIMEOUT, new String[] {"0", "seconds a handler (processRequest) may run before its connection is cut off, its thread interrupted and its stack logged; 0 is unlimited (a connection lasts as long as its protocol wants)"});
+        d.put(SLOW_THRESHOLD, new String[] {"0", "seconds after which a running handler is logged once with its thread's stack, and nothing else is done (a slow log); 0 turns it off"});
         d.put(ALLOW, new String[] {"", "regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each matches the whole address, e.g. 127\\.0\\.0\\.\\d+ or ::1); see Access control"});
         d.put(DENY, new String[] {"", "regular expressions, separated by spaces, for client addresses to refuse (Net::Server's deny); a deny beats an allow"});
         d.put(CIDR_ALLOW, new String[] {"", "address blocks to serve, separated by spaces or commas, e.g. 127.0.0.0/8, ::1/128 (Net::Server's cidr_allow)"});
@@ -112,6 +118,9 @@ public final class EngineConfig {
     private final Path runtimeDir;
     private final boolean workerCds;
     private final String name;
+    private final int idleTimeout;
+    private final int requestTimeout;
+    private final int slowThreshold;
     private final AccessRules accessRules;
     private final String denyMessage;
     /** The access settings as given (non-blank ones only): the workers parse them again. */
@@ -156,6 +165,9 @@ public final class EngineConfig {
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
+        idleTimeout = integer(values, IDLE_TIMEOUT, 0, 86_400);
+        requestTimeout = integer(values, REQUEST_TIMEOUT, 0, 86_400);
+        slowThreshold = integer(values, SLOW_THRESHOLD, 0, 86_400);
         try {
             accessRules = AccessRules.parse(text(values, ALLOW), text(values, DENY), text(values, CIDR_ALLOW),
                     text(values, CIDR_DENY), text(values, CLIENTS));
@@ -216,6 +228,9 @@ public final class EngineConfig {
         }
         map.put(WORKER_CDS, Boolean.toString(workerCds));
         map.put(NAME, name);
+        map.put(IDLE_TIMEOUT, Integer.toString(idleTimeout));
+        map.put(REQUEST_TIMEOUT, Integer.toString(requestTimeout));
+        map.put(SLOW_THRESHOLD, Integer.toString(slowThreshold));
         map.putAll(accessSettings);
         return map;
     }
@@ -343,6 +358,21 @@ public final class EngineConfig {
 
     public String name() {
         return name;
+    }
+
+    /** Seconds one read may wait for the client; 0 for ever. */
+    public int idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Seconds a handler may run before its connection is cut off; 0 for ever. */
+    public int requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Seconds after which a running handler is logged with its stack; 0 for never. */
+    public int slowThreshold() {
+        return slowThreshold;
     }
 
     /** Who the pool serves: Net::Server's allow/deny rules or Net::Daemon's clients list. */
