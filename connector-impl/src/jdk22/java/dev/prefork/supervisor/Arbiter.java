@@ -50,6 +50,10 @@ final class Arbiter {
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
     private long nextDeadCheckMillis;
+    private final WorkerLimits limits;
+    private long nextLimitCheckMillis;
+    private long retiredForRss;
+    private long retiredForAge;
     private int startFailuresInARow;
     /** Until one worker reached its accept loop, workers that die at start-up mean the pool cannot start. */
     private boolean anyWorkerReady;
@@ -67,6 +71,8 @@ final class Arbiter {
         this.reports = reports;
         this.log = log;
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
+        this.limits = new WorkerLimits(config.maxWorkerRss(), config.maxWorkerAge());
+        this.nextLimitCheckMillis = limits.active() ? now() + WorkerLimits.CHECK_INTERVAL_MILLIS : Long.MAX_VALUE;
     }
 
     /** Runs until stopped and every child is reaped; returns whether the controlling JVM went away. */
@@ -88,6 +94,10 @@ final class Arbiter {
                 checkForDead();
                 nextDeadCheckMillis = now + TimeUnit.SECONDS.toMillis(config.checkForDead());
             }
+            if (now >= nextLimitCheckMillis) {
+                retireWorkersOverLimits();
+                nextLimitCheckMillis = now + WorkerLimits.CHECK_INTERVAL_MILLIS;
+            }
             if (now >= killAtMillis) {
                 killRemaining();
             }
@@ -99,7 +109,7 @@ final class Arbiter {
     }
 
     private long millisUntilNextDuty() {
-        long next = Math.min(nextDeadCheckMillis, Math.min(killAtMillis, giveUpAtMillis));
+        long next = Math.min(Math.min(nextDeadCheckMillis, nextLimitCheckMillis), Math.min(killAtMillis, giveUpAtMillis));
         if (!stopping && spawnNotBeforeMillis > now() && missingWorkers() > 0) {
             next = Math.min(next, spawnNotBeforeMillis);
         }
@@ -308,6 +318,34 @@ final class Arbiter {
         }
     }
 
+    /**
+     * max_worker_rss and max_worker_age: a ready worker over a limit is retired as in a rolling restart
+     * (a replacement is spawned first; the old one leaves after its current connection).
+     */
+    private void retireWorkersOverLimits() {
+        if (stopping) {
+            return;
+        }
+        long wallNow = System.currentTimeMillis();
+        for (Child child : children.values()) {
+            if (!child.ready() || !child.counts()) {
+                continue;
+            }
+            WorkerLimits.Reason reason = limits.exceeded(child, wallNow);
+            if (reason == null) {
+                continue;
+            }
+            child.retiring = true;
+            if (reason == WorkerLimits.Reason.RSS) {
+                retiredForRss++;
+            } else {
+                retiredForAge++;
+            }
+            log.info("retiring worker " + child.pid + " after its current connection: " + reason.why
+                    + "; a new worker takes its place first");
+        }
+    }
+
     private void beginStop() {
         if (stopping) {
             return;
@@ -380,7 +418,9 @@ final class Arbiter {
         out.append(SupervisorProtocol.SNAPSHOT_END).append(' ').append(id)
                 .append(" target=").append(totalTarget())
                 .append(" spawned=").append(spawned)
-                .append(" exited=").append(exited);
+                .append(" exited=").append(exited)
+                .append(" retired_rss=").append(retiredForRss)
+                .append(" retired_age=").append(retiredForAge);
         report(out.toString());
     }
 

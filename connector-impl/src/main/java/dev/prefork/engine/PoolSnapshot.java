@@ -12,9 +12,11 @@ import java.util.List;
  * @param spawned       workers spawned since the pool started
  * @param exited        workers that exited since the pool started (recycled, crashed or stopped)
  * @param workers       every live worker
+ * @param retiredForRss workers retired because their RSS passed {@code max_worker_rss}
+ * @param retiredForAge workers retired because they passed {@code max_worker_age}
  */
 public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long spawned, long exited,
-                           List<WorkerSnapshot> workers) {
+                           List<WorkerSnapshot> workers, long retiredForRss, long retiredForAge) {
 
     /** Workers in the given state. */
     public long count(WorkerState state) {
@@ -31,6 +33,7 @@ public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long
         long served = workers.stream().mapToLong(WorkerSnapshot::served).sum();
         return workers.size() + " workers (" + count(WorkerState.PROCESSING) + " processing, " + idle() + " idle, "
                 + count(WorkerState.STARTING) + " starting, " + count(WorkerState.EXITING) + " exiting) of " + target
-                + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited";
+                + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited"
+                + (retiredForRss + retiredForAge > 0 ? "; retired: " + retiredForRss + " for RSS, " + retiredForAge + " for age" : "");
     }
 }

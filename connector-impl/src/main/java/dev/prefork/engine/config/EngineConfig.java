@@ -47,6 +47,8 @@ public final class EngineConfig {
     public static final String CIDR_DENY = "cidr_deny";
     public static final String CLIENTS = "clients";
     public static final String DENY_MESSAGE = "deny_message";
+    public static final String MAX_WORKER_RSS = "max_worker_rss";
+    public static final String MAX_WORKER_AGE = "max_worker_age";
     public static final String IDLE_TIMEOUT = "idle_timeout";
     public static final String REQUEST_TIMEOUT = "request_timeout";
     public static final String SLOW_THRESHOLD = "slow_threshold";
@@ -90,6 +92,8 @@ public final class EngineConfig {
         d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
         d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
         d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
+        d.put(MAX_WORKER_RSS, new String[] {"0", "megabytes of resident memory past which a worker is retired (replaced new-first, leaving after its current connection); 0 is no limit. Workers run only the engine's code, so this guards against leaks of the engine's or the JDK's"});
+        d.put(MAX_WORKER_AGE, new String[] {"0", "seconds after which a worker is retired (replaced new-first, leaving after its current connection); 0 is no limit"});
         d.put(IDLE_TIMEOUT, new String[] {"300", "seconds one read may wait for the client's next bytes before it fails (SocketTimeoutException) and the connection closes; 0 waits for ever; a handler can change it per connection (PreforkConnection.setIdleTimeout)"});
         d.put(REQUEST_TIMEOUT, new String[] {"0", "seconds a handler (processRequest) may run before its connection is cut off, its thread interrupted and its stack logged; 0 is unlimited (a connection lasts as long as its protocol wants)"});
         d.put(SLOW_THRESHOLD, new String[] {"0", "seconds after which a running handler is logged once with its thread's stack, and nothing else is done (a slow log); 0 turns it off"});
@@ -118,6 +122,8 @@ public final class EngineConfig {
     private final Path runtimeDir;
     private final boolean workerCds;
     private final String name;
+    private final int maxWorkerRss;
+    private final int maxWorkerAge;
     private final int idleTimeout;
     private final int requestTimeout;
     private final int slowThreshold;
@@ -165,6 +171,8 @@ public final class EngineConfig {
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
+        maxWorkerRss = integer(values, MAX_WORKER_RSS, 0, 1_048_576);
+        maxWorkerAge = integer(values, MAX_WORKER_AGE, 0, 31_536_000);
         idleTimeout = integer(values, IDLE_TIMEOUT, 0, 86_400);
         requestTimeout = integer(values, REQUEST_TIMEOUT, 0, 86_400);
         slowThreshold = integer(values, SLOW_THRESHOLD, 0, 86_400);
@@ -228,6 +236,8 @@ public final class EngineConfig {
         }
         map.put(WORKER_CDS, Boolean.toString(workerCds));
         map.put(NAME, name);
+        map.put(MAX_WORKER_RSS, Integer.toString(maxWorkerRss));
+        map.put(MAX_WORKER_AGE, Integer.toString(maxWorkerAge));
         map.put(IDLE_TIMEOUT, Integer.toString(idleTimeout));
         map.put(REQUEST_TIMEOUT, Integer.toString(requestTimeout));
         map.put(SLOW_THRESHOLD, Integer.toString(slowThreshold));
@@ -358,6 +368,16 @@ public final class EngineConfig {
 
     public String name() {
         return name;
+    }
+
+    /** Megabytes of RSS past which a worker is retired; 0 for no limit. */
+    public int maxWorkerRss() {
+        return maxWorkerRss;
+    }
+
+    /** Seconds after which a worker is retired; 0 for no limit. */
+    public int maxWorkerAge() {
+        return maxWorkerAge;
     }
 
     /** Seconds one read may wait for the client; 0 for ever. */

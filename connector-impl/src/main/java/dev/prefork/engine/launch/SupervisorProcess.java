@@ -328,7 +328,8 @@ public final class SupervisorProcess {
                 }
             }
             return new PoolSnapshot(Instant.now(), supervisorPid, totals.getOrDefault("target", 0L).intValue(),
-                    totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers));
+                    totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers),
+                    totals.getOrDefault("retired_rss", 0L), totals.getOrDefault("retired_age", 0L));
         }
     }
 }
