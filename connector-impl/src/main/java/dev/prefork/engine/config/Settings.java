@@ -52,7 +52,8 @@ public final class Settings {
                     + " JVM can, else relay)"));
 
     public static final Setting<Path> LOCK_FILE = declare(Setting.absolutePath(EngineConfig.LOCK_FILE)
-            .means("the lock file for serialize flock; by default a generated file, removed at stop"));
+            .means("the lock file for serialize flock; by default a generated file, removed at stop. Give each pool its own:"
+                    + " pools that share one take turns with each other"));
 
     public static final Setting<Integer> CHECK_FOR_DEAD = declare(Setting.integer(EngineConfig.CHECK_FOR_DEAD, 1, 86_400)
             .byDefault("30").changeableWhileRunning()
