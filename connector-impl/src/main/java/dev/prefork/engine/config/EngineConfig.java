@@ -67,15 +67,17 @@ public final class EngineConfig {
             }
         }
         for (Setting<?> setting : Settings.all()) {
-            values.put(setting, setting.parse(given.get(setting.key())));
+            // The jitter's range depends on max_requests: it is parsed below, to say that range when it is wrong.
+            values.put(setting, setting == Settings.MAX_REQUESTS_JITTER ? null : setting.parse(given.get(setting.key())));
         }
+        // The checks that involve two settings. Their results are stored back as the settings' values, so
+        // that toMap() (what the supervisor receives) carries what was worked out, and equal pools compare equal.
         ports = portSpecs(get(Settings.PORT), get(Settings.HOST));
         values.put(Settings.PORT, String.join(",", ports.stream().map(PortSpec::toString).toList()));
         int maxRequests = get(Settings.MAX_REQUESTS);
-        values.put(Settings.MAX_REQUESTS_JITTER, get(Settings.MAX_REQUESTS_JITTER) == null
-                ? maxRequests / 2
-                : Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
-                        SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
+        Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
+                SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
+        values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
     }
 
     /** The {@code port} setting's list, each bare port number bound on {@code host}; no port twice. */
