@@ -3,19 +3,17 @@ package dev.prefork.engine.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The settings of one pre-forking pool: immutable and validated. Keys and defaults follow Net::Server's
- * PreForkSimple where it has the setting ({@code port}, {@code host}, {@code max_servers},
- * {@code max_requests}, {@code serialize}, {@code lock_file}, {@code check_for_dead}, {@code listen});
- * the rest are ours and are described in {@link #DESCRIPTIONS}.
+ * The settings of one pre-forking pool: immutable and validated. What the settings are, their types,
+ * defaults and allowed values is declared in {@link Settings}; this class parses every declared setting
+ * from text and adds the checks that involve more than one setting (ports with {@code host}, the jitter's
+ * room above {@code max_requests}).
  *
  * <p>Every value is parsed from text, so one path serves a properties file, a command line, MicroProfile
  * Config and an activation spec alike; a bad value fails with a {@link ConfigException} that names the
@@ -23,6 +21,8 @@ import java.util.TreeMap;
  */
 public final class EngineConfig {
 
+    // The keys as compile-time constants, for code that names a setting in a message or an annotation;
+    // everything else about a setting is in its declaration in Settings.
     public static final String PORT = "port";
     public static final String HOST = "host";
     public static final String MAX_SERVERS = "max_servers";
@@ -56,86 +56,44 @@ public final class EngineConfig {
             "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -Xss256k -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
 
-    /** Every key with its default ("" where there is none) and what it means, in documentation order. */
-    public static final Map<String, String[]> DESCRIPTIONS;
-
-    static {
-        Map<String, String[]> d = new LinkedHashMap<>();
-        d.put(PORT, new String[] {"20203", "where to listen, Net::Server syntax: 20204, localhost:20204, [::1]:20204, /path/to.sock; several separated by commas, each with a pool of its own"});
-        d.put(HOST, new String[] {"*", "the address a bare port number binds; * is every IPv4 and IPv6 address"});
-        d.put(MAX_SERVERS, new String[] {"50", "worker processes kept running (per port), 1 to " + MAX_SERVERS_LIMIT});
-        d.put(MAX_REQUESTS, new String[] {"100000", "connections a worker serves before it exits and is replaced; 0 is unlimited (Net::Server's default is 1000, but replacing a JVM worker costs ~0.3 s of CPU under load, against ~0.1 ms per connection: 1000 cost the pool 75% of its throughput, 10000 about 20%, 100000 about 2%; a worker runs only the engine's code, the handlers run in this JVM)"});
-        d.put(MAX_REQUESTS_JITTER, new String[] {"", "each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together (as gunicorn's setting); by default half of max_requests"});
-        d.put(SERIALIZE, new String[] {"flock", "how workers take turns in accept(): flock, semaphore, pipe or none"});
-        d.put(HANDOFF, new String[] {"auto", "how a worker hands an accepted connection to this JVM: descriptor (the socket itself, passed over a Unix socket; needs JDK 22+ here), relay (the worker copies bytes both ways), or auto (descriptor where this JVM can, else relay)"});
-        d.put(LOCK_FILE, new String[] {"", "the lock file for serialize flock; by default a generated file, removed at stop"});
-        d.put(CHECK_FOR_DEAD, new String[] {"30", "seconds between checks for workers that died without being noticed"});
-        d.put(LISTEN, new String[] {"1024", "the listen backlog of each port"});
-        d.put(GRACEFUL_SHUTDOWN_TIMEOUT, new String[] {"10", "seconds a stopping worker may finish its current connection before it is killed"});
-        d.put(JAVA_HOME, new String[] {"", "the JDK 22+ that runs the supervisor and workers; by default the current java.home when it qualifies"});
-        d.put(WORKER_JVM_OPTIONS, new String[] {DEFAULT_WORKER_JVM_OPTIONS, "JVM options of every worker process, separated by spaces"});
-        d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
-        d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
-        d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
-        DESCRIPTIONS = Collections.unmodifiableMap(d);
-    }
-
+    /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
+    private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
     private final List<PortSpec> ports;
-    private final String host;
-    private final int maxServers;
-    private final int maxRequests;
-    private final int maxRequestsJitter;
-    private final Serialize serialize;
-    private final Handoff handoff;
-    private final Path lockFile;
-    private final int checkForDead;
-    private final int listen;
-    private final int gracefulShutdownTimeout;
-    private final Path javaHome;
-    private final List<String> workerJvmOptions;
-    private final Path runtimeDir;
-    private final boolean workerCds;
-    private final String name;
 
-    private EngineConfig(Map<String, String> values) {
-        for (String key : values.keySet()) {
-            if (!DESCRIPTIONS.containsKey(key)) {
-                throw new ConfigException(key, values.get(key), "unknown setting; known settings are " + DESCRIPTIONS.keySet());
+    private EngineConfig(Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (Settings.byKey(key) == null) {
+                throw new ConfigException(key, given.get(key), "unknown setting; known settings are " + Settings.keys());
             }
         }
-        host = text(values, HOST);
+        for (Setting<?> setting : Settings.all()) {
+            // The jitter's range depends on max_requests: it is parsed below, to say that range when it is wrong.
+            values.put(setting, setting == Settings.MAX_REQUESTS_JITTER ? null : setting.parse(given.get(setting.key())));
+        }
+        // The checks that involve two settings. Their results are stored back as the settings' values, so
+        // that toMap() (what the supervisor receives) carries what was worked out, and equal pools compare equal.
+        ports = portSpecs(get(Settings.PORT), get(Settings.HOST));
+        values.put(Settings.PORT, String.join(",", ports.stream().map(PortSpec::toString).toList()));
+        int maxRequests = get(Settings.MAX_REQUESTS);
+        Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
+                SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
+        values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
+    }
+
+    /** The {@code port} setting's list, each bare port number bound on {@code host}; no port twice. */
+    static List<PortSpec> portSpecs(String text, String host) {
         List<PortSpec> parsed = new ArrayList<>();
-        for (String one : text(values, PORT).split(",")) {
+        for (String one : text.split(",")) {
             if (one.isBlank()) {
-                throw new ConfigException(PORT, values.get(PORT), "must name at least one port; separate several with commas");
+                throw new ConfigException(PORT, text, "must name at least one port; separate several with commas");
             }
             PortSpec spec = PortSpec.parse(one, host);
             if (parsed.contains(spec) && spec.port() != 0) {
-                throw new ConfigException(PORT, values.get(PORT), "names " + spec + " twice");
+                throw new ConfigException(PORT, text, "names " + spec + " twice");
             }
             parsed.add(spec);
         }
-        ports = List.copyOf(parsed);
-        maxServers = integer(values, MAX_SERVERS, 1, MAX_SERVERS_LIMIT);
-        maxRequests = integer(values, MAX_REQUESTS, 0, Integer.MAX_VALUE);
-        maxRequestsJitter = text(values, MAX_REQUESTS_JITTER).isBlank()
-                ? maxRequests / 2
-                : integer(values, MAX_REQUESTS_JITTER, 0, Integer.MAX_VALUE - maxRequests);
-        serialize = choice(SERIALIZE, text(values, SERIALIZE), Serialize.values());
-        handoff = choice(HANDOFF, text(values, HANDOFF), Handoff.values());
-        lockFile = absolutePath(values, LOCK_FILE);
-        checkForDead = integer(values, CHECK_FOR_DEAD, 1, 86_400);
-        listen = integer(values, LISTEN, 1, 65_535);
-        gracefulShutdownTimeout = integer(values, GRACEFUL_SHUTDOWN_TIMEOUT, 0, 3_600);
-        javaHome = absolutePath(values, JAVA_HOME);
-        String options = text(values, WORKER_JVM_OPTIONS).trim();
-        workerJvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
-        runtimeDir = absolutePath(values, RUNTIME_DIR);
-        workerCds = bool(values, WORKER_CDS);
-        name = text(values, NAME);
-        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
-        }
+        return List.copyOf(parsed);
     }
 
     /** Parses and validates {@code values}; missing keys take their defaults. */
@@ -156,87 +114,24 @@ public final class EngineConfig {
     /** Every setting as text (defaults included), such that {@code fromMap(toMap())} equals this config. */
     public Map<String, String> toMap() {
         Map<String, String> map = new TreeMap<>();
-        map.put(PORT, String.join(",", ports.stream().map(PortSpec::toString).toList()));
-        map.put(HOST, host);
-        map.put(MAX_SERVERS, Integer.toString(maxServers));
-        map.put(MAX_REQUESTS, Integer.toString(maxRequests));
-        map.put(MAX_REQUESTS_JITTER, Integer.toString(maxRequestsJitter));
-        map.put(SERIALIZE, serialize.key());
-        map.put(HANDOFF, handoff.key());
-        if (lockFile != null) {
-            map.put(LOCK_FILE, lockFile.toString());
+        for (Setting<?> setting : Settings.all()) {
+            String text = format(setting);
+            if (text != null) {
+                map.put(setting.key(), text);
+            }
         }
-        map.put(CHECK_FOR_DEAD, Integer.toString(checkForDead));
-        map.put(LISTEN, Integer.toString(listen));
-        map.put(GRACEFUL_SHUTDOWN_TIMEOUT, Integer.toString(gracefulShutdownTimeout));
-        if (javaHome != null) {
-            map.put(JAVA_HOME, javaHome.toString());
-        }
-        map.put(WORKER_JVM_OPTIONS, String.join(" ", workerJvmOptions));
-        if (runtimeDir != null) {
-            map.put(RUNTIME_DIR, runtimeDir.toString());
-        }
-        map.put(WORKER_CDS, Boolean.toString(workerCds));
-        map.put(NAME, name);
         return map;
     }
 
-    private static String text(Map<String, String> values, String key) {
-        String value = values.get(key);
-        return value == null ? DESCRIPTIONS.get(key)[0] : value;
+    private <T> String format(Setting<T> setting) {
+        T value = get(setting);
+        return value == null ? null : setting.format(value);
     }
 
-    private static int integer(Map<String, String> values, String key, int min, int max) {
-        String value = text(values, key).trim();
-        String allowed = max == Integer.MAX_VALUE
-                ? "must be a whole number, " + min + " or more"
-                : "must be a whole number from " + min + " to " + max;
-        long parsed;
-        try {
-            parsed = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, values.get(key), allowed);
-        }
-        if (parsed < min || parsed > max) {
-            throw new ConfigException(key, values.get(key), allowed);
-        }
-        return (int) parsed;
-    }
-
-    private static boolean bool(Map<String, String> values, String key) {
-        String value = text(values, key).trim();
-        if (value.equalsIgnoreCase("true") || value.equals("1")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false") || value.equals("0")) {
-            return false;
-        }
-        throw new ConfigException(key, values.get(key), "must be true or false");
-    }
-
-    /** The option named {@code value} (its name in any case, spaces around it ignored). */
-    private static <E extends Enum<E>> E choice(String key, String value, E[] options) {
-        for (E option : options) {
-            if (option.name().equalsIgnoreCase(value.trim())) {
-                return option;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (E option : options) {
-            names.add(option.name().toLowerCase(Locale.ROOT));
-        }
-        throw new ConfigException(key, value, "must be one of " + String.join(", ", names));
-    }
-
-    private static Path absolutePath(Map<String, String> values, String key) {
-        String value = text(values, key).trim();
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (!value.startsWith("/")) {
-            throw new ConfigException(key, value, "must be an absolute path");
-        }
-        return Path.of(value);
+    /** The value of any setting; {@code null} for an optional setting left unset. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting);
     }
 
     public List<PortSpec> ports() {
@@ -244,66 +139,66 @@ public final class EngineConfig {
     }
 
     public String host() {
-        return host;
+        return get(Settings.HOST);
     }
 
     public int maxServers() {
-        return maxServers;
+        return get(Settings.MAX_SERVERS);
     }
 
     /** Connections per worker before it is replaced; 0 means unlimited. */
     public int maxRequests() {
-        return maxRequests;
+        return get(Settings.MAX_REQUESTS);
     }
 
     /** The most a worker's own limit exceeds max_requests (drawn anew for every worker). */
     public int maxRequestsJitter() {
-        return maxRequestsJitter;
+        return get(Settings.MAX_REQUESTS_JITTER);
     }
 
     public Serialize serialize() {
-        return serialize;
+        return get(Settings.SERIALIZE);
     }
 
     public Handoff handoff() {
-        return handoff;
+        return get(Settings.HANDOFF);
     }
 
     /** The configured lock file; empty means a generated one. */
     public Optional<Path> lockFile() {
-        return Optional.ofNullable(lockFile);
+        return Optional.ofNullable(get(Settings.LOCK_FILE));
     }
 
     public int checkForDead() {
-        return checkForDead;
+        return get(Settings.CHECK_FOR_DEAD);
     }
 
     public int listen() {
-        return listen;
+        return get(Settings.LISTEN);
     }
 
     public int gracefulShutdownTimeout() {
-        return gracefulShutdownTimeout;
+        return get(Settings.GRACEFUL_SHUTDOWN_TIMEOUT);
     }
 
     public Optional<Path> javaHome() {
-        return Optional.ofNullable(javaHome);
+        return Optional.ofNullable(get(Settings.JAVA_HOME));
     }
 
     public List<String> workerJvmOptions() {
-        return workerJvmOptions;
+        return get(Settings.WORKER_JVM_OPTIONS);
     }
 
     public Optional<Path> runtimeDir() {
-        return Optional.ofNullable(runtimeDir);
+        return Optional.ofNullable(get(Settings.RUNTIME_DIR));
     }
 
     public boolean workerCds() {
-        return workerCds;
+        return get(Settings.WORKER_CDS);
     }
 
     public String name() {
-        return name;
+        return get(Settings.NAME);
     }
 
     @Override
