@@ -39,19 +39,18 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
         return engineDefault("worker_jvm_options");
     }
 
-    /** An engine setting's default, from EngineConfig.DESCRIPTIONS in the built classes. */
+    /** An engine setting's default, from its declaration in the built classes (dev.prefork.engine.config.Settings). */
     public String engineDefault(String key) {
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
                 repo.resolve("connector-impl/target/classes").toUri().toURL()}, null)) {
-            Class<?> config = Class.forName("dev.prefork.engine.config.EngineConfig", true, loader);
-            java.util.Map<?, ?> descriptions = (java.util.Map<?, ?>) config.getField("DESCRIPTIONS").get(null);
-            String[] entry = (String[]) descriptions.get(key);
-            if (entry == null) {
+            Class<?> settings = Class.forName("dev.prefork.engine.config.Settings", true, loader);
+            Object setting = settings.getMethod("byKey", String.class).invoke(null, key);
+            if (setting == null) {
                 throw new IllegalStateException("the engine has no setting " + key);
             }
-            return entry[0];
+            return (String) setting.getClass().getMethod("defaultValue").invoke(setting);
         } catch (ReflectiveOperationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot read EngineConfig.DESCRIPTIONS from the built engine", e);
+            throw new IllegalStateException("cannot read the settings' declarations from the built engine", e);
         }
     }
 

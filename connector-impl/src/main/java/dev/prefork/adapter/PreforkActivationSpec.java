@@ -3,6 +3,7 @@ package dev.prefork.adapter;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.SettingLayer;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ActivationSpec;
@@ -27,251 +28,133 @@ import java.util.Objects;
  * })
  * }</pre>
  *
- * <p>Every engine setting is a property under its Net::Server name ({@code max_servers},
- * {@code max_requests}, {@code check_for_dead}, ...) and under a camelCase alias ({@code maxServers},
- * ...) for tools that accept only Java bean names; giving both with different values is an error.
- * {@code name} names the endpoint in logs, process listings and its MicroProfile Config keys
- * ({@code prefork.<name>.<key>}); it defaults to the MDB's class name.
+ * <p>Every engine setting declared settable from the activation config is a property under its
+ * Net::Server name ({@code max_servers}, {@code max_requests}, {@code check_for_dead}, ...); the settings
+ * that had one before keep a camelCase alias ({@code maxServers}, ...), and giving both with different
+ * values is an error. {@code name} names the endpoint in logs, process listings and its MicroProfile
+ * Config keys ({@code prefork.<name>.<key>}); it defaults to the MDB's class name.
  *
  * <p>Unset properties fall back as {@link SettingsResolver} describes. All values are text and are
  * checked by {@link #validate()}, whose messages name the property.
  */
 @Activation(messageListeners = PreforkListener.class)
 public class PreforkActivationSpec implements ActivationSpec {
-    private final SettingValues values = new SettingValues();
+    private final SettingValues values = new SettingValues(SettingLayer.ACTIVATION_CONFIG);
     private ResourceAdapter resourceAdapter;
 
-    public String getPort() {
-        return values.get(EngineConfig.PORT);
-    }
+    // One getter and setter per property, each delegating to the store by its property name: the
+    // settings are declared in dev.prefork.engine.config.Settings. The Net::Server names are what every
+    // server takes; the camelCase aliases are kept for the settings that had them (see the README).
 
-    public void setPort(String value) {
-        values.set(EngineConfig.PORT, "port", value);
-    }
+    public void setPort(String value) { values.set("port", value); }
+    public String getPort() { return values.get("port"); }
 
-    public String getHost() {
-        return values.get(EngineConfig.HOST);
-    }
+    public void setHost(String value) { values.set("host", value); }
+    public String getHost() { return values.get("host"); }
 
-    public void setHost(String value) {
-        values.set(EngineConfig.HOST, "host", value);
-    }
+    public void setMax_servers(String value) { values.set("max_servers", value); }
+    public String getMax_servers() { return values.get("max_servers"); }
+    public void setMaxServers(String value) { values.set("maxServers", value); }
+    public String getMaxServers() { return values.get("maxServers"); }
 
-    public String getMax_servers() {
-        return values.get(EngineConfig.MAX_SERVERS);
-    }
+    public void setMax_requests(String value) { values.set("max_requests", value); }
+    public String getMax_requests() { return values.get("max_requests"); }
+    public void setMaxRequests(String value) { values.set("maxRequests", value); }
+    public String getMaxRequests() { return values.get("maxRequests"); }
 
-    public void setMax_servers(String value) {
-        values.set(EngineConfig.MAX_SERVERS, "max_servers", value);
-    }
+    public void setMax_requests_jitter(String value) { values.set("max_requests_jitter", value); }
+    public String getMax_requests_jitter() { return values.get("max_requests_jitter"); }
+    public void setMaxRequestsJitter(String value) { values.set("maxRequestsJitter", value); }
+    public String getMaxRequestsJitter() { return values.get("maxRequestsJitter"); }
 
-    /** Alias of {@code max_servers}. */
-    public String getMaxServers() {
-        return values.get(EngineConfig.MAX_SERVERS);
-    }
+    public void setSerialize(String value) { values.set("serialize", value); }
+    public String getSerialize() { return values.get("serialize"); }
 
-    /** Alias of {@code max_servers}. */
-    public void setMaxServers(String value) {
-        values.set(EngineConfig.MAX_SERVERS, "maxServers", value);
-    }
+    public void setHandoff(String value) { values.set("handoff", value); }
+    public String getHandoff() { return values.get("handoff"); }
 
-    public String getMax_requests() {
-        return values.get(EngineConfig.MAX_REQUESTS);
-    }
+    public void setLock_file(String value) { values.set("lock_file", value); }
+    public String getLock_file() { return values.get("lock_file"); }
+    public void setLockFile(String value) { values.set("lockFile", value); }
+    public String getLockFile() { return values.get("lockFile"); }
 
-    public void setMax_requests(String value) {
-        values.set(EngineConfig.MAX_REQUESTS, "max_requests", value);
-    }
+    public void setCheck_for_dead(String value) { values.set("check_for_dead", value); }
+    public String getCheck_for_dead() { return values.get("check_for_dead"); }
+    public void setCheckForDead(String value) { values.set("checkForDead", value); }
+    public String getCheckForDead() { return values.get("checkForDead"); }
 
-    /** Alias of {@code max_requests}. */
-    public String getMaxRequests() {
-        return values.get(EngineConfig.MAX_REQUESTS);
-    }
+    public void setListen(String value) { values.set("listen", value); }
+    public String getListen() { return values.get("listen"); }
 
-    /** Alias of {@code max_requests}. */
-    public void setMaxRequests(String value) {
-        values.set(EngineConfig.MAX_REQUESTS, "maxRequests", value);
-    }
+    public void setGraceful_shutdown_timeout(String value) { values.set("graceful_shutdown_timeout", value); }
+    public String getGraceful_shutdown_timeout() { return values.get("graceful_shutdown_timeout"); }
+    public void setGracefulShutdownTimeout(String value) { values.set("gracefulShutdownTimeout", value); }
+    public String getGracefulShutdownTimeout() { return values.get("gracefulShutdownTimeout"); }
 
-    public String getSerialize() {
-        return values.get(EngineConfig.SERIALIZE);
-    }
+    public void setJava_home(String value) { values.set("java_home", value); }
+    public String getJava_home() { return values.get("java_home"); }
+    public void setJavaHome(String value) { values.set("javaHome", value); }
+    public String getJavaHome() { return values.get("javaHome"); }
 
-    public void setSerialize(String value) {
-        values.set(EngineConfig.SERIALIZE, "serialize", value);
-    }
+    public void setWorker_jvm_options(String value) { values.set("worker_jvm_options", value); }
+    public String getWorker_jvm_options() { return values.get("worker_jvm_options"); }
+    public void setWorkerJvmOptions(String value) { values.set("workerJvmOptions", value); }
+    public String getWorkerJvmOptions() { return values.get("workerJvmOptions"); }
 
-    public String getHandoff() {
-        return values.get(EngineConfig.HANDOFF);
-    }
+    public void setWorker_cds(String value) { values.set("worker_cds", value); }
+    public String getWorker_cds() { return values.get("worker_cds"); }
+    public void setWorkerCds(String value) { values.set("workerCds", value); }
+    public String getWorkerCds() { return values.get("workerCds"); }
 
-    public void setHandoff(String value) {
-        values.set(EngineConfig.HANDOFF, "handoff", value);
-    }
+    public void setRuntime_dir(String value) { values.set("runtime_dir", value); }
+    public String getRuntime_dir() { return values.get("runtime_dir"); }
+    public void setRuntimeDir(String value) { values.set("runtimeDir", value); }
+    public String getRuntimeDir() { return values.get("runtimeDir"); }
 
-    public String getLock_file() {
-        return values.get(EngineConfig.LOCK_FILE);
-    }
+    public void setMax_worker_rss(String value) { values.set("max_worker_rss", value); }
+    public String getMax_worker_rss() { return values.get("max_worker_rss"); }
 
-    public void setLock_file(String value) {
-        values.set(EngineConfig.LOCK_FILE, "lock_file", value);
-    }
+    public void setMax_worker_age(String value) { values.set("max_worker_age", value); }
+    public String getMax_worker_age() { return values.get("max_worker_age"); }
 
-    /** Alias of {@code lock_file}. */
-    public String getLockFile() {
-        return values.get(EngineConfig.LOCK_FILE);
-    }
+    public void setIdle_timeout(String value) { values.set("idle_timeout", value); }
+    public String getIdle_timeout() { return values.get("idle_timeout"); }
 
-    /** Alias of {@code lock_file}. */
-    public void setLockFile(String value) {
-        values.set(EngineConfig.LOCK_FILE, "lockFile", value);
-    }
+    public void setRequest_timeout(String value) { values.set("request_timeout", value); }
+    public String getRequest_timeout() { return values.get("request_timeout"); }
 
-    public String getCheck_for_dead() {
-        return values.get(EngineConfig.CHECK_FOR_DEAD);
-    }
+    public void setSlow_threshold(String value) { values.set("slow_threshold", value); }
+    public String getSlow_threshold() { return values.get("slow_threshold"); }
 
-    public void setCheck_for_dead(String value) {
-        values.set(EngineConfig.CHECK_FOR_DEAD, "check_for_dead", value);
-    }
+    public void setAllow(String value) { values.set("allow", value); }
+    public String getAllow() { return values.get("allow"); }
 
-    /** Alias of {@code check_for_dead}. */
-    public String getCheckForDead() {
-        return values.get(EngineConfig.CHECK_FOR_DEAD);
-    }
+    public void setDeny(String value) { values.set("deny", value); }
+    public String getDeny() { return values.get("deny"); }
 
-    /** Alias of {@code check_for_dead}. */
-    public void setCheckForDead(String value) {
-        values.set(EngineConfig.CHECK_FOR_DEAD, "checkForDead", value);
-    }
+    public void setCidr_allow(String value) { values.set("cidr_allow", value); }
+    public String getCidr_allow() { return values.get("cidr_allow"); }
 
-    public String getListen() {
-        return values.get(EngineConfig.LISTEN);
-    }
+    public void setCidr_deny(String value) { values.set("cidr_deny", value); }
+    public String getCidr_deny() { return values.get("cidr_deny"); }
 
-    public void setListen(String value) {
-        values.set(EngineConfig.LISTEN, "listen", value);
-    }
+    public void setClients(String value) { values.set("clients", value); }
+    public String getClients() { return values.get("clients"); }
 
-    public String getGraceful_shutdown_timeout() {
-        return values.get(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
-    }
+    public void setDeny_message(String value) { values.set("deny_message", value); }
+    public String getDeny_message() { return values.get("deny_message"); }
 
-    public void setGraceful_shutdown_timeout(String value) {
-        values.set(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT, "graceful_shutdown_timeout", value);
-    }
-
-    /** Alias of {@code graceful_shutdown_timeout}. */
-    public String getGracefulShutdownTimeout() {
-        return values.get(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
-    }
-
-    /** Alias of {@code graceful_shutdown_timeout}. */
-    public void setGracefulShutdownTimeout(String value) {
-        values.set(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT, "gracefulShutdownTimeout", value);
-    }
-
-    public String getJava_home() {
-        return values.get(EngineConfig.JAVA_HOME);
-    }
-
-    public void setJava_home(String value) {
-        values.set(EngineConfig.JAVA_HOME, "java_home", value);
-    }
-
-    /** Alias of {@code java_home}. */
-    public String getJavaHome() {
-        return values.get(EngineConfig.JAVA_HOME);
-    }
-
-    /** Alias of {@code java_home}. */
-    public void setJavaHome(String value) {
-        values.set(EngineConfig.JAVA_HOME, "javaHome", value);
-    }
-
-    public String getWorker_jvm_options() {
-        return values.get(EngineConfig.WORKER_JVM_OPTIONS);
-    }
-
-    public void setWorker_jvm_options(String value) {
-        values.set(EngineConfig.WORKER_JVM_OPTIONS, "worker_jvm_options", value);
-    }
-
-    /** Alias of {@code worker_jvm_options}. */
-    public String getWorkerJvmOptions() {
-        return values.get(EngineConfig.WORKER_JVM_OPTIONS);
-    }
-
-    /** Alias of {@code worker_jvm_options}. */
-    public void setWorkerJvmOptions(String value) {
-        values.set(EngineConfig.WORKER_JVM_OPTIONS, "workerJvmOptions", value);
-    }
-
-    public String getRuntime_dir() {
-        return values.get(EngineConfig.RUNTIME_DIR);
-    }
-
-    public void setRuntime_dir(String value) {
-        values.set(EngineConfig.RUNTIME_DIR, "runtime_dir", value);
-    }
-
-    /** Alias of {@code runtime_dir}. */
-    public String getRuntimeDir() {
-        return values.get(EngineConfig.RUNTIME_DIR);
-    }
-
-    /** Alias of {@code runtime_dir}. */
-    public void setRuntimeDir(String value) {
-        values.set(EngineConfig.RUNTIME_DIR, "runtimeDir", value);
-    }
-
-    public String getName() {
-        return values.get(EngineConfig.NAME);
-    }
-
-    public void setName(String value) {
-        values.set(EngineConfig.NAME, "name", value);
-    }
-
-    public String getWorker_cds() {
-        return values.get(EngineConfig.WORKER_CDS);
-    }
-
-    public void setWorker_cds(String value) {
-        values.set(EngineConfig.WORKER_CDS, "worker_cds", value);
-    }
-
-    /** Alias of {@code worker_cds}. */
-    public String getWorkerCds() {
-        return values.get(EngineConfig.WORKER_CDS);
-    }
-
-    /** Alias of {@code worker_cds}. */
-    public void setWorkerCds(String value) {
-        values.set(EngineConfig.WORKER_CDS, "workerCds", value);
-    }
-
-    public String getMax_requests_jitter() {
-        return values.get(EngineConfig.MAX_REQUESTS_JITTER);
-    }
-
-    public void setMax_requests_jitter(String value) {
-        values.set(EngineConfig.MAX_REQUESTS_JITTER, "max_requests_jitter", value);
-    }
-
-    /** Alias of {@code max_requests_jitter}. */
-    public String getMaxRequestsJitter() {
-        return values.get(EngineConfig.MAX_REQUESTS_JITTER);
-    }
-
-    /** Alias of {@code max_requests_jitter}. */
-    public void setMaxRequestsJitter(String value) {
-        values.set(EngineConfig.MAX_REQUESTS_JITTER, "maxRequestsJitter", value);
-    }
+    public void setName(String value) { values.set("name", value); }
+    public String getName() { return values.get("name"); }
 
     /** The settings given on this spec, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();
+    }
+
+    /** The store behind the properties, with the name each value arrived under. */
+    SettingValues values() {
+        return values;
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.prefork.adapter;
 
 import dev.prefork.engine.config.ConfigException;
-import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.SettingLayer;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -46,150 +46,137 @@ import java.util.logging.Logger;
 public class PreforkResourceAdapter implements ResourceAdapter {
     private static final Logger LOG = Logger.getLogger(PreforkResourceAdapter.class.getName());
 
-    private final SettingValues values = new SettingValues();
+    private final SettingValues values = new SettingValues(SettingLayer.ADAPTER_PROPERTY);
     /** Keyed by the activation spec's identity: the container hands the same object to deactivation. */
     private final Map<ActivationSpec, ActiveEndpoint> endpoints = new IdentityHashMap<>();
     private WorkManager workManager;
     private boolean longRunningHint;
 
-    @ConfigProperty(type = String.class, description = "Where endpoints listen, Net::Server syntax (20204, localhost:20204, [::1]:20204, /path.sock; several comma-separated). Usually set per MDB instead. Default: 20203. Unset: each endpoint falls back to prefork.port in MicroProfile Config.")
-    public void setPort(String value) {
-        values.set(EngineConfig.PORT, "port", value);
-    }
+    /**
+     * What the server's console shows for every property: one text for all, so that none can drift from
+     * the declarations in dev.prefork.engine.config.Settings, where each setting's meaning, default and
+     * allowed values are (rendered in the README and by {@code --help}).
+     */
+    static final String ABOUT = "An engine setting for every endpoint of this adapter: the camelCase name of a setting in"
+            + " the README's settings table, which gives its meaning, default and allowed values. Unset: each endpoint"
+            + " falls back to prefork.<key> in MicroProfile Config, then to the default.";
 
-    public String getPort() {
-        return values.get(EngineConfig.PORT);
-    }
+    // One setter and getter per property, each delegating to the store by its property name (the
+    // camelCase JavaBean name that @ConfigProperty gives it): the settings are declared in
+    // dev.prefork.engine.config.Settings.
 
-    @ConfigProperty(type = String.class, description = "The address a bare port number binds; * is every address. Default: *. Unset: each endpoint falls back to prefork.host in MicroProfile Config.")
-    public void setHost(String value) {
-        values.set(EngineConfig.HOST, "host", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setPort(String value) { values.set("port", value); }
+    public String getPort() { return values.get("port"); }
 
-    public String getHost() {
-        return values.get(EngineConfig.HOST);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setHost(String value) { values.set("host", value); }
+    public String getHost() { return values.get("host"); }
 
-    @ConfigProperty(type = String.class, description = "Worker processes kept running per port, 1 to 1024. Default: 50. Unset: each endpoint falls back to prefork.max_servers in MicroProfile Config.")
-    public void setMaxServers(String value) {
-        values.set(EngineConfig.MAX_SERVERS, "maxServers", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxServers(String value) { values.set("maxServers", value); }
+    public String getMaxServers() { return values.get("maxServers"); }
 
-    public String getMaxServers() {
-        return values.get(EngineConfig.MAX_SERVERS);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxRequests(String value) { values.set("maxRequests", value); }
+    public String getMaxRequests() { return values.get("maxRequests"); }
 
-    @ConfigProperty(type = String.class, description = "Connections a worker serves before it is replaced; 0 is unlimited. Default: 100000. Unset: each endpoint falls back to prefork.max_requests in MicroProfile Config.")
-    public void setMaxRequests(String value) {
-        values.set(EngineConfig.MAX_REQUESTS, "maxRequests", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxRequestsJitter(String value) { values.set("maxRequestsJitter", value); }
+    public String getMaxRequestsJitter() { return values.get("maxRequestsJitter"); }
 
-    public String getMaxRequests() {
-        return values.get(EngineConfig.MAX_REQUESTS);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setSerialize(String value) { values.set("serialize", value); }
+    public String getSerialize() { return values.get("serialize"); }
 
-    @ConfigProperty(type = String.class, description = "How workers take turns in accept(): flock, semaphore, pipe or none. Default: flock. Unset: each endpoint falls back to prefork.serialize in MicroProfile Config.")
-    public void setSerialize(String value) {
-        values.set(EngineConfig.SERIALIZE, "serialize", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setHandoff(String value) { values.set("handoff", value); }
+    public String getHandoff() { return values.get("handoff"); }
 
-    public String getSerialize() {
-        return values.get(EngineConfig.SERIALIZE);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setLockFile(String value) { values.set("lockFile", value); }
+    public String getLockFile() { return values.get("lockFile"); }
 
-    @ConfigProperty(type = String.class, description = "How a worker hands a connection to the server: descriptor (the socket itself; needs the server on JDK 22+), relay (the worker copies the bytes) or auto. Default: auto. Unset: each endpoint falls back to prefork.handoff in MicroProfile Config.")
-    public void setHandoff(String value) {
-        values.set(EngineConfig.HANDOFF, "handoff", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setCheckForDead(String value) { values.set("checkForDead", value); }
+    public String getCheckForDead() { return values.get("checkForDead"); }
 
-    public String getHandoff() {
-        return values.get(EngineConfig.HANDOFF);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setListen(String value) { values.set("listen", value); }
+    public String getListen() { return values.get("listen"); }
 
-    @ConfigProperty(type = String.class, description = "The lock file for serialize flock (absolute path); set it per endpoint, never for several. Default: a generated file. Unset: each endpoint falls back to prefork.lock_file in MicroProfile Config.")
-    public void setLockFile(String value) {
-        values.set(EngineConfig.LOCK_FILE, "lockFile", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setGracefulShutdownTimeout(String value) { values.set("gracefulShutdownTimeout", value); }
+    public String getGracefulShutdownTimeout() { return values.get("gracefulShutdownTimeout"); }
 
-    public String getLockFile() {
-        return values.get(EngineConfig.LOCK_FILE);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setJavaHome(String value) { values.set("javaHome", value); }
+    public String getJavaHome() { return values.get("javaHome"); }
 
-    @ConfigProperty(type = String.class, description = "Seconds between checks for workers that died unnoticed. Default: 30. Unset: each endpoint falls back to prefork.check_for_dead in MicroProfile Config.")
-    public void setCheckForDead(String value) {
-        values.set(EngineConfig.CHECK_FOR_DEAD, "checkForDead", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setWorkerJvmOptions(String value) { values.set("workerJvmOptions", value); }
+    public String getWorkerJvmOptions() { return values.get("workerJvmOptions"); }
 
-    public String getCheckForDead() {
-        return values.get(EngineConfig.CHECK_FOR_DEAD);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setWorkerCds(String value) { values.set("workerCds", value); }
+    public String getWorkerCds() { return values.get("workerCds"); }
 
-    @ConfigProperty(type = String.class, description = "The listen backlog of each port. Default: 1024. Unset: each endpoint falls back to prefork.listen in MicroProfile Config.")
-    public void setListen(String value) {
-        values.set(EngineConfig.LISTEN, "listen", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setRuntimeDir(String value) { values.set("runtimeDir", value); }
+    public String getRuntimeDir() { return values.get("runtimeDir"); }
 
-    public String getListen() {
-        return values.get(EngineConfig.LISTEN);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxWorkerRss(String value) { values.set("maxWorkerRss", value); }
+    public String getMaxWorkerRss() { return values.get("maxWorkerRss"); }
 
-    @ConfigProperty(type = String.class, description = "Seconds a stopping worker may finish its connection before it is killed. Default: 10. Unset: each endpoint falls back to prefork.graceful_shutdown_timeout in MicroProfile Config.")
-    public void setGracefulShutdownTimeout(String value) {
-        values.set(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT, "gracefulShutdownTimeout", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxWorkerAge(String value) { values.set("maxWorkerAge", value); }
+    public String getMaxWorkerAge() { return values.get("maxWorkerAge"); }
 
-    public String getGracefulShutdownTimeout() {
-        return values.get(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setIdleTimeout(String value) { values.set("idleTimeout", value); }
+    public String getIdleTimeout() { return values.get("idleTimeout"); }
 
-    @ConfigProperty(type = String.class, description = "The JDK 22+ that runs the supervisor and worker processes. Default: the server's own JDK when it is 22+. Unset: each endpoint falls back to prefork.java_home in MicroProfile Config.")
-    public void setJavaHome(String value) {
-        values.set(EngineConfig.JAVA_HOME, "javaHome", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setRequestTimeout(String value) { values.set("requestTimeout", value); }
+    public String getRequestTimeout() { return values.get("requestTimeout"); }
 
-    public String getJavaHome() {
-        return values.get(EngineConfig.JAVA_HOME);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setSlowThreshold(String value) { values.set("slowThreshold", value); }
+    public String getSlowThreshold() { return values.get("slowThreshold"); }
 
-    @ConfigProperty(type = String.class, description = "JVM options of every worker process, separated by spaces. Default: small-footprint flags (see README). Unset: each endpoint falls back to prefork.worker_jvm_options in MicroProfile Config.")
-    public void setWorkerJvmOptions(String value) {
-        values.set(EngineConfig.WORKER_JVM_OPTIONS, "workerJvmOptions", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setAllow(String value) { values.set("allow", value); }
+    public String getAllow() { return values.get("allow"); }
 
-    public String getWorkerJvmOptions() {
-        return values.get(EngineConfig.WORKER_JVM_OPTIONS);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setDeny(String value) { values.set("deny", value); }
+    public String getDeny() { return values.get("deny"); }
 
-    @ConfigProperty(type = String.class, description = "Where each endpoint's private directory (bridge socket, scoreboard) is made. Default: java.io.tmpdir. Unset: each endpoint falls back to prefork.runtime_dir in MicroProfile Config.")
-    public void setRuntimeDir(String value) {
-        values.set(EngineConfig.RUNTIME_DIR, "runtimeDir", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setCidrAllow(String value) { values.set("cidrAllow", value); }
+    public String getCidrAllow() { return values.get("cidrAllow"); }
 
-    public String getRuntimeDir() {
-        return values.get(EngineConfig.RUNTIME_DIR);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setCidrDeny(String value) { values.set("cidrDeny", value); }
+    public String getCidrDeny() { return values.get("cidrDeny"); }
 
-    @ConfigProperty(type = String.class, description = "Share the workers' classes through a class-data-sharing archive made by the first worker that exits: true or false. Default: true. Unset: each endpoint falls back to prefork.worker_cds in MicroProfile Config.")
-    public void setWorkerCds(String value) {
-        values.set(EngineConfig.WORKER_CDS, "workerCds", value);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setClients(String value) { values.set("clients", value); }
+    public String getClients() { return values.get("clients"); }
 
-    public String getWorkerCds() {
-        return values.get(EngineConfig.WORKER_CDS);
-    }
-
-    @ConfigProperty(type = String.class, description = "Each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together. Default: half of max_requests. Unset: each endpoint falls back to prefork.max_requests_jitter in MicroProfile Config.")
-    public void setMaxRequestsJitter(String value) {
-        values.set(EngineConfig.MAX_REQUESTS_JITTER, "maxRequestsJitter", value);
-    }
-
-    public String getMaxRequestsJitter() {
-        return values.get(EngineConfig.MAX_REQUESTS_JITTER);
-    }
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setDenyMessage(String value) { values.set("denyMessage", value); }
+    public String getDenyMessage() { return values.get("denyMessage"); }
 
     /** The adapter-wide settings given as config properties, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();
+    }
+
+    /** The store behind the properties, with the name each value arrived under. */
+    SettingValues values() {
+        return values;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.prefork.adapter;
 
+import dev.prefork.engine.config.SettingLayer;
+
 /**
  * One setting of an endpoint with the place its value came from.
  *

@@ -1,13 +1,16 @@
 package dev.prefork.adapter;
 
-import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Setting;
+import dev.prefork.engine.config.Settings;
 
 import java.util.Locale;
 
 /**
- * The spellings of an engine setting. The canonical name is Net::Server's ({@code max_servers});
- * the camelCase alias ({@code maxServers}) exists for tools and servers that only take Java bean
- * property names. MicroProfile Config keys use the canonical name under {@code prefork.}.
+ * The spellings of an engine setting, all derived from its key. The canonical name is Net::Server's
+ * ({@code max_servers}): the activation config property, and under {@code prefork.} the MicroProfile
+ * Config key. The camelCase form ({@code maxServers}) is the resource adapter's config property (the
+ * JavaBean name of its {@code @ConfigProperty} setter), and for the settings that had one before,
+ * an alias of the activation config property.
  */
 final class SettingNames {
     static final String MP_PREFIX = "prefork.";
@@ -30,14 +33,15 @@ final class SettingNames {
         return camel.toString();
     }
 
-    /** The canonical key for a property name in either spelling, or {@code null} when it names no setting. */
-    static String canonical(String propertyName) {
-        if (EngineConfig.DESCRIPTIONS.containsKey(propertyName)) {
-            return propertyName;
+    /** The declaration a property name in either spelling names, or {@code null} when it names no setting. */
+    static Setting<?> declaration(String propertyName) {
+        Setting<?> setting = Settings.byKey(propertyName);
+        if (setting != null) {
+            return setting;
         }
-        for (String key : EngineConfig.DESCRIPTIONS.keySet()) {
-            if (camelCase(key).equals(propertyName)) {
-                return key;
+        for (Setting<?> declared : Settings.all()) {
+            if (camelCase(declared.key()).equals(propertyName)) {
+                return declared;
             }
         }
         return null;

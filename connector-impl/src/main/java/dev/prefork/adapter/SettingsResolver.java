@@ -2,6 +2,9 @@ package dev.prefork.adapter;
 
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Setting;
+import dev.prefork.engine.config.SettingLayer;
+import dev.prefork.engine.config.Settings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Applies the one precedence order of the adapter to every engine setting of an endpoint:
+ * Applies the one precedence order of the adapter to every declared engine setting of an endpoint:
  *
  * <ol>
  *   <li>{@code prefork.<endpoint>.<key>} in MicroProfile Config (system property, environment variable
@@ -18,11 +21,12 @@ import java.util.Optional;
  *   <li>the MDB's activation config property;</li>
  *   <li>the resource adapter's config property (console, CLI);</li>
  *   <li>{@code prefork.<key>} in MicroProfile Config;</li>
- *   <li>the engine's default.</li>
+ *   <li>the default.</li>
  * </ol>
  *
- * The endpoint's {@code name} is an exception: it names the MicroProfile Config keys, so it comes only
- * from the activation config (or the default the adapter derives from the MDB).
+ * A layer a setting's declaration does not allow ({@link Setting#layers()}) is skipped for that setting.
+ * The endpoint's {@code name} is declared settable only from the activation config: it names the
+ * MicroProfile Config keys; without it the adapter derives the name from the MDB.
  */
 final class SettingsResolver {
 
@@ -42,12 +46,12 @@ final class SettingsResolver {
                                     ConfigLookup mpConfig) {
         List<ResolvedSetting> resolved = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, String[]> description : EngineConfig.DESCRIPTIONS.entrySet()) {
-            String key = description.getKey();
-            ResolvedSetting setting = key.equals(EngineConfig.NAME)
+        for (Setting<?> declaration : Settings.all()) {
+            String key = declaration.key();
+            ResolvedSetting setting = declaration == Settings.NAME
                     ? new ResolvedSetting(key, endpoint, SettingLayer.ACTIVATION_CONFIG,
                             activation.containsKey(key) ? "activation config property name" : "derived from the MDB")
-                    : resolveOne(endpoint, key, description.getValue()[0], activation, adapter, mpConfig);
+                    : resolveOne(endpoint, declaration, activation, adapter, mpConfig);
             resolved.add(setting);
             if (setting.layer() != SettingLayer.DEFAULT) {
                 values.put(key, setting.value());
@@ -65,31 +69,36 @@ final class SettingsResolver {
         return new EndpointSettings(endpoint, config, List.copyOf(resolved));
     }
 
-    private static ResolvedSetting resolveOne(String endpoint, String key, String defaultValue,
+    private static ResolvedSetting resolveOne(String endpoint, Setting<?> declaration,
                                               Map<String, String> activation, Map<String, String> adapter,
                                               ConfigLookup mpConfig) {
-        String endpointKey = SettingNames.endpointKey(endpoint, key);
-        Optional<ConfigLookup.Found> perEndpoint = mpConfig.find(endpointKey);
-        if (perEndpoint.isPresent()) {
-            return new ResolvedSetting(key, perEndpoint.get().value(), SettingLayer.ENDPOINT_MP_CONFIG,
-                    "MicroProfile Config " + endpointKey + " from " + perEndpoint.get().sourceName());
+        String key = declaration.key();
+        if (declaration.settableFrom(SettingLayer.ENDPOINT_MP_CONFIG)) {
+            String endpointKey = SettingNames.endpointKey(endpoint, key);
+            Optional<ConfigLookup.Found> perEndpoint = mpConfig.find(endpointKey);
+            if (perEndpoint.isPresent()) {
+                return new ResolvedSetting(key, perEndpoint.get().value(), SettingLayer.ENDPOINT_MP_CONFIG,
+                        "MicroProfile Config " + endpointKey + " from " + perEndpoint.get().sourceName());
+            }
         }
         String fromActivation = activation.get(key);
-        if (fromActivation != null && !fromActivation.isBlank()) {
+        if (declaration.settableFrom(SettingLayer.ACTIVATION_CONFIG) && fromActivation != null && !fromActivation.isBlank()) {
             return new ResolvedSetting(key, fromActivation.trim(), SettingLayer.ACTIVATION_CONFIG,
                     "activation config property " + key);
         }
         String fromAdapter = adapter.get(key);
-        if (fromAdapter != null && !fromAdapter.isBlank()) {
+        if (declaration.settableFrom(SettingLayer.ADAPTER_PROPERTY) && fromAdapter != null && !fromAdapter.isBlank()) {
             return new ResolvedSetting(key, fromAdapter.trim(), SettingLayer.ADAPTER_PROPERTY,
                     "resource adapter config property " + SettingNames.camelCase(key));
         }
-        String globalKey = SettingNames.globalKey(key);
-        Optional<ConfigLookup.Found> global = mpConfig.find(globalKey);
-        if (global.isPresent()) {
-            return new ResolvedSetting(key, global.get().value(), SettingLayer.GLOBAL_MP_CONFIG,
-                    "MicroProfile Config " + globalKey + " from " + global.get().sourceName());
+        if (declaration.settableFrom(SettingLayer.GLOBAL_MP_CONFIG)) {
+            String globalKey = SettingNames.globalKey(key);
+            Optional<ConfigLookup.Found> global = mpConfig.find(globalKey);
+            if (global.isPresent()) {
+                return new ResolvedSetting(key, global.get().value(), SettingLayer.GLOBAL_MP_CONFIG,
+                        "MicroProfile Config " + globalKey + " from " + global.get().sourceName());
+            }
         }
-        return new ResolvedSetting(key, defaultValue, SettingLayer.DEFAULT, "default");
+        return new ResolvedSetting(key, declaration.defaultValue(), SettingLayer.DEFAULT, "default");
     }
 }

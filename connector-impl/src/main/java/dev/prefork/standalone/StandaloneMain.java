@@ -5,6 +5,10 @@ import dev.prefork.engine.EngineException;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Setting;
+import dev.prefork.engine.config.SettingLayer;
+import dev.prefork.engine.config.Settings;
+import dev.prefork.engine.config.SettingsDocs;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +53,7 @@ public final class StandaloneMain {
                     case "status_interval" -> statusInterval = Integer.parseInt(value);
                     case "conf_file" -> readConfFile(Path.of(value), settings);
                     case "port" -> settings.merge(key, value, (a, b) -> a + "," + b);
-                    default -> settings.put(key, value);
+                    default -> settings.put(commandLineKey(key, value), value);
                 }
             }
         } catch (NumberFormatException e) {
@@ -119,16 +123,27 @@ public final class StandaloneMain {
             if (kv[0].equals("port")) {
                 settings.merge("port", value, (a, b) -> a + "," + b);
             } else {
-                settings.put(kv[0], value);
+                settings.put(commandLineKey(kv[0], value), value);
             }
         }
     }
 
-    private static void usage(PrintStream out) {
+    /**
+     * {@code key}, once its declaration allows it here; an unknown key passes, for the engine's message
+     * that lists the known ones.
+     */
+    private static String commandLineKey(String key, String value) {
+        Setting<?> setting = Settings.byKey(key);
+        if (setting != null && !setting.settableFrom(SettingLayer.COMMAND_LINE)) {
+            throw new ConfigException(key, value, "cannot be set on the command line");
+        }
+        return key;
+    }
+
+    static void usage(PrintStream out) {
         out.println("usage: java -jar prefork.jar [--handler echo|daytime|discard] [--conf_file FILE] [--status_interval SECONDS] [--KEY VALUE]...");
         out.println();
         out.println("settings (Net::Server names):");
-        EngineConfig.DESCRIPTIONS.forEach((key, d) ->
-                out.printf("  --%-26s %s%s%n", key, d[1], d[0].isEmpty() ? "" : " [default " + d[0] + "]"));
+        SettingsDocs.helpLines().forEach(out::println);
     }
 }

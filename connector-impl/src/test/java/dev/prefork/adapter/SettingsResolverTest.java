@@ -1,6 +1,7 @@
 package dev.prefork.adapter;
 
 import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.SettingLayer;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

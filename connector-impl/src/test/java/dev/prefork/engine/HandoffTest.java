@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ class HandoffTest extends EngineTestSupport {
         for (boolean lends : new boolean[] {true, false}) {
             ExecutorService threads = Executors.newCachedThreadPool(task -> new Thread(task, "lent"));
             AtomicInteger loops = new AtomicInteger();
+            CountDownLatch linksLent = new CountDownLatch(2);
             AtomicInteger dispatched = new AtomicInteger();
             LinkExecutor executor = new LinkExecutor() {
                 @Override
@@ -45,6 +47,7 @@ class HandoffTest extends EngineTestSupport {
                         return false;
                     }
                     loops.incrementAndGet();
+                    linksLent.countDown();
                     threads.execute(linkLoop);
                     return true;
                 }
@@ -60,6 +63,11 @@ class HandoffTest extends EngineTestSupport {
                         connection -> connection.getWriter().println(Thread.currentThread().getName()), executor);
                 try {
                     assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)));
+                    if (lends) {
+                        // A worker says hello to the supervisor before its link reaches this JVM: without this
+                        // wait one worker could serve all six clients before the other's link is accepted.
+                        assertTrue(linksLent.await(30, TimeUnit.SECONDS), "both workers' links arrived");
+                    }
                     for (int i = 0; i < 6; i++) {
                         try (LineClient client = new LineClient(engine.boundPort(0))) {
                             assertEquals("lent", client.readLine(), "the handler ran on the executor's thread");

@@ -69,6 +69,21 @@ public final class AccessRules {
         return new AccessRules(allowPatterns, denyPatterns, allowBlocks, denyBlocks, clientEntries);
     }
 
+    /** Checks one {@code allow} or {@code deny} list: every expression compiles. */
+    public static void checkExpressions(String value) {
+        patterns("allow", value);
+    }
+
+    /** Checks one {@code cidr_allow} or {@code cidr_deny} list: every block parses. */
+    public static void checkBlocks(String value) {
+        blocks("cidr_allow", value);
+    }
+
+    /** Checks a {@code clients} list: every entry is accept:MASK or deny:MASK with a valid expression. */
+    public static void checkClients(String value) {
+        clientEntries(value);
+    }
+
     /** Whether every client is served (no rule given): the worker then skips the check altogether. */
     public boolean isOpen() {
         return allow.isEmpty() && deny.isEmpty() && cidrAllow.isEmpty() && cidrDeny.isEmpty() && clients.isEmpty();

@@ -5,19 +5,17 @@ import dev.prefork.engine.access.AccessRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The settings of one pre-forking pool: immutable and validated. Keys and defaults follow Net::Server's
- * PreForkSimple where it has the setting ({@code port}, {@code host}, {@code max_servers},
- * {@code max_requests}, {@code serialize}, {@code lock_file}, {@code check_for_dead}, {@code listen});
- * the rest are ours and are described in {@link #DESCRIPTIONS}.
+ * The settings of one pre-forking pool: immutable and validated. What the settings are, their types,
+ * defaults and allowed values is declared in {@link Settings}; this class parses every declared setting
+ * from text and adds the checks that involve more than one setting (ports with {@code host}, the jitter's
+ * room above {@code max_requests}).
  *
  * <p>Every value is parsed from text, so one path serves a properties file, a command line, MicroProfile
  * Config and an activation spec alike; a bad value fails with a {@link ConfigException} that names the
@@ -25,6 +23,8 @@ import java.util.TreeMap;
  */
 public final class EngineConfig {
 
+    // The keys as compile-time constants, for code that names a setting in a message or an annotation;
+    // everything else about a setting is in its declaration in Settings.
     public static final String PORT = "port";
     public static final String HOST = "host";
     public static final String MAX_SERVERS = "max_servers";
@@ -41,17 +41,17 @@ public final class EngineConfig {
     public static final String RUNTIME_DIR = "runtime_dir";
     public static final String WORKER_CDS = "worker_cds";
     public static final String NAME = "name";
+    public static final String MAX_WORKER_RSS = "max_worker_rss";
+    public static final String MAX_WORKER_AGE = "max_worker_age";
+    public static final String IDLE_TIMEOUT = "idle_timeout";
+    public static final String REQUEST_TIMEOUT = "request_timeout";
+    public static final String SLOW_THRESHOLD = "slow_threshold";
     public static final String ALLOW = "allow";
     public static final String DENY = "deny";
     public static final String CIDR_ALLOW = "cidr_allow";
     public static final String CIDR_DENY = "cidr_deny";
     public static final String CLIENTS = "clients";
     public static final String DENY_MESSAGE = "deny_message";
-    public static final String MAX_WORKER_RSS = "max_worker_rss";
-    public static final String MAX_WORKER_AGE = "max_worker_age";
-    public static final String IDLE_TIMEOUT = "idle_timeout";
-    public static final String REQUEST_TIMEOUT = "request_timeout";
-    public static final String SLOW_THRESHOLD = "slow_threshold";
     /** The settings a worker needs to decide who it serves. */
     public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE);
 
@@ -71,129 +71,52 @@ public final class EngineConfig {
             "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -Xss256k -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
 
-    /** Every key with its default ("" where there is none) and what it means, in documentation order. */
-    public static final Map<String, String[]> DESCRIPTIONS;
-
-    static {
-        Map<String, String[]> d = new LinkedHashMap<>();
-        d.put(PORT, new String[] {"20203", "where to listen, Net::Server syntax: 20204, localhost:20204, [::1]:20204, /path/to.sock; several separated by commas, each with a pool of its own"});
-        d.put(HOST, new String[] {"*", "the address a bare port number binds; * is every IPv4 and IPv6 address"});
-        d.put(MAX_SERVERS, new String[] {"50", "worker processes kept running (per port), 1 to " + MAX_SERVERS_LIMIT});
-        d.put(MAX_REQUESTS, new String[] {"100000", "connections a worker serves before it exits and is replaced; 0 is unlimited (Net::Server's default is 1000, but replacing a JVM worker costs ~0.3 s of CPU under load, against ~0.1 ms per connection: 1000 cost the pool 75% of its throughput, 10000 about 20%, 100000 about 2%; a worker runs only the engine's code, the handlers run in this JVM)"});
-        d.put(MAX_REQUESTS_JITTER, new String[] {"", "each worker serves max_requests plus a random 0 to this many connections, so that workers started together do not all leave together (as gunicorn's setting); by default half of max_requests"});
-        d.put(SERIALIZE, new String[] {"flock", "how workers take turns in accept(): flock, semaphore, pipe or none"});
-        d.put(HANDOFF, new String[] {"auto", "how a worker hands an accepted connection to this JVM: descriptor (the socket itself, passed over a Unix socket; needs JDK 22+ here), relay (the worker copies bytes both ways), or auto (descriptor where this JVM can, else relay)"});
-        d.put(LOCK_FILE, new String[] {"", "the lock file for serialize flock; by default a generated file, removed at stop"});
-        d.put(CHECK_FOR_DEAD, new String[] {"30", "seconds between checks for workers that died without being noticed"});
-        d.put(LISTEN, new String[] {"1024", "the listen backlog of each port"});
-        d.put(GRACEFUL_SHUTDOWN_TIMEOUT, new String[] {"10", "seconds a stopping worker may finish its current connection before it is killed"});
-        d.put(JAVA_HOME, new String[] {"", "the JDK 22+ that runs the supervisor and workers; by default the current java.home when it qualifies"});
-        d.put(WORKER_JVM_OPTIONS, new String[] {DEFAULT_WORKER_JVM_OPTIONS, "JVM options of every worker process, separated by spaces"});
-        d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
-        d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
-        d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
-        d.put(MAX_WORKER_RSS, new String[] {"0", "megabytes of resident memory past which a worker is retired (replaced new-first, leaving after its current connection); 0 is no limit. Workers run only the engine's code, so this guards against leaks of the engine's or the JDK's"});
-        d.put(MAX_WORKER_AGE, new String[] {"0", "seconds after which a worker is retired (replaced new-first, leaving after its current connection); 0 is no limit"});
-        d.put(IDLE_TIMEOUT, new String[] {"300", "seconds one read may wait for the client's next bytes before it fails (SocketTimeoutException) and the connection closes; 0 waits for ever; a handler can change it per connection (PreforkConnection.setIdleTimeout)"});
-        d.put(REQUEST_TIMEOUT, new String[] {"0", "seconds a handler (processRequest) may run before its connection is cut off, its thread interrupted and its stack logged; 0 is unlimited (a connection lasts as long as its protocol wants)"});
-        d.put(SLOW_THRESHOLD, new String[] {"0", "seconds after which a running handler is logged once with its thread's stack, and nothing else is done (a slow log); 0 turns it off"});
-        d.put(ALLOW, new String[] {"", "regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each matches the whole address, e.g. 127\\.0\\.0\\.\\d+ or ::1); see Access control"});
-        d.put(DENY, new String[] {"", "regular expressions, separated by spaces, for client addresses to refuse (Net::Server's deny); a deny beats an allow"});
-        d.put(CIDR_ALLOW, new String[] {"", "address blocks to serve, separated by spaces or commas, e.g. 127.0.0.0/8, ::1/128 (Net::Server's cidr_allow)"});
-        d.put(CIDR_DENY, new String[] {"", "address blocks to refuse, separated by spaces or commas (Net::Server's cidr_deny)"});
-        d.put(CLIENTS, new String[] {"", "Net::Daemon's clients list instead of allow/deny: accept:MASK and deny:MASK entries separated by spaces, the first whose regular expression is found in the address decides, no match refuses"});
-        d.put(DENY_MESSAGE, new String[] {"", "a line written to a refused client before its connection is closed; by default it is closed without a word, as Net::Server does"});
-        DESCRIPTIONS = Collections.unmodifiableMap(d);
-    }
-
+    /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
+    private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
     private final List<PortSpec> ports;
-    private final String host;
-    private final int maxServers;
-    private final int maxRequests;
-    private final int maxRequestsJitter;
-    private final Serialize serialize;
-    private final Handoff handoff;
-    private final Path lockFile;
-    private final int checkForDead;
-    private final int listen;
-    private final int gracefulShutdownTimeout;
-    private final Path javaHome;
-    private final List<String> workerJvmOptions;
-    private final Path runtimeDir;
-    private final boolean workerCds;
-    private final String name;
-    private final int maxWorkerRss;
-    private final int maxWorkerAge;
-    private final int idleTimeout;
-    private final int requestTimeout;
-    private final int slowThreshold;
     private final AccessRules accessRules;
-    private final String denyMessage;
-    /** The access settings as given (non-blank ones only): the workers parse them again. */
-    private final Map<String, String> accessSettings;
 
-    private EngineConfig(Map<String, String> values) {
-        for (String key : values.keySet()) {
-            if (!DESCRIPTIONS.containsKey(key)) {
-                throw new ConfigException(key, values.get(key), "unknown setting; known settings are " + DESCRIPTIONS.keySet());
+    private EngineConfig(Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (Settings.byKey(key) == null) {
+                throw new ConfigException(key, given.get(key), "unknown setting; known settings are " + Settings.keys());
             }
         }
-        host = text(values, HOST);
+        for (Setting<?> setting : Settings.all()) {
+            // The jitter's range depends on max_requests: it is parsed below, to say that range when it is wrong.
+            values.put(setting, setting == Settings.MAX_REQUESTS_JITTER ? null : setting.parse(given.get(setting.key())));
+        }
+        // The checks that involve two settings. Their results are stored back as the settings' values, so
+        // that toMap() (what the supervisor receives) carries what was worked out, and equal pools compare equal.
+        ports = portSpecs(get(Settings.PORT), get(Settings.HOST));
+        values.put(Settings.PORT, String.join(",", ports.stream().map(PortSpec::toString).toList()));
+        int maxRequests = get(Settings.MAX_REQUESTS);
+        Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
+                SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
+        values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
+        // Each access list was checked on its own; together they must also be one form, not both.
+        try {
+            accessRules = AccessRules.parse(get(Settings.ALLOW), get(Settings.DENY), get(Settings.CIDR_ALLOW),
+                    get(Settings.CIDR_DENY), get(Settings.CLIENTS));
+        } catch (AccessRules.Form e) {
+            throw new ConfigException(e.key(), e.value(), e.problem());
+        }
+    }
+
+    /** The {@code port} setting's list, each bare port number bound on {@code host}; no port twice. */
+    static List<PortSpec> portSpecs(String text, String host) {
         List<PortSpec> parsed = new ArrayList<>();
-        for (String one : text(values, PORT).split(",")) {
+        for (String one : text.split(",")) {
             if (one.isBlank()) {
-                throw new ConfigException(PORT, values.get(PORT), "must name at least one port; separate several with commas");
+                throw new ConfigException(PORT, text, "must name at least one port; separate several with commas");
             }
             PortSpec spec = PortSpec.parse(one, host);
             if (parsed.contains(spec) && spec.port() != 0) {
-                throw new ConfigException(PORT, values.get(PORT), "names " + spec + " twice");
+                throw new ConfigException(PORT, text, "names " + spec + " twice");
             }
             parsed.add(spec);
         }
-        ports = List.copyOf(parsed);
-        maxServers = integer(values, MAX_SERVERS, 1, MAX_SERVERS_LIMIT);
-        maxRequests = integer(values, MAX_REQUESTS, 0, Integer.MAX_VALUE);
-        maxRequestsJitter = text(values, MAX_REQUESTS_JITTER).isBlank()
-                ? maxRequests / 2
-                : integer(values, MAX_REQUESTS_JITTER, 0, Integer.MAX_VALUE - maxRequests);
-        serialize = choice(SERIALIZE, text(values, SERIALIZE), Serialize.values());
-        handoff = choice(HANDOFF, text(values, HANDOFF), Handoff.values());
-        lockFile = absolutePath(values, LOCK_FILE);
-        checkForDead = integer(values, CHECK_FOR_DEAD, 1, 86_400);
-        listen = integer(values, LISTEN, 1, 65_535);
-        gracefulShutdownTimeout = integer(values, GRACEFUL_SHUTDOWN_TIMEOUT, 0, 3_600);
-        javaHome = absolutePath(values, JAVA_HOME);
-        String options = text(values, WORKER_JVM_OPTIONS).trim();
-        workerJvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
-        runtimeDir = absolutePath(values, RUNTIME_DIR);
-        workerCds = bool(values, WORKER_CDS);
-        name = text(values, NAME);
-        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
-        }
-        maxWorkerRss = integer(values, MAX_WORKER_RSS, 0, 1_048_576);
-        maxWorkerAge = integer(values, MAX_WORKER_AGE, 0, 31_536_000);
-        idleTimeout = integer(values, IDLE_TIMEOUT, 0, 86_400);
-        requestTimeout = integer(values, REQUEST_TIMEOUT, 0, 86_400);
-        slowThreshold = integer(values, SLOW_THRESHOLD, 0, 86_400);
-        try {
-            accessRules = AccessRules.parse(text(values, ALLOW), text(values, DENY), text(values, CIDR_ALLOW),
-                    text(values, CIDR_DENY), text(values, CLIENTS));
-        } catch (AccessRules.Form e) {
-            throw new ConfigException(e.key(), values.get(e.key()), e.problem());
-        }
-        denyMessage = text(values, DENY_MESSAGE);
-        Map<String, String> access = new TreeMap<>();
-        for (String key : ACCESS_KEYS) {
-            String value = text(values, key);
-            if (!value.isBlank()) {
-                access.put(key, value);
-            }
-        }
-        accessSettings = Collections.unmodifiableMap(access);
-        if (denyMessage.indexOf('\n') >= 0 || denyMessage.indexOf('\r') >= 0 || denyMessage.length() > 512) {
-            throw new ConfigException(DENY_MESSAGE, denyMessage, "must be one line of at most 512 characters (the line end is added)");
-        }
+        return List.copyOf(parsed);
     }
 
     /** Parses and validates {@code values}; missing keys take their defaults. */
@@ -214,93 +137,24 @@ public final class EngineConfig {
     /** Every setting as text (defaults included), such that {@code fromMap(toMap())} equals this config. */
     public Map<String, String> toMap() {
         Map<String, String> map = new TreeMap<>();
-        map.put(PORT, String.join(",", ports.stream().map(PortSpec::toString).toList()));
-        map.put(HOST, host);
-        map.put(MAX_SERVERS, Integer.toString(maxServers));
-        map.put(MAX_REQUESTS, Integer.toString(maxRequests));
-        map.put(MAX_REQUESTS_JITTER, Integer.toString(maxRequestsJitter));
-        map.put(SERIALIZE, serialize.key());
-        map.put(HANDOFF, handoff.key());
-        if (lockFile != null) {
-            map.put(LOCK_FILE, lockFile.toString());
+        for (Setting<?> setting : Settings.all()) {
+            String text = format(setting);
+            if (text != null) {
+                map.put(setting.key(), text);
+            }
         }
-        map.put(CHECK_FOR_DEAD, Integer.toString(checkForDead));
-        map.put(LISTEN, Integer.toString(listen));
-        map.put(GRACEFUL_SHUTDOWN_TIMEOUT, Integer.toString(gracefulShutdownTimeout));
-        if (javaHome != null) {
-            map.put(JAVA_HOME, javaHome.toString());
-        }
-        map.put(WORKER_JVM_OPTIONS, String.join(" ", workerJvmOptions));
-        if (runtimeDir != null) {
-            map.put(RUNTIME_DIR, runtimeDir.toString());
-        }
-        map.put(WORKER_CDS, Boolean.toString(workerCds));
-        map.put(NAME, name);
-        map.put(MAX_WORKER_RSS, Integer.toString(maxWorkerRss));
-        map.put(MAX_WORKER_AGE, Integer.toString(maxWorkerAge));
-        map.put(IDLE_TIMEOUT, Integer.toString(idleTimeout));
-        map.put(REQUEST_TIMEOUT, Integer.toString(requestTimeout));
-        map.put(SLOW_THRESHOLD, Integer.toString(slowThreshold));
-        map.putAll(accessSettings);
         return map;
     }
 
-    private static String text(Map<String, String> values, String key) {
-        String value = values.get(key);
-        return value == null ? DESCRIPTIONS.get(key)[0] : value;
+    private <T> String format(Setting<T> setting) {
+        T value = get(setting);
+        return value == null ? null : setting.format(value);
     }
 
-    private static int integer(Map<String, String> values, String key, int min, int max) {
-        String value = text(values, key).trim();
-        String allowed = max == Integer.MAX_VALUE
-                ? "must be a whole number, " + min + " or more"
-                : "must be a whole number from " + min + " to " + max;
-        long parsed;
-        try {
-            parsed = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, values.get(key), allowed);
-        }
-        if (parsed < min || parsed > max) {
-            throw new ConfigException(key, values.get(key), allowed);
-        }
-        return (int) parsed;
-    }
-
-    private static boolean bool(Map<String, String> values, String key) {
-        String value = text(values, key).trim();
-        if (value.equalsIgnoreCase("true") || value.equals("1")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false") || value.equals("0")) {
-            return false;
-        }
-        throw new ConfigException(key, values.get(key), "must be true or false");
-    }
-
-    /** The option named {@code value} (its name in any case, spaces around it ignored). */
-    private static <E extends Enum<E>> E choice(String key, String value, E[] options) {
-        for (E option : options) {
-            if (option.name().equalsIgnoreCase(value.trim())) {
-                return option;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (E option : options) {
-            names.add(option.name().toLowerCase(Locale.ROOT));
-        }
-        throw new ConfigException(key, value, "must be one of " + String.join(", ", names));
-    }
-
-    private static Path absolutePath(Map<String, String> values, String key) {
-        String value = text(values, key).trim();
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (!value.startsWith("/")) {
-            throw new ConfigException(key, value, "must be an absolute path");
-        }
-        return Path.of(value);
+    /** The value of any setting; {@code null} for an optional setting left unset. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting);
     }
 
     public List<PortSpec> ports() {
@@ -308,91 +162,91 @@ public final class EngineConfig {
     }
 
     public String host() {
-        return host;
+        return get(Settings.HOST);
     }
 
     public int maxServers() {
-        return maxServers;
+        return get(Settings.MAX_SERVERS);
     }
 
     /** Connections per worker before it is replaced; 0 means unlimited. */
     public int maxRequests() {
-        return maxRequests;
+        return get(Settings.MAX_REQUESTS);
     }
 
     /** The most a worker's own limit exceeds max_requests (drawn anew for every worker). */
     public int maxRequestsJitter() {
-        return maxRequestsJitter;
+        return get(Settings.MAX_REQUESTS_JITTER);
     }
 
     public Serialize serialize() {
-        return serialize;
+        return get(Settings.SERIALIZE);
     }
 
     public Handoff handoff() {
-        return handoff;
+        return get(Settings.HANDOFF);
     }
 
     /** The configured lock file; empty means a generated one. */
     public Optional<Path> lockFile() {
-        return Optional.ofNullable(lockFile);
+        return Optional.ofNullable(get(Settings.LOCK_FILE));
     }
 
     public int checkForDead() {
-        return checkForDead;
+        return get(Settings.CHECK_FOR_DEAD);
     }
 
     public int listen() {
-        return listen;
+        return get(Settings.LISTEN);
     }
 
     public int gracefulShutdownTimeout() {
-        return gracefulShutdownTimeout;
+        return get(Settings.GRACEFUL_SHUTDOWN_TIMEOUT);
     }
 
     public Optional<Path> javaHome() {
-        return Optional.ofNullable(javaHome);
+        return Optional.ofNullable(get(Settings.JAVA_HOME));
     }
 
     public List<String> workerJvmOptions() {
-        return workerJvmOptions;
+        return get(Settings.WORKER_JVM_OPTIONS);
     }
 
     public Optional<Path> runtimeDir() {
-        return Optional.ofNullable(runtimeDir);
+        return Optional.ofNullable(get(Settings.RUNTIME_DIR));
     }
 
     public boolean workerCds() {
-        return workerCds;
+        return get(Settings.WORKER_CDS);
     }
 
     public String name() {
-        return name;
+        return get(Settings.NAME);
     }
 
     /** Megabytes of RSS past which a worker is retired; 0 for no limit. */
     public int maxWorkerRss() {
-        return maxWorkerRss;
+        return get(Settings.MAX_WORKER_RSS);
     }
 
     /** Seconds after which a worker is retired; 0 for no limit. */
     public int maxWorkerAge() {
-        return maxWorkerAge;
+        return get(Settings.MAX_WORKER_AGE);
     }
 
     /** Seconds one read may wait for the client; 0 for ever. */
     public int idleTimeout() {
-        return idleTimeout;
+        return get(Settings.IDLE_TIMEOUT);
     }
 
     /** Seconds a handler may run before its connection is cut off; 0 for ever. */
     public int requestTimeout() {
-        return requestTimeout;
+        return get(Settings.REQUEST_TIMEOUT);
     }
 
     /** Seconds after which a running handler is logged with its stack; 0 for never. */
     public int slowThreshold() {
-        return slowThreshold;
+        return get(Settings.SLOW_THRESHOLD);
     }
 
     /** Who the pool serves: Net::Server's allow/deny rules or Net::Daemon's clients list. */
@@ -402,12 +256,19 @@ public final class EngineConfig {
 
     /** The line a refused client reads before its connection closes; empty for none. */
     public String denyMessage() {
-        return denyMessage;
+        return get(Settings.DENY_MESSAGE);
     }
 
     /** The access settings that were given, by key (blank ones left out), as the workers are told them. */
     public Map<String, String> accessSettings() {
-        return accessSettings;
+        Map<String, String> given = new TreeMap<>();
+        for (String key : ACCESS_KEYS) {
+            String value = (String) get(Settings.byKey(key));
+            if (!value.isBlank()) {
+                given.put(key, value);
+            }
+        }
+        return given;
     }
 
     @Override

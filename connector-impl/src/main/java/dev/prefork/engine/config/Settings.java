@@ -1,0 +1,216 @@
+package dev.prefork.engine.config;
+
+import dev.prefork.engine.access.AccessRules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of a pool, declared once, in documentation order: {@link EngineConfig} parses them,
+ * the standalone launcher's {@code --help}, the adapter's activation spec, config properties and
+ * resolution, and the README's settings table are derived from them (see the package comment for how
+ * to add one). Keys and defaults are Net::Server's PreForkSimple's where it has the setting.
+ */
+public final class Settings {
+    /** Filled by {@link #declare} as the declarations below initialise, in their order. */
+    private static final List<Setting<?>> DECLARED = new ArrayList<>();
+
+    public static final Setting<String> PORT = declare(Setting.of(EngineConfig.PORT, SettingType.of("", Settings::checkPorts))
+            .byDefault("20203")
+            .means("where to listen, Net::Server syntax: 20204, localhost:20204, [::1]:20204, /path/to.sock; several separated by commas, each with a pool of its own"));
+
+    public static final Setting<String> HOST = declare(Setting.text(EngineConfig.HOST)
+            .byDefault(PortSpec.ANY_HOST)
+            .means("the address a bare port number binds; * is every IPv4 and IPv6 address"));
+
+    public static final Setting<Integer> MAX_SERVERS = declare(Setting.integer(EngineConfig.MAX_SERVERS, 1, EngineConfig.MAX_SERVERS_LIMIT)
+            .byDefault("50").changeableWhileRunning()
+            .means("worker processes kept running (per port)"));
+
+    public static final Setting<Integer> MAX_REQUESTS = declare(Setting.integer(EngineConfig.MAX_REQUESTS, 0, Integer.MAX_VALUE)
+            .byDefault("100000").changeableWhileRunning()
+            .means("connections a worker serves before it exits and is replaced; 0 is unlimited. Net::Server's default is 1000,"
+                    + " but replacing a JVM worker costs ~0.3 s of CPU under load against ~0.1 ms per connection: 1000 cost the pool"
+                    + " 75% of its throughput, 10000 about 20%, 100000 about 2% (docs/benchmarks). A worker runs only the engine's"
+                    + " code (the handlers run in the controlling JVM), so there is little for recycling to cure"));
+
+    public static final Setting<Integer> MAX_REQUESTS_JITTER = declare(Setting.of(EngineConfig.MAX_REQUESTS_JITTER,
+                    SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE))).changeableWhileRunning()
+            .means("each worker serves max_requests plus a random 0 to this many connections, so that workers started together"
+                    + " do not all leave together (as gunicorn's setting); by default half of max_requests"));
+
+    public static final Setting<Serialize> SERIALIZE = declare(Setting.choice(EngineConfig.SERIALIZE, Serialize.class)
+            .byDefault("flock")
+            .means("how workers take turns in accept()"));
+
+    public static final Setting<Handoff> HANDOFF = declare(Setting.choice(EngineConfig.HANDOFF, Handoff.class)
+            .byDefault("auto")
+            .means("how a worker hands an accepted connection to this JVM: descriptor (the socket itself, passed over a Unix"
+                    + " socket; needs JDK 22+ here), relay (the worker copies bytes both ways), or auto (descriptor where this"
+                    + " JVM can, else relay)"));
+
+    public static final Setting<Path> LOCK_FILE = declare(Setting.absolutePath(EngineConfig.LOCK_FILE)
+            .means("the lock file for serialize flock; by default a generated file, removed at stop. Give each pool its own:"
+                    + " pools that share one take turns with each other"));
+
+    public static final Setting<Integer> CHECK_FOR_DEAD = declare(Setting.integer(EngineConfig.CHECK_FOR_DEAD, 1, 86_400)
+            .byDefault("30").changeableWhileRunning()
+            .means("seconds between checks for workers that died without being noticed"));
+
+    public static final Setting<Integer> LISTEN = declare(Setting.integer(EngineConfig.LISTEN, 1, 65_535)
+            .byDefault("1024")
+            .means("the listen backlog of each port"));
+
+    public static final Setting<Integer> GRACEFUL_SHUTDOWN_TIMEOUT = declare(Setting.integer(EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT, 0, 3_600)
+            .byDefault("10").changeableWhileRunning()
+            .means("seconds a stopping worker may finish its current connection before it is killed"));
+
+    public static final Setting<Path> JAVA_HOME = declare(Setting.absolutePath(EngineConfig.JAVA_HOME)
+            .means("the JDK 22+ that runs the supervisor and workers; by default the current java.home when it qualifies"));
+
+    public static final Setting<List<String>> WORKER_JVM_OPTIONS = declare(Setting.of(EngineConfig.WORKER_JVM_OPTIONS, SettingType.words())
+            .byDefault(EngineConfig.DEFAULT_WORKER_JVM_OPTIONS)
+            .means("JVM options of every worker process, separated by spaces"));
+
+    public static final Setting<Boolean> WORKER_CDS = declare(Setting.bool(EngineConfig.WORKER_CDS)
+            .byDefault("true")
+            .means("share the classes of every worker through a class-data-sharing archive made by the first worker that exits"
+                    + " (faster, smaller workers)"));
+
+    public static final Setting<Path> RUNTIME_DIR = declare(Setting.absolutePath(EngineConfig.RUNTIME_DIR)
+            .means("where the private directory with the bridge socket is made; by default java.io.tmpdir"));
+
+    /** It names the endpoint and so its MicroProfile Config keys ({@code prefork.<name>.*}): it cannot come from them. */
+    public static final Setting<String> NAME = declare(Setting.of(EngineConfig.NAME, SettingType.matching("[A-Za-z0-9._-]{1,64}",
+                    "1 to 64 letters, digits, . _ -", "must be 1 to 64 letters, digits, '.', '_' or '-'"))
+            .byDefault("prefork").onlyFrom(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE)
+            .means("a name for this pool in logs and process listings; in the adapter, by default the MDB's class name"));
+
+    public static final Setting<Integer> MAX_WORKER_RSS = declare(Setting.integer(EngineConfig.MAX_WORKER_RSS, 0, 1_048_576)
+            .byDefault("0")
+            .means("megabytes of resident memory past which a worker is retired (replaced new-first, leaving after its current"
+                    + " connection); 0 is no limit. Workers run only the engine's code, so this guards against leaks of the"
+                    + " engine's or the JDK's"));
+
+    public static final Setting<Integer> MAX_WORKER_AGE = declare(Setting.integer(EngineConfig.MAX_WORKER_AGE, 0, 31_536_000)
+            .byDefault("0")
+            .means("seconds after which a worker is retired (replaced new-first, leaving after its current connection);"
+                    + " 0 is no limit"));
+
+    public static final Setting<Integer> IDLE_TIMEOUT = declare(Setting.integer(EngineConfig.IDLE_TIMEOUT, 0, 86_400)
+            .byDefault("300")
+            .means("seconds one read may wait for the client's next bytes before it fails (SocketTimeoutException) and the"
+                    + " connection closes; 0 waits for ever; a handler can change it per connection"
+                    + " (PreforkConnection.setIdleTimeout)"));
+
+    public static final Setting<Integer> REQUEST_TIMEOUT = declare(Setting.integer(EngineConfig.REQUEST_TIMEOUT, 0, 86_400)
+            .byDefault("0")
+            .means("seconds a handler (processRequest) may run before its connection is cut off, its thread interrupted and"
+                    + " its stack logged; 0 is unlimited (a connection lasts as long as its protocol wants)"));
+
+    public static final Setting<Integer> SLOW_THRESHOLD = declare(Setting.integer(EngineConfig.SLOW_THRESHOLD, 0, 86_400)
+            .byDefault("0")
+            .means("seconds after which a running handler is logged once with its thread's stack, and nothing else is done"
+                    + " (a slow log); 0 turns it off"));
+
+    public static final Setting<String> ALLOW = declare(Setting.of(EngineConfig.ALLOW, accessList(AccessRules::checkExpressions))
+            .means("regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each"
+                    + " matches the whole address, e.g. 127\\.0\\.0\\.\\d+ or ::1); see Access control"));
+
+    public static final Setting<String> DENY = declare(Setting.of(EngineConfig.DENY, accessList(AccessRules::checkExpressions))
+            .means("regular expressions, separated by spaces, for client addresses to refuse (Net::Server's deny); a deny"
+                    + " beats an allow"));
+
+    public static final Setting<String> CIDR_ALLOW = declare(Setting.of(EngineConfig.CIDR_ALLOW, accessList(AccessRules::checkBlocks))
+            .means("address blocks to serve, separated by spaces or commas, e.g. 127.0.0.0/8, ::1/128 (Net::Server's"
+                    + " cidr_allow)"));
+
+    public static final Setting<String> CIDR_DENY = declare(Setting.of(EngineConfig.CIDR_DENY, accessList(AccessRules::checkBlocks))
+            .means("address blocks to refuse, separated by spaces or commas (Net::Server's cidr_deny)"));
+
+    public static final Setting<String> CLIENTS = declare(Setting.of(EngineConfig.CLIENTS, accessList(AccessRules::checkClients))
+            .means("Net::Daemon's clients list instead of allow/deny: accept:MASK and deny:MASK entries separated by"
+                    + " spaces, the first whose regular expression is found in the address decides, no match refuses"));
+
+    public static final Setting<String> DENY_MESSAGE = declare(Setting.of(EngineConfig.DENY_MESSAGE, SettingType.of(
+                    "one line, at most 512 characters", text -> {
+                        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.length() > 512) {
+                            throw new IllegalArgumentException("must be one line of at most 512 characters (the line end is added)");
+                        }
+                        return text;
+                    }))
+            .means("a line written to a refused client before its connection is closed; by default it is closed without a"
+                    + " word, as Net::Server does"));
+
+    private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(DECLARED));
+    private static final Map<String, Setting<?>> BY_KEY;
+
+    static {
+        Map<String, Setting<?>> byKey = new LinkedHashMap<>();
+        for (Setting<?> setting : ALL) {
+            byKey.put(setting.key(), setting);
+        }
+        BY_KEY = Collections.unmodifiableMap(byKey);
+    }
+
+    private Settings() {
+    }
+
+    /** Every declared setting, in documentation order. */
+    public static List<Setting<?>> all() {
+        return ALL;
+    }
+
+    /** Every key, in documentation order. */
+    public static List<String> keys() {
+        return List.copyOf(BY_KEY.keySet());
+    }
+
+    /** The declaration of {@code key}, or {@code null} when no setting has that key. */
+    public static Setting<?> byKey(String key) {
+        return BY_KEY.get(key);
+    }
+
+    /**
+     * Registers a finished declaration: it must say what it means, its key must be new, and its default
+     * must pass its own check, so that a slip fails the first use of any setting rather than one pool.
+     */
+    private static <T> Setting<T> declare(Setting<T> setting) {
+        if (setting.description().isBlank()) {
+            throw new IllegalStateException(setting.key() + " is declared without a description");
+        }
+        for (Setting<?> other : DECLARED) {
+            if (other.key().equals(setting.key())) {
+                throw new IllegalStateException(setting.key() + " is declared twice");
+            }
+        }
+        setting.parse(setting.defaultValue());
+        DECLARED.add(setting);
+        return setting;
+    }
+
+    /** An access list's text, checked by {@code check} (which throws a {@link AccessRules.Form} saying why). */
+    private static SettingType<String> accessList(java.util.function.Consumer<String> check) {
+        return SettingType.of("", text -> {
+            try {
+                check.accept(text);
+            } catch (AccessRules.Form e) {
+                throw new IllegalArgumentException(e.problem());
+            }
+            return text;
+        });
+    }
+
+    /**
+     * The port list on its own, with bare port numbers on every address; {@link EngineConfig} parses it
+     * again with the configured {@code host}.
+     */
+    private static String checkPorts(String text) {
+        EngineConfig.portSpecs(text, PortSpec.ANY_HOST);
+        return text;
+    }
+}
