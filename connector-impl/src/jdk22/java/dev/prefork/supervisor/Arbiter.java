@@ -241,6 +241,8 @@ final class Arbiter {
             if (!stopping) {
                 log.warning("worker " + pid + " died with " + Posix.describeWaitStatus(status) + doing + "; replacing it");
             }
+            // A worker that exits by itself gives the pipe token back and says EXITING first; one killed
+            // from outside cannot, and its scoreboard says whether it held the token.
             if (slotIsTheChilds && last.state() == WorkerState.ACCEPTING) {
                 child.pool.turn.holderDied();
             }

@@ -45,6 +45,8 @@ public final class WorkerMain {
     private final long maxRequests = Long.parseLong(env(WorkerEnvironment.MAX_REQUESTS));
     private final byte[] secret = BridgeHeader.parseSecret(env(WorkerEnvironment.SECRET));
     private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
+    /** Set once the accept turn is open; how every exit of ours gives the turn back. */
+    private WorkerControl control;
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -52,6 +54,9 @@ public final class WorkerMain {
             worker.run();
         } catch (Throwable t) {
             worker.log.severe("worker failed", t);
+            if (worker.control != null) {
+                worker.control.exitNow(2, "failed");
+            }
             Runtime.getRuntime().halt(2);
         }
     }
@@ -72,14 +77,13 @@ public final class WorkerMain {
         Scoreboard scoreboard = Scoreboard.open(Path.of(env(WorkerEnvironment.SCOREBOARD)));
         Scoreboard.Slot slot = scoreboard.slot(slotIndex);
         slot.start(pid, portIndex, startedMillis);
-        WorkerControl control = new WorkerControl(slot, log,
-                Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
         Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
         String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
         HeaderMaker headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
                 BridgeHeader.formatAddress(listener.getLocalAddress()));
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
+            control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
             SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
             if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
                 why = serve(DescriptorHandover.connect(bridgeSocket, headers, log), turn, slot, control);
@@ -98,7 +102,9 @@ public final class WorkerMain {
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
             C client;
-            turn.acquire();
+            if (!turn.acquire()) {
+                break; // told to quit while waiting for the turn
+            }
             try {
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();

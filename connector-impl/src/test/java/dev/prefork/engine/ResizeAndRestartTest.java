@@ -1,10 +1,12 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.Serialize;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,5 +58,38 @@ class ResizeAndRestartTest extends EngineTestSupport {
         }
         assertTrue(awaitIdleWorkers(engine, 1), "TTOU shrank it to one worker and no further");
         assertEquals("shrunk", echoSoon(port, "shrunk"));
+    }
+
+    @Test
+    void aPipePoolKeepsItsAcceptTokenWhenWorkersLeaveOnHupAndTtou() throws Exception {
+        PreforkEngine engine = start(config(2).serialize(Serialize.PIPE));
+        int port = engine.boundPort(0);
+        long supervisor = engine.supervisorPid();
+        assertEquals("before", echoSoon(port, "before"));
+
+        // HUP: every worker is asked to leave, among them the one holding the token in accept().
+        Set<Long> before = Set.copyOf(Processes.children(supervisor));
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(supervisor)).start();
+        assertEquals(0, hup.waitFor());
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> {
+            List<Long> now = Processes.children(supervisor);
+            return now.size() == 2 && now.stream().noneMatch(before::contains);
+        }), "HUP replaced every worker");
+        assertTrue(awaitIdleWorkers(engine, 2));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("after hup " + i, echoSoon(port, "after hup " + i));
+        }
+
+        // TTOU, twice over (each time TTIN refills): the worker let go is idle, and half the time the holder.
+        for (int round = 0; round < 2; round++) {
+            engine.removeWorker();
+            assertTrue(awaitIdleWorkers(engine, 1), "TTOU removed one");
+            for (int i = 0; i < 3; i++) {
+                assertEquals("after ttou " + round + " " + i, echoSoon(port, "after ttou " + round + " " + i));
+            }
+            engine.addWorker();
+            assertTrue(awaitIdleWorkers(engine, 2), "TTIN added one");
+            assertEquals("after ttin " + round, echoSoon(port, "after ttin " + round));
+        }
     }
 }
