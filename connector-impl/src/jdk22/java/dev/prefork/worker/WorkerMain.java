@@ -22,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process: accepts on the listening socket inherited as standard input, one connection at a
@@ -35,6 +36,8 @@ import java.util.Locale;
  * semaphore} binds semop.
  */
 public final class WorkerMain {
+    /** Exit status of a worker that gave up on a failing accept(): the supervisor logs it and replaces us. */
+    private static final int EXIT_ACCEPT_FAILING = 3;
     private final String name = env(WorkerEnvironment.NAME);
     private final ProcessLog log = new ProcessLog("worker", name);
     private final long pid = CurrentProcess.pid();
@@ -47,6 +50,14 @@ public final class WorkerMain {
     private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
     /** Set once the accept turn is open; how every exit of ours gives the turn back. */
     private WorkerControl control;
+    /** An anonymous class rather than a method reference: no lambda class to spin at start-up. */
+    private final AcceptFailures acceptFailures = new AcceptFailures(new java.util.function.Consumer<String>() {
+        @Override
+        public void accept(String line) {
+            log.warning(line);
+        }
+    });
+    private int exitStatus;
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -92,7 +103,7 @@ public final class WorkerMain {
                         turn, slot, control);
             }
         }
-        control.exitNow(0, why);
+        control.exitNow(exitStatus, why);
     }
 
     /** The accept loop; returns why it ended. */
@@ -101,7 +112,8 @@ public final class WorkerMain {
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
-            C client;
+            C client = null;
+            IOException failure = null;
             if (!turn.acquire()) {
                 break; // told to quit while waiting for the turn
             }
@@ -109,12 +121,27 @@ public final class WorkerMain {
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();
             } catch (IOException e) {
-                // ECONNABORTED and friends: the client gave up before we took it; take the next one.
-                log.fine("accept failed: " + e);
-                continue;
+                failure = e;
             } finally {
                 turn.release();
             }
+            if (failure != null) {
+                long delay = acceptFailures.failed(failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+                if (delay == AcceptFailures.GIVE_UP) {
+                    exitStatus = EXIT_ACCEPT_FAILING;
+                    return "accept kept failing";
+                }
+                if (delay == 0) {
+                    // ECONNABORTED and friends: the client gave up before we took it; take the next one.
+                    log.fine("accept failed: " + failure);
+                } else {
+                    // Outside the turn, so that a sibling that can accept does meanwhile.
+                    slot.state(WorkerState.BACKING_OFF);
+                    pause(delay);
+                }
+                continue;
+            }
+            acceptFailures.succeeded();
             if (!control.beginConnection()) {
                 handover.drop(client);
                 break;
@@ -134,6 +161,14 @@ public final class WorkerMain {
             }
         }
         return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nobody interrupts this thread outside taking the turn; keep the news
+        }
     }
 
     /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */
