@@ -292,9 +292,10 @@ class ArbiterTest {
 
     @Test
     void ttinGrowsAPoolOneWorkerAtATimeUpToTheLimit() throws IOException {
-        start(config(1));
+        int half = EngineConfig.MAX_SERVERS_LIMIT / 2; // far past max_servers + 1, at half the steps from one
+        start(config(half));
         step();
-        for (int i = 0; i < EngineConfig.MAX_SERVERS_LIMIT + 4; i++) {
+        for (int i = 0; i < half + 4; i++) {
             arbiter.step(new Event.Signal("TTIN"));
         }
         assertEquals(EngineConfig.MAX_SERVERS_LIMIT, workers.spawned.size(), "grown to the limit and no further");
