@@ -95,7 +95,6 @@ public final class WorkerMain {
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
             control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
-            SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
             if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
                 why = serve(DescriptorHandover.connect(bridgeSocket, headers, log), turn, slot, control);
             } else {
@@ -106,9 +105,12 @@ public final class WorkerMain {
         control.exitNow(exitStatus, why);
     }
 
-    /** The accept loop; returns why it ended. */
+    /** Says hello to the supervisor, now that the handover is ready too, then runs the accept loop; returns why it ended. */
     private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
             throws IOException {
+        // Only now: a worker that said hello counts as started, and one that cannot open its link to the
+        // controlling JVM must count as a start-up failure, which the supervisor backs off from.
+        SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
