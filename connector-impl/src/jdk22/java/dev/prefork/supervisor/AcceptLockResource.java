@@ -20,7 +20,7 @@ abstract class AcceptLockResource implements AutoCloseable {
     /** What a worker needs to open its side: a path, a semaphore id, or nothing. */
     abstract String workerArgument();
 
-    /** A worker died while its scoreboard said it held the turn; give the pool a new one if needed. */
+    /** A worker was killed while its scoreboard said it held the turn; give the pool a new one if needed. */
     void holderDied() {
     }
 

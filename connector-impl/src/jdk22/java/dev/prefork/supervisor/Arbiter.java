@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Semantics follow Net::Server's PreForkSimple: keep {@code max_servers} workers per pool, replace
  * each one that exits, look every {@code check_for_dead} seconds for children that died unnoticed,
  * TTIN/TTOU add or remove a worker, TERM/INT stop; HUP replaces every worker, new ones first.
+ *
+ * <p>It acts on processes and reads time only through {@link WorkerProcesses}, so that its policy can
+ * be tested with a fake in milliseconds; {@link #step} is one turn of the loop.
  */
 final class Arbiter {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -37,8 +40,7 @@ final class Arbiter {
     private final BlockingQueue<Event> events;
     private final List<Pool> pools;
     private final Scoreboard scoreboard;
-    private final Spawner spawner;
-    private final Reaper reaper;
+    private final WorkerProcesses processes;
     private final PrintStream reports;
     private final ProcessLog log;
     private final Map<Long, Child> children = new HashMap<>();
@@ -60,14 +62,13 @@ final class Arbiter {
     private long spawnNotBeforeMillis;
     private String lastPoolReport = "";
 
-    Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard, Spawner spawner,
-            Reaper reaper, PrintStream reports, ProcessLog log) {
+    Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
+            WorkerProcesses processes, PrintStream reports, ProcessLog log) {
         this.config = config;
         this.events = events;
         this.pools = pools;
         this.scoreboard = scoreboard;
-        this.spawner = spawner;
-        this.reaper = reaper;
+        this.processes = processes;
         this.reports = reports;
         this.log = log;
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
@@ -77,38 +78,52 @@ final class Arbiter {
 
     /** Runs until stopped and every child is reaped; returns whether the controlling JVM went away. */
     boolean run() throws InterruptedException {
-        while (true) {
-            if (!stopping) {
-                maintainPools();
-            }
-            reportPool();
-            if (stopping && children.isEmpty()) {
-                return orphaned;
-            }
-            Event event = events.poll(millisUntilNextDuty(), TimeUnit.MILLISECONDS);
-            if (event != null) {
-                handle(event);
-            }
-            long now = now();
-            if (now >= nextDeadCheckMillis) {
-                checkForDead();
-                nextDeadCheckMillis = now + TimeUnit.SECONDS.toMillis(config.checkForDead());
-            }
-            if (now >= nextLimitCheckMillis) {
-                retireWorkersOverLimits();
-                nextLimitCheckMillis = now + WorkerLimits.CHECK_INTERVAL_MILLIS;
-            }
-            if (now >= killAtMillis) {
-                killRemaining();
-            }
-            if (now >= giveUpAtMillis) {
-                log.warning(children.size() + " workers were not reaped after SIGKILL; leaving anyway");
-                return orphaned;
-            }
+        boolean done = step(null);
+        while (!done) {
+            done = step(events.poll(millisUntilNextDuty(), TimeUnit.MILLISECONDS));
         }
+        return orphaned;
     }
 
-    private long millisUntilNextDuty() {
+    /**
+     * One turn of the loop: handle {@code event} (none when the wait timed out), do whatever duty is
+     * due by now, then make the pools whole again and report. Returns true when the arbiter is done:
+     * stopped with every child reaped, or given up on children that SIGKILL did not end.
+     */
+    boolean step(Event event) {
+        if (event != null) {
+            handle(event);
+        }
+        long now = now();
+        if (now >= nextDeadCheckMillis) {
+            checkForDead();
+            nextDeadCheckMillis = now + TimeUnit.SECONDS.toMillis(config.checkForDead());
+        }
+        if (now >= nextLimitCheckMillis) {
+            retireWorkersOverLimits();
+            nextLimitCheckMillis = now + WorkerLimits.CHECK_INTERVAL_MILLIS;
+        }
+        if (now >= killAtMillis) {
+            killRemaining();
+        }
+        if (now >= giveUpAtMillis) {
+            log.warning(children.size() + " workers were not reaped after SIGKILL; leaving anyway");
+            return true;
+        }
+        if (!stopping) {
+            maintainPools();
+        }
+        reportPool();
+        return stopping && children.isEmpty();
+    }
+
+    /** Whether the controlling JVM went away (its end of our standard input closed). */
+    boolean orphaned() {
+        return orphaned;
+    }
+
+    /** How long the loop may wait for the next event before a duty (check, kill, spawn) is due. */
+    long millisUntilNextDuty() {
         long next = Math.min(Math.min(nextDeadCheckMillis, nextLimitCheckMillis), Math.min(killAtMillis, giveUpAtMillis));
         if (!stopping && spawnNotBeforeMillis > now() && missingWorkers() > 0) {
             next = Math.min(next, spawnNotBeforeMillis);
@@ -174,11 +189,25 @@ final class Arbiter {
         }
     }
 
-    /** The child to let go when a pool shrinks: an idle one if there is one. */
+    /**
+     * The child to let go when a pool shrinks: the newest idle one if there is one, else the newest.
+     * One pass, reading each slot once: a pool may hold a thousand workers.
+     */
     private java.util.Optional<Child> surplusChild(Pool pool) {
-        return children.values().stream()
-                .filter(child -> child.pool == pool && child.counts())
-                .max(Comparator.comparing((Child child) -> isIdle(child)).thenComparing(child -> child.spawnedMillis));
+        Child chosen = null;
+        boolean chosenIdle = false;
+        for (Child child : children.values()) {
+            if (child.pool != pool || !child.counts()) {
+                continue;
+            }
+            boolean idle = isIdle(child);
+            if (chosen == null || (idle && !chosenIdle)
+                    || (idle == chosenIdle && child.spawnedMillis > chosen.spawnedMillis)) {
+                chosen = child;
+                chosenIdle = idle;
+            }
+        }
+        return java.util.Optional.ofNullable(chosen);
     }
 
     private boolean isIdle(Child child) {
@@ -196,7 +225,7 @@ final class Arbiter {
         startFailuresInARow = 0;
         anyWorkerReady = true;
         if (stopping || child.quitRequested) {
-            HelloListener.sendQuit(child.link);
+            processes.quit(child);
             return;
         }
         // A rolling restart lets one old worker of this pool go for every new one that is ready.
@@ -212,7 +241,7 @@ final class Arbiter {
             return;
         }
         exited++;
-        spawner.exited(pid, Posix.exitedNormally(status));
+        processes.exited(pid, Posix.exitedNormally(status));
         Scoreboard.SlotView last = scoreboard.read(child.slot);
         boolean slotIsTheChilds = last != null && last.pid() == pid;
         if (!Posix.exitedNormally(status)) {
@@ -222,6 +251,8 @@ final class Arbiter {
             if (!stopping) {
                 log.warning("worker " + pid + " died with " + Posix.describeWaitStatus(status) + doing + "; replacing it");
             }
+            // A worker that exits by itself gives the pipe token back and says EXITING first; one killed
+            // from outside cannot, and its scoreboard says whether it held the token.
             if (slotIsTheChilds && last.state() == WorkerState.ACCEPTING) {
                 child.pool.turn.holderDied();
             }
@@ -280,7 +311,7 @@ final class Arbiter {
                 }
                 long pid;
                 try {
-                    pid = spawner.spawn(pool, slot);
+                    pid = processes.spawn(pool, slot);
                 } catch (PosixException e) {
                     spawnNotBeforeMillis = now() + 1_000;
                     log.severe("cannot spawn a worker; retrying in 1 s", e);
@@ -288,7 +319,6 @@ final class Arbiter {
                 }
                 spawned++;
                 children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis()));
-                reaper.childSpawned();
             }
         }
     }
@@ -311,7 +341,7 @@ final class Arbiter {
     /** Net::Server's check_for_dead: a child that no longer exists is forgotten and replaced. */
     private void checkForDead() {
         for (Child child : new ArrayList<>(children.values())) {
-            if (!Posix.kill(child.pid, 0)) {
+            if (!processes.exists(child.pid)) {
                 log.warning("worker " + child.pid + " vanished without being reaped; replacing it");
                 onChildExited(child.pid, 0x7f);
             }
@@ -358,15 +388,13 @@ final class Arbiter {
     /** Asks a worker to leave after its current connection: over its link, or with SIGTERM while it starts. */
     private void quit(Child child) {
         child.quitRequested = true;
-        if (child.link == null || !HelloListener.sendQuit(child.link)) {
-            Posix.kill(child.pid, Posix.SIGTERM);
-        }
+        processes.quit(child);
     }
 
     private void killRemaining() {
         for (Child child : children.values()) {
             log.warning("worker " + child.pid + " did not finish within graceful_shutdown_timeout; killing it");
-            Posix.kill(child.pid, Posix.SIGKILL);
+            processes.kill(child.pid);
         }
         killAtMillis = Long.MAX_VALUE;
         giveUpAtMillis = now() + REAP_AFTER_KILL_MILLIS;
@@ -429,8 +457,7 @@ final class Arbiter {
         reports.flush();
     }
 
-    /** Monotonic milliseconds: deadlines must not move when the wall clock does. */
-    private static long now() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    private long now() {
+        return processes.nowMillis();
     }
 }

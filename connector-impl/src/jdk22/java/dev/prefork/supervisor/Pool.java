@@ -1,11 +1,21 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.engine.config.EngineConfig;
+
 /**
  * The workers of one port: its listening socket, what they take turns on, how many to keep, and the
- * range of scoreboard slots they use. A pool has room for twice its size, so that a rolling restart
- * can start every replacement before the old workers leave.
+ * range of scoreboard slots they use. A pool has room for twice the largest size TTIN can grow it to,
+ * so that a rolling restart can start every replacement before the old workers leave.
  */
 final class Pool implements AutoCloseable {
+    /**
+     * Scoreboard slots per pool, whatever its size now: TTIN and TTOU move it anywhere from 1 to
+     * {@code MAX_SERVERS_LIMIT} without remapping the scoreboard under running workers. That is 256 KiB
+     * per port of a sparse file: every worker maps all of it but touches only the header's page and its
+     * own slot's, and only touched pages take memory (4 KiB allocated with one slot written, measured).
+     */
+    static final int SLOTS = 2 * EngineConfig.MAX_SERVERS_LIMIT;
+
     final int index;
     final ListeningSocket socket;
     final AcceptLockResource turn;

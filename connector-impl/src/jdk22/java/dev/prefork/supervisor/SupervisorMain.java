@@ -83,7 +83,7 @@ public final class SupervisorMain {
             return 1;
         }
 
-        int slotsPerPool = 2 * config.maxServers() + 2;
+        int slotsPerPool = Pool.SLOTS;
         Scoreboard scoreboard = Scoreboard.create(runtime.resolve("scoreboard"), slotsPerPool * config.ports().size());
         List<Pool> pools = new ArrayList<>();
         BlockingQueue<Event> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
@@ -124,7 +124,7 @@ public final class SupervisorMain {
             spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
-            orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log).run();
+            orphaned = new Arbiter(config, events, pools, scoreboard, new SpawnedWorkers(spawner, reaper), reports, log).run();
         } finally {
             if (spawner != null) {
                 spawner.close();

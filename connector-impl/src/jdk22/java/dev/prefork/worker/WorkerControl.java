@@ -11,13 +11,15 @@ import dev.prefork.engine.protocol.ProcessLog;
  */
 final class WorkerControl {
     private final Scoreboard.Slot slot;
+    private final AcceptLock turn;
     private final ProcessLog log;
     private final long graceMillis;
     private boolean busy;
     private boolean quitting;
 
-    WorkerControl(Scoreboard.Slot slot, ProcessLog log, long graceMillis) {
+    WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis) {
         this.slot = slot;
+        this.turn = turn;
         this.log = log;
         this.graceMillis = graceMillis;
     }
@@ -43,8 +45,8 @@ final class WorkerControl {
                 return;
             }
             quitting = true;
-            if (!busy) {
-                exitNow(0, why);
+            if (!busy && exitNow(0, why)) {
+                return; // not reached: exited
             }
         }
         log.fine("quitting after the current connection: " + why);
@@ -56,15 +58,30 @@ final class WorkerControl {
                 } catch (InterruptedException e) {
                     return;
                 }
-                exitNow(0, why + "; the current connection outlasted the grace period of " + graceMillis + " ms");
+                turn.leave();
+                halt(0, why + "; the current connection outlasted the grace period of " + graceMillis + " ms");
             }
         }, "prefork-grace");
         cutoff.setDaemon(true);
         cutoff.start();
     }
 
-    /** Leaves at once: the kernel releases the accept lock, closes the sockets, and the supervisor reaps us. */
-    void exitNow(int status, String why) {
+    /**
+     * Leaves at once, having given back the accept turn if this worker holds it (the kernel closes the
+     * sockets, and the supervisor reaps us). Returns false, without exiting, only when the accepting
+     * thread is in the middle of taking the turn: it was woken, and leaves by itself.
+     */
+    boolean exitNow(int status, String why) {
+        if (!turn.leave()) {
+            log.fine("leaving once the accepting thread has given its turn back: " + why);
+            return false;
+        }
+        halt(status, why);
+        return true;
+    }
+
+    /** Exits whatever the accept turn is doing: only for a worker that must go now. */
+    private void halt(int status, String why) {
         slot.state(WorkerState.EXITING);
         log.fine("exiting: " + why);
         Runtime.getRuntime().halt(status);

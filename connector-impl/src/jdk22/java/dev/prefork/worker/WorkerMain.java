@@ -22,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process: accepts on the listening socket inherited as standard input, one connection at a
@@ -35,6 +36,8 @@ import java.util.Locale;
  * semaphore} binds semop.
  */
 public final class WorkerMain {
+    /** Exit status of a worker that gave up on a failing accept(): the supervisor logs it and replaces us. */
+    private static final int EXIT_ACCEPT_FAILING = 3;
     private final String name = env(WorkerEnvironment.NAME);
     private final ProcessLog log = new ProcessLog("worker", name);
     private final long pid = CurrentProcess.pid();
@@ -47,6 +50,16 @@ public final class WorkerMain {
     private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
     /** Null when every client is served. */
     private final AccessGate access = AccessGate.fromEnvironment(log);
+    /** Set once the accept turn is open; how every exit of ours gives the turn back. */
+    private WorkerControl control;
+    /** An anonymous class rather than a method reference: no lambda class to spin at start-up. */
+    private final AcceptFailures acceptFailures = new AcceptFailures(new java.util.function.Consumer<String>() {
+        @Override
+        public void accept(String line) {
+            log.warning(line);
+        }
+    });
+    private int exitStatus;
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -54,6 +67,9 @@ public final class WorkerMain {
             worker.run();
         } catch (Throwable t) {
             worker.log.severe("worker failed", t);
+            if (worker.control != null) {
+                worker.control.exitNow(2, "failed");
+            }
             Runtime.getRuntime().halt(2);
         }
     }
@@ -74,15 +90,13 @@ public final class WorkerMain {
         Scoreboard scoreboard = Scoreboard.open(Path.of(env(WorkerEnvironment.SCOREBOARD)));
         Scoreboard.Slot slot = scoreboard.slot(slotIndex);
         slot.start(pid, portIndex, startedMillis);
-        WorkerControl control = new WorkerControl(slot, log,
-                Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
         Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
         String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
         HeaderMaker headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
                 BridgeHeader.formatAddress(listener.getLocalAddress()));
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
-            SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
+            control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
             if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
                 why = serve(DescriptorHandover.connect(bridgeSocket, headers, log), turn, slot, control);
             } else {
@@ -90,27 +104,48 @@ public final class WorkerMain {
                         turn, slot, control);
             }
         }
-        control.exitNow(0, why);
+        control.exitNow(exitStatus, why);
     }
 
-    /** The accept loop; returns why it ended. */
+    /** Says hello to the supervisor, now that the handover is ready too, then runs the accept loop; returns why it ended. */
     private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
             throws IOException {
+        // Only now: a worker that said hello counts as started, and one that cannot open its link to the
+        // controlling JVM must count as a start-up failure, which the supervisor backs off from.
+        SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
-            C client;
-            turn.acquire();
+            C client = null;
+            IOException failure = null;
+            if (!turn.acquire()) {
+                break; // told to quit while waiting for the turn
+            }
             try {
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();
             } catch (IOException e) {
-                // ECONNABORTED and friends: the client gave up before we took it; take the next one.
-                log.fine("accept failed: " + e);
-                continue;
+                failure = e;
             } finally {
                 turn.release();
             }
+            if (failure != null) {
+                long delay = acceptFailures.failed(failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+                if (delay == AcceptFailures.GIVE_UP) {
+                    exitStatus = EXIT_ACCEPT_FAILING;
+                    return "accept kept failing";
+                }
+                if (delay == 0) {
+                    // ECONNABORTED and friends: the client gave up before we took it; take the next one.
+                    log.fine("accept failed: " + failure);
+                } else {
+                    // Outside the turn, so that a sibling that can accept does meanwhile.
+                    slot.state(WorkerState.BACKING_OFF);
+                    pause(delay);
+                }
+                continue;
+            }
+            acceptFailures.succeeded();
             String peer = handover.peerOf(client);
             if (access != null && !access.admits(peer)) {
                 handover.refuse(client, access.denyLine());
@@ -134,6 +169,14 @@ public final class WorkerMain {
             }
         }
         return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nobody interrupts this thread outside taking the turn; keep the news
+        }
     }
 
     /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */

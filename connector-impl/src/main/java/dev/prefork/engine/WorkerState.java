@@ -13,7 +13,13 @@ public enum WorkerState {
     /** Serving a client connection. */
     PROCESSING,
     /** Leaving: served max_requests, or told to stop. */
-    EXITING;
+    EXITING,
+    /**
+     * Idle but unable to accept: accept() keeps failing (out of descriptors, say), so it waits before
+     * trying again, and leaves to be replaced if that goes on. Last, so the codes before it keep their
+     * meaning in the scoreboard.
+     */
+    BACKING_OFF;
 
     private static final WorkerState[] BY_CODE = values();
 

@@ -1,0 +1,50 @@
+package dev.prefork.supervisor;
+
+import dev.prefork.posix.Posix;
+
+import java.util.concurrent.TimeUnit;
+
+/** The real {@link WorkerProcesses}: posix_spawn through the {@link Spawner}, kill(2), and System.nanoTime. */
+final class SpawnedWorkers implements WorkerProcesses {
+    private final Spawner spawner;
+    private final Reaper reaper;
+
+    SpawnedWorkers(Spawner spawner, Reaper reaper) {
+        this.spawner = spawner;
+        this.reaper = reaper;
+    }
+
+    @Override
+    public long spawn(Pool pool, int slot) {
+        long pid = spawner.spawn(pool, slot);
+        reaper.childSpawned();
+        return pid;
+    }
+
+    @Override
+    public void exited(long pid, boolean cleanly) {
+        spawner.exited(pid, cleanly);
+    }
+
+    @Override
+    public boolean exists(long pid) {
+        return Posix.kill(pid, 0);
+    }
+
+    @Override
+    public void quit(Child child) {
+        if (child.link == null || !HelloListener.sendQuit(child.link)) {
+            Posix.kill(child.pid, Posix.SIGTERM);
+        }
+    }
+
+    @Override
+    public void kill(long pid) {
+        Posix.kill(pid, Posix.SIGKILL);
+    }
+
+    @Override
+    public long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+}
