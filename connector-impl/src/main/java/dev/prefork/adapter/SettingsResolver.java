@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Applies the one precedence order of the adapter to every engine setting of an endpoint:
@@ -24,7 +25,8 @@ import java.util.Optional;
  * The endpoint's {@code name} is an exception: it names the MicroProfile Config keys, so it comes only
  * from the activation config (or the default the adapter derives from the MDB).
  */
-final class SettingsResolver {
+public final class SettingsResolver {
+    private static final Logger LOG = Logger.getLogger(SettingsResolver.class.getName());
 
     private SettingsResolver() {
     }
@@ -63,6 +65,40 @@ final class SettingsResolver {
                     + " [set by " + origin + "]");
         }
         return new EndpointSettings(endpoint, config, List.copyOf(resolved));
+    }
+
+    /**
+     * Resolves and validates every setting of one endpoint hosted without a resource adapter (the Weld SE
+     * host): the activation config arrives as the property names and values of an
+     * {@code @MessageDriven(activationConfig = ...)}, in either spelling ({@code max_servers} or
+     * {@code maxServers}); the resource adapter layer is empty. A property that names no setting is
+     * logged and ignored, as an application server ignores activation config its adapter does not take.
+     *
+     * @param endpoint   the endpoint's name
+     * @param properties activation config property names and values, as written on the bean
+     * @param mpConfig   the application's MicroProfile Config
+     * @throws ConfigException naming the setting, its value and where that value came from; also for a
+     *                         setting given under both spellings with different values
+     */
+    public static EndpointSettings resolveActivationConfig(String endpoint, Map<String, String> properties,
+                                                           ConfigLookup mpConfig) {
+        SettingValues activation = new SettingValues();
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            String key = SettingNames.canonical(property.getKey());
+            if (key == null) {
+                LOG.warning(endpoint + ": activation config property " + property.getKey()
+                        + " is not a Prefork Connector setting; ignored");
+            } else {
+                activation.set(key, property.getKey(), property.getValue());
+            }
+        }
+        Optional<Map.Entry<String, String>> conflict = activation.conflicts().entrySet().stream().findFirst();
+        if (conflict.isPresent()) {
+            String key = conflict.get().getKey();
+            throw new ConfigException(key, activation.get(key),
+                    "given twice with different values: " + conflict.get().getValue() + " [set by activation config]");
+        }
+        return resolve(endpoint, activation.asMap(), Map.of(), mpConfig);
     }
 
     private static ResolvedSetting resolveOne(String endpoint, String key, String defaultValue,
