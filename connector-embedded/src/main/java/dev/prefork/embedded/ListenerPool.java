@@ -16,8 +16,6 @@ import java.util.logging.Logger;
  */
 public final class ListenerPool {
     private static final Logger LOG = Logger.getLogger(ListenerPool.class.getName());
-    /** How long a fresh pool may take until every worker accepts before the container goes on without waiting. */
-    private static final Duration READY_WAIT = Duration.ofSeconds(30);
     /** Deliveries still running after the engine cut their connections off get this long to return. */
     private static final Duration DELIVERY_DRAIN = Duration.ofSeconds(5);
 
@@ -34,19 +32,13 @@ public final class ListenerPool {
         this.engine = engine;
     }
 
-    /** Starts the pool; returns once its ports are bound and (within a bound) every worker accepts. */
+    /**
+     * Starts the pool; returns once its ports are bound and a first worker accepts (connections wait in
+     * the listen backlog meanwhile), without waiting for the others: the application is up sooner.
+     */
     static ListenerPool start(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery)
-            throws EngineException, InterruptedException {
+            throws EngineException {
         PreforkEngine engine = PreforkEngine.start(settings.config(), delivery);
-        try {
-            if (!engine.awaitAccepting(READY_WAIT)) {
-                LOG.warning(settings.endpoint() + ": not every worker accepts after " + READY_WAIT.toSeconds()
-                        + " s; serving with those that do");
-            }
-        } catch (InterruptedException e) {
-            engine.stop();
-            throw e;
-        }
         LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (" + beanClass.getName()
                 + ", supervisor pid " + engine.supervisorPid() + ", " + settings.config().maxServers()
                 + " workers per port)");
@@ -84,6 +76,11 @@ public final class ListenerPool {
     /** Every live worker with its state, read from the scoreboard now. */
     public PoolSnapshot snapshot() throws EngineException {
         return engine.snapshot();
+    }
+
+    /** Waits until every worker ({@code max_servers} per port) has reached its accept loop; false at the timeout. */
+    public boolean awaitAccepting(Duration timeout) throws InterruptedException {
+        return engine.awaitAccepting(timeout);
     }
 
     /** True until the pool stops (or its supervisor died). */

@@ -1,6 +1,7 @@
 package dev.prefork.embedded;
 
 import jakarta.ejb.MessageDriven;
+import org.jboss.weld.bootstrap.spi.BeanDiscoveryMode;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
@@ -15,11 +16,12 @@ import java.util.concurrent.CountDownLatch;
  * java -cp ... dev.prefork.embedded.Main com.example.EchoBean com.example.OtherBean     # just these
  * </pre>
  *
- * <p>With no arguments it boots Weld SE scanning every class path entry, with {@code @MessageDriven}
- * counted as bean-defining, so the MDB classes of an EJB jar (which has no {@code beans.xml}) become
- * beans as they are. With class names it runs those (and whatever bean archives with a {@code beans.xml}
- * hold). Ctrl-C or SIGTERM closes the container, which stops every pool with its grace period; the
- * supervisors also stop on their own if this JVM is killed outright.
+ * <p>With no arguments it finds the listener classes on the class path ({@link ListenerScan}; an EJB
+ * jar needs no {@code beans.xml}), with class names it takes those; either way it boots Weld SE with
+ * them (and whatever bean archives with a {@code beans.xml} hold). As the {@code Main-Class} of an
+ * application jar whose manifest {@code Class-Path} names the host's jars, {@code java -jar app.jar}
+ * works the same. Ctrl-C or SIGTERM closes the container, which stops every pool with its grace
+ * period; the supervisors also stop on their own if this JVM is killed outright.
  */
 public final class Main {
     private Main() {
@@ -31,8 +33,15 @@ public final class Main {
         }
         long started = System.nanoTime();
         Weld weld = new Weld().skipShutdownHook();
+        // Listener classes become beans as they are: @MessageDriven counts as bean-defining.
+        weld.setBeanDiscoveryMode(BeanDiscoveryMode.ANNOTATED).addBeanDefiningAnnotations(MessageDriven.class);
         if (args.length == 0) {
-            weld.scanClasspathEntries().addBeanDefiningAnnotations(MessageDriven.class);
+            // Each found listener's package joins the deployment in annotated mode: the listener and its
+            // scoped collaborators beside it become beans, plain classes there (the calculator's parser,
+            // say) stay plain classes.
+            for (Class<?> listener : ListenerScan.find(System.getProperty("java.class.path"), Main.class.getClassLoader())) {
+                weld.addPackage(false, listener);
+            }
         } else {
             for (String className : args) {
                 weld.addBeanClass(Class.forName(className));
@@ -65,7 +74,10 @@ public final class Main {
             System.out.println("prefork: " + pool.name() + " (" + pool.beanClass().getName() + ") listening on "
                     + pool.boundAddresses() + " with " + pool.settings().config().maxServers() + " workers per port");
         }
-        System.out.println("prefork: ready in " + (System.nanoTime() - started) / 1_000_000 + " ms; Ctrl-C stops");
+        long sinceJvmStart = ProcessHandle.current().info().startInstant()
+                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
+        System.out.println("prefork: ready in " + (System.nanoTime() - started) / 1_000_000 + " ms (" + sinceJvmStart
+                + " ms after the JVM started); Ctrl-C stops");
         stopped.await();
     }
 }

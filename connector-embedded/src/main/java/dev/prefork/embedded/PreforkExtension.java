@@ -41,18 +41,19 @@ import java.util.logging.Logger;
  * {@code @Resource} env-entries and {@code ejb-jar.xml} are not read).
  *
  * <p><b>Discovery.</b> {@code @MessageDriven} is not a CDI bean-defining annotation, so a class carrying
- * only it is no bean in an annotated-mode archive. {@link Main} registers it as one
- * ({@code Weld.addBeanDefiningAnnotations}) and scans the class path, so such classes become
- * {@code @Dependent} beans; an application booting its own container does the same, or uses
- * {@code bean-discovery-mode="all"}, or gives the class a scope. The test kit names its bean classes.
+ * only it is no bean in an annotated-mode archive, and an EJB jar has no {@code beans.xml} at all.
+ * {@link Main} finds the listener classes itself and adds their packages in annotated mode with
+ * {@code @MessageDriven} registered as bean-defining ({@code Weld.addBeanDefiningAnnotations}), so they
+ * become {@code @Dependent} beans unchanged. An application booting its own container does the same, or
+ * uses {@code bean-discovery-mode="all"}, or gives the class a scope; the test kit names its classes.
  *
  * <p><b>Lifecycle.</b> After the container validated the deployment, each bean's settings are resolved
  * exactly as the resource adapter resolves an MDB's ({@code prefork.<name>.<key>} in the application's
  * MicroProfile Config, then the activation config, then {@code prefork.<key>}, then the engine's default)
  * and logged with their sources; a bad value fails the container's start with a {@link DeploymentException}
- * naming the key, the value and its source, and nothing is started. Then every pool starts, at once; if
- * one cannot, those started are stopped and the container's start fails. {@link PoolStarted} is fired for
- * each. When the application context is about to end (container shutdown, {@code SeContainer.close()},
+ * naming the key, the value and its source, and nothing is started. Then every pool starts, at once
+ * (each is up when its ports are bound and a first worker accepts); if one cannot, those started are
+ * stopped and the container's start fails. {@link PoolStarted} is fired for each. When the application context is about to end (container shutdown, {@code SeContainer.close()},
  * Ctrl-C or SIGTERM through Weld's shutdown hook) {@link PoolStopping} is fired and every pool stops with
  * the adapter's grace; nothing is left: no process, port, socket file or lock.
  *

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +50,7 @@ class DiscoveryTest {
             ListenerPool echo = host.pool(EchoListener.class).orElseThrow();
             ListenerPool upper = host.pool(UpperListener.class).orElseThrow();
             assertNotEquals(echo.port(), upper.port());
+            assertTrue(echo.awaitAccepting(Duration.ofSeconds(60)) && upper.awaitAccepting(Duration.ofSeconds(60)));
             assertFalse(container.select(dev.prefork.embedded.beans.Helper.class).isResolvable(),
                     "a class without a bean-defining annotation must not become a bean");
 

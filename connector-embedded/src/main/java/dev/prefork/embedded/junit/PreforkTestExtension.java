@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class PreforkTestExtension implements BeforeEachCallback, AfterEach
     static final String SOURCE = "@PreforkTest";
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PreforkTestExtension.class);
     private static final String CONTAINER = "container";
+    private static final Duration READY_WAIT = Duration.ofSeconds(60);
     /** Containers need distinct ids when tests run in parallel. */
     private static final AtomicLong CONTAINERS = new AtomicLong();
 
@@ -49,7 +51,19 @@ public final class PreforkTestExtension implements BeforeEachCallback, AfterEach
                 .addBeanClasses(test.beans())
                 .addExtension(PreforkExtension.withOverrides(overrides, SOURCE))
                 .addExtension(new ConfigExtension());
-        context.getStore(NAMESPACE).put(CONTAINER, weld.initialize());
+        WeldContainer container = weld.initialize();
+        context.getStore(NAMESPACE).put(CONTAINER, container);
+        // Every worker accepting before the test starts: snapshots and timings see the whole pool.
+        for (ListenerPool pool : container.select(PreforkExtension.class).get().pools()) {
+            try {
+                if (!pool.awaitAccepting(READY_WAIT)) {
+                    throw new IllegalStateException(pool.name() + ": not every worker accepts after " + READY_WAIT.toSeconds() + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + pool.name() + "'s workers", e);
+            }
+        }
     }
 
     @Override
