@@ -66,7 +66,15 @@ public final class BenchMain {
         PreforkTarget relay = PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay"));
         WildFlyTarget wildfly = o.wildflyCheckout == null ? null
                 : new WildFlyTarget(env, o.wildflyCheckout, o.wildflyCommand);
+        WildFlyTarget embedded = o.wildflyCheckout == null || o.noEmbedded
+                || !java.nio.file.Files.isExecutable(o.wildflyCheckout.resolve("bin/sample-embedded")) ? null
+                : new WildFlyTarget(env, o.wildflyCheckout, o.embeddedCommand, "embedded-mdb");
         List<String> notes = new ArrayList<>();
+        if (embedded != null) {
+            notes.add("`embedded-mdb` is the same echo MDB class without an application server: Weld SE through `"
+                    + o.embeddedCommand + "` (placeholders filled per scenario); its process tree also holds the"
+                    + " calculator pool, cut to one idle worker.");
+        }
         if (wildfly == null) {
             notes.add("The full MDB path (`wildfly-mdb`) was not part of this run (`--no-wildfly`, or no `bin/sample` in the"
                     + " checkout; `--wildfly-checkout DIR` names another checkout with the resource adapter and its sample EAR).");
@@ -110,7 +118,7 @@ public final class BenchMain {
         int port = o.basePort;
 
         if (o.sections.contains("conn")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, 8, engineMaxRequests);
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
             if (o.sections.contains("fin")) {
@@ -119,12 +127,12 @@ public final class BenchMain {
             }
         }
         if (o.sections.contains("keepalive")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, o.clients, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, o.clients, engineMaxRequests);
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
         if (o.sections.contains("hold")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, 8, engineMaxRequests);
             // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
             // clients make ordinary requests (keep-alive would pin workers; a new connection each time
             // shows what a slow client does to everyone else's latency).
@@ -191,8 +199,8 @@ public final class BenchMain {
      * pool, never recycled), the engine (descriptor handoff, its default here, and relay) and Net::Server
      * with {@code workers} each, and the MDB path when it takes part.
      */
-    private static List<Contender> sideBySide(Target direct, Target prefork, Target relay, Target perl, Target wildfly, int port,
-                                              int workers, int engineMaxRequests) {
+    private static List<Contender> sideBySide(Target direct, Target prefork, Target relay, Target perl, Target wildfly,
+                                              Target embedded, int port, int workers, int engineMaxRequests) {
         List<Contender> contenders = new ArrayList<>(List.of(
                 new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
                 new Contender("prefork", prefork, new ServerSpec(port + 1, workers, engineMaxRequests)),
@@ -200,6 +208,9 @@ public final class BenchMain {
                 new Contender("net-server", perl, new ServerSpec(port + 2, workers, NET_SERVER_MAX_REQUESTS))));
         if (wildfly != null) {
             contenders.add(new Contender("wildfly-mdb", wildfly, new ServerSpec(port + 3, workers, engineMaxRequests)));
+        }
+        if (embedded != null) {
+            contenders.add(new Contender("embedded-mdb", embedded, new ServerSpec(port + 5, workers, engineMaxRequests)));
         }
         return contenders;
     }
@@ -232,6 +243,8 @@ public final class BenchMain {
         Path wildflyCheckout;
         boolean noWildfly;
         String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;
+        boolean noEmbedded;
+        String embeddedCommand = WildFlyTarget.EMBEDDED_COMMAND;
         final List<String> raw = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -254,6 +267,8 @@ public final class BenchMain {
                     case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
                     case "--no-wildfly" -> o.noWildfly = true;
                     case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
+                    case "--no-embedded" -> o.noEmbedded = true;
+                    case "--embedded-command" -> { o.embeddedCommand = v; i++; }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/run --help");
                 }
             }

@@ -40,6 +40,24 @@ import java.io.IOException;
  *
  * <p>When the container has no bean instance to deliver to, the client reads one line starting with
  * {@code busy: } and the connection closes.
+ *
+ * <p><b>Without an application server.</b> The same class, unchanged, runs in Weld SE with
+ * {@code prefork-embedded} ({@code dev.prefork.embedded.Main} on a class path holding it), with the same
+ * settings from its activation config and MicroProfile Config; each connection gets a CDI contextual
+ * instance. Its JUnit 5 kit starts the bean with real worker processes (two, on a free port of
+ * 127.0.0.1) before each test and stops them after it, also when it fails:
+ *
+ * <pre>{@code
+ * @PreforkTest(EchoBean.class)                   // dev.prefork.embedded.junit
+ * class EchoBeanTest {
+ *     @Test
+ *     void echoes(ListenerPool echo) throws IOException {
+ *         try (LineClient client = LineClient.connect(echo)) {
+ *             assertEquals("hello", client.ask("hello"));
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 public interface PreforkListener {
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Applies the one precedence order of the adapter to every declared engine setting of an endpoint:
@@ -28,7 +29,8 @@ import java.util.Optional;
  * The endpoint's {@code name} is declared settable only from the activation config: it names the
  * MicroProfile Config keys; without it the adapter derives the name from the MDB.
  */
-final class SettingsResolver {
+public final class SettingsResolver {
+    private static final Logger LOG = Logger.getLogger(SettingsResolver.class.getName());
 
     private SettingsResolver() {
     }
@@ -67,6 +69,40 @@ final class SettingsResolver {
                     + " [set by " + origin + "]");
         }
         return new EndpointSettings(endpoint, config, List.copyOf(resolved));
+    }
+
+    /**
+     * Resolves and validates every setting of one endpoint hosted without a resource adapter (the Weld SE
+     * host): the activation config arrives as the property names and values of an
+     * {@code @MessageDriven(activationConfig = ...)}, in either spelling ({@code max_servers} or
+     * {@code maxServers}); the resource adapter layer is empty. A property that names no setting is
+     * logged and ignored, as an application server ignores activation config its adapter does not take.
+     *
+     * @param endpoint   the endpoint's name
+     * @param properties activation config property names and values, as written on the bean
+     * @param mpConfig   the application's MicroProfile Config
+     * @throws ConfigException naming the setting, its value and where that value came from; also for a
+     *                         setting given under both spellings with different values
+     */
+    public static EndpointSettings resolveActivationConfig(String endpoint, Map<String, String> properties,
+                                                           ConfigLookup mpConfig) {
+        SettingValues activation = new SettingValues(SettingLayer.ACTIVATION_CONFIG);
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            Setting<?> declaration = SettingNames.declaration(property.getKey());
+            if (declaration == null || !declaration.settableFrom(SettingLayer.ACTIVATION_CONFIG)) {
+                LOG.warning(endpoint + ": activation config property " + property.getKey()
+                        + " is not a Prefork Connector setting; ignored");
+            } else {
+                activation.set(property.getKey(), property.getValue());
+            }
+        }
+        Optional<Map.Entry<String, String>> conflict = activation.conflicts().entrySet().stream().findFirst();
+        if (conflict.isPresent()) {
+            String key = conflict.get().getKey();
+            throw new ConfigException(key, activation.get(key),
+                    "given twice with different values: " + conflict.get().getValue() + " [set by activation config]");
+        }
+        return resolve(endpoint, activation.asMap(), Map.of(), mpConfig);
     }
 
     private static ResolvedSetting resolveOne(String endpoint, Setting<?> declaration,

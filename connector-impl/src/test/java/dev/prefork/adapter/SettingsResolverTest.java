@@ -87,4 +87,32 @@ class SettingsResolverTest {
         assertTrue(text.contains("max_requests=9 (MicroProfile Config prefork.max_requests from test)"), text);
         assertTrue(text.contains("serialize=flock (default)"), text);
     }
+
+    @Test
+    void annotationPropertiesInEitherSpellingResolveWithoutAnAdapterLayer() {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("name", "calc");
+        properties.put("maxServers", "3");
+        properties.put("max_requests", "40");
+        properties.put("destinationType", "jakarta.jms.Queue");   // not ours: ignored, as a server would
+        EndpointSettings settings = SettingsResolver.resolveActivationConfig("calc", properties,
+                mp(Map.of("prefork.calc.max_requests", "41", "prefork.listen", "99")));
+        assertEquals(3, settings.config().maxServers());
+        assertEquals("activation config property max_servers", setting(settings, "max_servers").origin());
+        assertEquals(41, settings.config().maxRequests());
+        assertEquals(SettingLayer.ENDPOINT_MP_CONFIG, setting(settings, "max_requests").layer());
+        assertEquals(SettingLayer.GLOBAL_MP_CONFIG, setting(settings, "listen").layer());
+        assertEquals("activation config property name", setting(settings, "name").origin());
+    }
+
+    @Test
+    void oneSettingUnderBothSpellingsWithDifferentValuesIsRejected() {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("max_servers", "3");
+        properties.put("maxServers", "4");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SettingsResolver.resolveActivationConfig("calc", properties, mp(Map.of())));
+        assertEquals("max_servers", e.key());
+        assertTrue(e.getMessage().contains("max_servers='3' and maxServers='4'"), e.getMessage());
+    }
 }

@@ -20,6 +20,7 @@ public final class WildFlyTarget implements Target {
     private final BenchEnv env;
     private final Path checkout;
     private final String command;
+    private final String name;
     /**
      * bin/sample with its WildFly ports moved (offset 300) and both sample endpoints on ports of ours,
      * so it does not meet another WildFly or sample running on the machine; the calculator pool is cut
@@ -29,15 +30,29 @@ public final class WildFlyTarget implements Target {
             + " PREFORK_ECHO_PORT=127.0.0.1:{port} PREFORK_ECHO_MAX_SERVERS={max_servers} PREFORK_ECHO_MAX_REQUESTS={max_requests}"
             + " PREFORK_CALCULATOR_PORT=127.0.0.1:{aux_port} PREFORK_CALCULATOR_MAX_SERVERS=1 bin/sample";
 
+    /**
+     * The same sample beans without an application server: {@code bin/sample embedded} (Weld SE, issue 14),
+     * with the same placeholders; the same readiness probe and process accounting.
+     */
+    public static final String EMBEDDED_COMMAND = "PREFORK_ECHO_PORT=127.0.0.1:{port} PREFORK_ECHO_MAX_SERVERS={max_servers}"
+            + " PREFORK_ECHO_MAX_REQUESTS={max_requests} PREFORK_CALCULATOR_PORT=127.0.0.1:{aux_port}"
+            + " PREFORK_CALCULATOR_MAX_SERVERS=1 bin/sample embedded";
+
     public WildFlyTarget(BenchEnv env, Path checkout, String command) {
+        this(env, checkout, command, "wildfly-mdb");
+    }
+
+    /** The sample run by {@code command} under a contender name of its own ({@code embedded-mdb} for {@link #EMBEDDED_COMMAND}). */
+    public WildFlyTarget(BenchEnv env, Path checkout, String command, String name) {
         this.env = env;
         this.checkout = checkout;
         this.command = command;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "wildfly-mdb";
+        return name;
     }
 
     @Override
@@ -66,7 +81,7 @@ public final class WildFlyTarget implements Target {
         if (cmd.contains("WorkerMain")) {
             return "worker";
         }
-        if (cmd.contains("jboss-modules")) {
+        if (cmd.contains("jboss-modules") || cmd.contains("dev.prefork.embedded.Main")) {
             return "appserver";
         }
         return "other";

@@ -1,0 +1,116 @@
+package dev.prefork.embedded;
+
+import dev.prefork.adapter.EndpointSettings;
+import dev.prefork.engine.EngineException;
+import dev.prefork.engine.PoolSnapshot;
+import dev.prefork.engine.PreforkEngine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One listener bean's running pool: the engine (supervisor, workers, bridge) and the delivery to the
+ * bean. It owns the engine and stops it. The public methods tell an application or a test where the pool
+ * listens and how it is doing.
+ */
+public final class ListenerPool {
+    private static final Logger LOG = Logger.getLogger(ListenerPool.class.getName());
+    /** Deliveries still running after the engine cut their connections off get this long to return. */
+    private static final Duration DELIVERY_DRAIN = Duration.ofSeconds(5);
+
+    private final Class<?> beanClass;
+    private final EndpointSettings settings;
+    private final BeanDelivery<?> delivery;
+    private final PreforkEngine engine;
+    private boolean stopped;
+
+    private ListenerPool(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery, PreforkEngine engine) {
+        this.beanClass = beanClass;
+        this.settings = settings;
+        this.delivery = delivery;
+        this.engine = engine;
+    }
+
+    /**
+     * Starts the pool; returns once its ports are bound and a first worker accepts (connections wait in
+     * the listen backlog meanwhile), without waiting for the others: the application is up sooner.
+     */
+    static ListenerPool start(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery)
+            throws EngineException {
+        PreforkEngine engine = PreforkEngine.start(settings.config(), delivery);
+        LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (" + beanClass.getName()
+                + ", supervisor pid " + engine.supervisorPid() + ", " + settings.config().maxServers()
+                + " workers per port)");
+        return new ListenerPool(beanClass, settings, delivery, engine);
+    }
+
+    /** The endpoint's name: activation config {@code name}, else the bean's simple class name. */
+    public String name() {
+        return settings.endpoint();
+    }
+
+    public Class<?> beanClass() {
+        return beanClass;
+    }
+
+    /** Every setting the pool runs with and where each came from. */
+    public EndpointSettings settings() {
+        return settings;
+    }
+
+    /** The addresses really bound, one per {@code port}: {@code host:port}, {@code [v6]:port} or {@code unix:/path}. */
+    public List<String> boundAddresses() {
+        return engine.boundAddresses();
+    }
+
+    /** The TCP port really bound for the first {@code port} (the kernel's choice when it was 0). */
+    public int port() {
+        return engine.boundPort(0);
+    }
+
+    public long supervisorPid() {
+        return engine.supervisorPid();
+    }
+
+    /** Every live worker with its state, read from the scoreboard now. */
+    public PoolSnapshot snapshot() throws EngineException {
+        return engine.snapshot();
+    }
+
+    /** Waits until every worker ({@code max_servers} per port) has reached its accept loop; false at the timeout. */
+    public boolean awaitAccepting(Duration timeout) throws InterruptedException {
+        return engine.awaitAccepting(timeout);
+    }
+
+    /** True until the pool stops (or its supervisor died). */
+    public boolean isRunning() {
+        return engine.isRunning();
+    }
+
+    /**
+     * Stops the pool as the adapter does: workers finish their connection within
+     * {@code graceful_shutdown_timeout}, then everything is killed and removed; deliveries still running
+     * get a few seconds to return. Only the first call does it; later ones wait until it is done.
+     */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        engine.stop();
+        try {
+            if (!delivery.awaitIdle(DELIVERY_DRAIN)) {
+                LOG.warning(name() + ": some deliveries had not returned " + DELIVERY_DRAIN.toSeconds()
+                        + " s after their connections were closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + " on " + boundAddresses();
+    }
+}
