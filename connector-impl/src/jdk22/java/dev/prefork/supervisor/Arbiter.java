@@ -41,6 +41,7 @@ final class Arbiter {
     private final Reaper reaper;
     private final PrintStream reports;
     private final ProcessLog log;
+    private final PoolFigures figures;
     private final Map<Long, Child> children = new HashMap<>();
 
     private long spawned;
@@ -57,7 +58,7 @@ final class Arbiter {
     private String lastPoolReport = "";
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard, Spawner spawner,
-            Reaper reaper, PrintStream reports, ProcessLog log) {
+            Reaper reaper, PrintStream reports, ProcessLog log, PoolFigures figures) {
         this.config = config;
         this.events = events;
         this.pools = pools;
@@ -66,6 +67,7 @@ final class Arbiter {
         this.reaper = reaper;
         this.reports = reports;
         this.log = log;
+        this.figures = figures;
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
     }
 
@@ -76,6 +78,7 @@ final class Arbiter {
                 maintainPools();
             }
             reportPool();
+            publishFigures();
             if (stopping && children.isEmpty()) {
                 return orphaned;
             }
@@ -233,6 +236,7 @@ final class Arbiter {
                         + backoff + " ms");
             }
         }
+        figures.departed(Departure.of(child, status, stopping), slotIsTheChilds ? last.served() : 0);
         scoreboard.clear(child.slot);
         if (child.link != null) {
             HelloListener.closeQuietly(child.link);
@@ -328,6 +332,7 @@ final class Arbiter {
     private void killRemaining() {
         for (Child child : children.values()) {
             log.warning("worker " + child.pid + " did not finish within graceful_shutdown_timeout; killing it");
+            child.killedAfterGrace = true;
             Posix.kill(child.pid, Posix.SIGKILL);
         }
         killAtMillis = Long.MAX_VALUE;
@@ -346,6 +351,18 @@ final class Arbiter {
             lastPoolReport = line;
             report(line);
         }
+    }
+
+    /** Hands the status port and the controlling JVM's status requests what only this thread knows. */
+    private void publishFigures() {
+        int ready = 0;
+        for (Child child : children.values()) {
+            if (child.ready() && child.counts()) {
+                ready++;
+            }
+        }
+        figures.publish(children.values(), totalTarget(), ready,
+                stopping ? PoolFigures.Phase.STOPPING : PoolFigures.Phase.SERVING);
     }
 
     /** Workers the supervisor keeps running over all ports. */

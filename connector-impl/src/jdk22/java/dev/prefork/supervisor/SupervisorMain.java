@@ -88,6 +88,7 @@ public final class SupervisorMain {
         List<Pool> pools = new ArrayList<>();
         BlockingQueue<Event> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
         HelloListener links = null;
+        StatusPorts watch = null;
         Spawner spawner = null;
         boolean orphaned = false;
         try {
@@ -96,6 +97,7 @@ public final class SupervisorMain {
                     pools.add(openPool(config, i, runtime, slotsPerPool));
                 }
                 links = new HelloListener(runtime.resolve("supervisor.sock"), events);
+                watch = StatusPorts.open(config, scoreboard, pools, log);
             } catch (IOException e) {
                 reports.println(SupervisorProtocol.FATAL + " " + e.getMessage());
                 reports.flush();
@@ -108,6 +110,7 @@ public final class SupervisorMain {
                     reports.println(SupervisorProtocol.RESOURCE + " " + orphan);
                 }
             }
+            watch.reportBound(reports);
             reports.println(SupervisorProtocol.READY);
             reports.flush();
 
@@ -124,8 +127,11 @@ public final class SupervisorMain {
             spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
-            orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log).run();
+            orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log, watch.figures()).run();
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             if (spawner != null) {
                 spawner.close();
             }

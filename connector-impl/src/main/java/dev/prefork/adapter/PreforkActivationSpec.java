@@ -225,6 +225,42 @@ public class PreforkActivationSpec implements ActivationSpec {
         values.set(EngineConfig.RUNTIME_DIR, "runtimeDir", value);
     }
 
+    public String getStatus_port() {
+        return values.get(EngineConfig.STATUS_PORT);
+    }
+
+    public void setStatus_port(String value) {
+        values.set(EngineConfig.STATUS_PORT, "status_port", value);
+    }
+
+    /** Alias of {@code status_port}. */
+    public String getStatusPort() {
+        return values.get(EngineConfig.STATUS_PORT);
+    }
+
+    /** Alias of {@code status_port}. */
+    public void setStatusPort(String value) {
+        values.set(EngineConfig.STATUS_PORT, "statusPort", value);
+    }
+
+    public String getAgent_port() {
+        return values.get(EngineConfig.AGENT_PORT);
+    }
+
+    public void setAgent_port(String value) {
+        values.set(EngineConfig.AGENT_PORT, "agent_port", value);
+    }
+
+    /** Alias of {@code agent_port}. */
+    public String getAgentPort() {
+        return values.get(EngineConfig.AGENT_PORT);
+    }
+
+    /** Alias of {@code agent_port}. */
+    public void setAgentPort(String value) {
+        values.set(EngineConfig.AGENT_PORT, "agentPort", value);
+    }
+
     public String getName() {
         return values.get(EngineConfig.NAME);
     }

@@ -169,6 +169,24 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.RUNTIME_DIR);
     }
 
+    @ConfigProperty(type = String.class, description = "Where an endpoint's supervisor answers HTTP GET /status and /health: a port number (binds 127.0.0.1) or host:port; TCP only. Usually set per endpoint (each needs its own port). Default: off. Unset: each endpoint falls back to prefork.status_port in MicroProfile Config.")
+    public void setStatusPort(String value) {
+        values.set(EngineConfig.STATUS_PORT, "statusPort", value);
+    }
+
+    public String getStatusPort() {
+        return values.get(EngineConfig.STATUS_PORT);
+    }
+
+    @ConfigProperty(type = String.class, description = "Where an endpoint's supervisor answers HAProxy's agent-check (ready N%, drain or maint): a port number (binds 127.0.0.1) or host:port. Usually set per endpoint. Default: off. Unset: each endpoint falls back to prefork.agent_port in MicroProfile Config.")
+    public void setAgentPort(String value) {
+        values.set(EngineConfig.AGENT_PORT, "agentPort", value);
+    }
+
+    public String getAgentPort() {
+        return values.get(EngineConfig.AGENT_PORT);
+    }
+
     @ConfigProperty(type = String.class, description = "Share the workers' classes through a class-data-sharing archive made by the first worker that exits: true or false. Default: true. Unset: each endpoint falls back to prefork.worker_cds in MicroProfile Config.")
     public void setWorkerCds(String value) {
         values.set(EngineConfig.WORKER_CDS, "workerCds", value);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -133,7 +134,9 @@ public final class PreforkEngine implements AutoCloseable {
             List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
-                    + ", handoff " + running.handoff().key());
+                    + ", handoff " + running.handoff().key()
+                    + (supervisor.statusAddress() != null ? "; status on http://" + supervisor.statusAddress() + "/status" : "")
+                    + (supervisor.agentAddress() != null ? "; agent-check on " + supervisor.agentAddress() : ""));
             return new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
         } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -234,6 +237,16 @@ public final class PreforkEngine implements AutoCloseable {
     public int boundPort(int index) {
         String address = boundAddresses.get(index);
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** Where the supervisor serves {@code /status} and {@code /health} ({@code host:port} as bound); empty when off. */
+    public Optional<String> statusAddress() {
+        return Optional.ofNullable(supervisor.statusAddress());
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check ({@code host:port} as bound); empty when off. */
+    public Optional<String> agentAddress() {
+        return Optional.ofNullable(supervisor.agentAddress());
     }
 
     public long supervisorPid() {

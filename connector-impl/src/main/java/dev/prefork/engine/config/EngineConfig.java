@@ -39,6 +39,11 @@ public final class EngineConfig {
     public static final String RUNTIME_DIR = "runtime_dir";
     public static final String WORKER_CDS = "worker_cds";
     public static final String NAME = "name";
+    public static final String STATUS_PORT = "status_port";
+    public static final String AGENT_PORT = "agent_port";
+
+    /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
+    public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
 
     public static final int MAX_SERVERS_LIMIT = 1024;
 
@@ -77,6 +82,8 @@ public final class EngineConfig {
         d.put(WORKER_CDS, new String[] {"true", "share the classes of every worker through a class-data-sharing archive made by the first worker that exits (faster, smaller workers): true or false"});
         d.put(RUNTIME_DIR, new String[] {"", "where the private directory with the bridge socket is made; by default java.io.tmpdir"});
         d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
+        d.put(STATUS_PORT, new String[] {"", "where the supervisor answers HTTP GET /status (text, ?json, ?openmetrics, ?html; ?full adds every worker) and /health, even while every worker is busy: a port number (binds 127.0.0.1) or host:port (* for every address; the page shows client addresses, so bind wider only on purpose); TCP only; off by default"});
+        d.put(AGENT_PORT, new String[] {"", "where the supervisor answers HAProxy's agent-check: one line (ready N% with N the share of idle workers, drain, or maint) per connection; a port number (binds 127.0.0.1) or host:port; off by default"});
         DESCRIPTIONS = Collections.unmodifiableMap(d);
     }
 
@@ -96,6 +103,8 @@ public final class EngineConfig {
     private final Path runtimeDir;
     private final boolean workerCds;
     private final String name;
+    private final PortSpec statusPort;
+    private final PortSpec agentPort;
 
     private EngineConfig(Map<String, String> values) {
         for (String key : values.keySet()) {
@@ -135,6 +144,32 @@ public final class EngineConfig {
         name = text(values, NAME);
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        statusPort = tcpListener(values, STATUS_PORT);
+        agentPort = tcpListener(values, AGENT_PORT);
+        if (statusPort != null && statusPort.equals(agentPort) && statusPort.port() != 0) {
+            throw new ConfigException(AGENT_PORT, values.get(AGENT_PORT), "is the same as status_port; give each its own port");
+        }
+    }
+
+    /**
+     * An optional TCP address of one of the supervisor's own listeners: empty means off, a bare port
+     * binds {@link #STATUS_DEFAULT_HOST}. A UNIX socket path is refused: the JDK's HttpServer binds
+     * only TCP addresses.
+     */
+    private static PortSpec tcpListener(Map<String, String> values, String key) {
+        String value = text(values, key).trim();
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (value.startsWith("/")) {
+            throw new ConfigException(key, value, "must be a port number or host:port; a UNIX socket path is not supported"
+                    + " (the JDK's HttpServer binds TCP addresses only)");
+        }
+        try {
+            return PortSpec.parse(value, STATUS_DEFAULT_HOST);
+        } catch (ConfigException e) {
+            throw new ConfigException(key, value, "must be a port number from 0 to 65535, or host:port (localhost:9100, [::1]:9100, *:9100)");
         }
     }
 
@@ -178,6 +213,12 @@ public final class EngineConfig {
         }
         map.put(WORKER_CDS, Boolean.toString(workerCds));
         map.put(NAME, name);
+        if (statusPort != null) {
+            map.put(STATUS_PORT, statusPort.toString());
+        }
+        if (agentPort != null) {
+            map.put(AGENT_PORT, agentPort.toString());
+        }
         return map;
     }
 
@@ -304,6 +345,16 @@ public final class EngineConfig {
 
     public String name() {
         return name;
+    }
+
+    /** Where the supervisor serves /status and /health; empty when off. */
+    public Optional<PortSpec> statusPort() {
+        return Optional.ofNullable(statusPort);
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check; empty when off. */
+    public Optional<PortSpec> agentPort() {
+        return Optional.ofNullable(agentPort);
     }
 
     @Override

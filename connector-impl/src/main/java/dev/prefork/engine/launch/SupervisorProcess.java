@@ -42,6 +42,8 @@ public final class SupervisorProcess {
     private final Object lock = new Object();
     private final List<String> bound = new ArrayList<>();
     private final List<String> resources = new ArrayList<>();
+    private String statusAddress;
+    private String agentAddress;
     private boolean ready;
     private String fatal;
     private boolean outputEnded;
@@ -130,6 +132,8 @@ public final class SupervisorProcess {
             switch (words[0]) {
                 case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
                 case SupervisorProtocol.READY -> ready = true;
+                case SupervisorProtocol.STATUS_BOUND -> statusAddress = rest;
+                case SupervisorProtocol.AGENT_BOUND -> agentAddress = rest;
                 case SupervisorProtocol.FATAL -> fatal = rest;
                 case SupervisorProtocol.RESOURCE -> resources.add(rest);
                 case SupervisorProtocol.POOL -> {
@@ -219,6 +223,20 @@ public final class SupervisorProcess {
                 lock.wait(left);
             }
             return accepting >= workers;
+        }
+    }
+
+    /** Where the supervisor serves /status, as bound; null when status_port is off. */
+    public String statusAddress() {
+        synchronized (lock) {
+            return statusAddress;
+        }
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check, as bound; null when agent_port is off. */
+    public String agentAddress() {
+        synchronized (lock) {
+            return agentAddress;
         }
     }
 

@@ -11,7 +11,9 @@ package dev.prefork.engine.protocol;
  *   bridge PATH                          fatal MESSAGE               (start failed; the supervisor exits)
  *   runtime DIR                          pool ACCEPTING TARGET       (workers that reached their accept loop)
  *   cache DIR                            resource KIND ID            (to release should the supervisor die)
- *   start                                snapshot-begin ID
+ *   start                                status-bound ADDRESS        (status_port, when set)
+ *                                        agent-bound ADDRESS         (agent_port, when set)
+ *                                        snapshot-begin ID
  *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
  *   stop                                 stopped
@@ -34,6 +36,8 @@ public final class SupervisorProtocol {
 
     public static final String BOUND = "bound";
     public static final String READY = "ready";
+    public static final String STATUS_BOUND = "status-bound";
+    public static final String AGENT_BOUND = "agent-bound";
     public static final String FATAL = "fatal";
     public static final String POOL = "pool";
     public static final String RESOURCE = "resource";
