@@ -41,12 +41,15 @@ final class Arbiter {
     private final Reaper reaper;
     private final PrintStream reports;
     private final ProcessLog log;
+    private final StatusPorts watch;
     private final PoolFigures figures;
     private final Map<Long, Child> children = new HashMap<>();
 
     private long spawned;
     private long exited;
     private boolean stopping;
+    /** Told to stop accepting: no worker is spawned until resumed. */
+    private boolean draining;
     private boolean orphaned;
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
@@ -58,7 +61,7 @@ final class Arbiter {
     private String lastPoolReport = "";
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard, Spawner spawner,
-            Reaper reaper, PrintStream reports, ProcessLog log, PoolFigures figures) {
+            Reaper reaper, PrintStream reports, ProcessLog log, StatusPorts watch) {
         this.config = config;
         this.events = events;
         this.pools = pools;
@@ -67,7 +70,8 @@ final class Arbiter {
         this.reaper = reaper;
         this.reports = reports;
         this.log = log;
-        this.figures = figures;
+        this.watch = watch;
+        this.figures = watch.figures();
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
     }
 
@@ -132,7 +136,67 @@ final class Arbiter {
             case SupervisorProtocol.STOP -> beginStop();
             case SupervisorProtocol.TTIN -> onSignal("TTIN");
             case SupervisorProtocol.TTOU -> onSignal("TTOU");
+            case SupervisorProtocol.STATUS -> report(SupervisorProtocol.STATUS + " " + (words.length > 1 ? words[1] : "0") + " "
+                    + watch.fieldsLine()); // answered in turn, so it shows every command sent before it
+            case SupervisorProtocol.RESTART -> restart("restart requested");
+            case SupervisorProtocol.DRAIN -> drain();
+            case SupervisorProtocol.RESUME -> resume();
+            case SupervisorProtocol.WORKERS, SupervisorProtocol.ADD_WORKERS, SupervisorProtocol.REMOVE_WORKERS,
+                 SupervisorProtocol.LIMITS -> onRetune(words);
             default -> log.warning("unknown command from the controlling JVM: " + line);
+        }
+    }
+
+    /** Resizing and new limits: a bad number from the controlling JVM is logged, never fatal. */
+    private void onRetune(String[] words) {
+        try {
+            switch (words[0]) {
+                case SupervisorProtocol.WORKERS -> resize(Integer.parseInt(words[1]));
+                case SupervisorProtocol.ADD_WORKERS -> resize(pools.get(0).target + Integer.parseInt(words[1]));
+                case SupervisorProtocol.REMOVE_WORKERS -> resize(pools.get(0).target - Integer.parseInt(words[1]));
+                default -> {
+                    spawner.limits().set(Integer.parseInt(words[1]), Integer.parseInt(words[2]), Integer.parseInt(words[3]));
+                    log.info("new workers serve max_requests " + words[1] + " (+0 to " + words[2]
+                            + "), graceful_shutdown_timeout " + words[3] + " s");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warning("ignoring the command " + String.join(" ", words) + ": " + e.getMessage());
+        }
+    }
+
+    /** Sets every port's target to {@code perPort} (within 1 and the scoreboard's room); surplus workers leave, idle ones first. */
+    private void resize(int perPort) {
+        for (Pool pool : pools) {
+            int target = Math.max(1, Math.min(pool.maxTarget(), perPort));
+            for (int surplus = pool.target - target; surplus > 0; surplus--) {
+                surplusChild(pool).ifPresent(this::quit);
+            }
+            pool.target = target;
+        }
+        log.info("workers per port now " + pools.get(0).target);
+    }
+
+    /** A rolling restart: every worker is replaced, new ones first (as SIGHUP). */
+    private void restart(String why) {
+        log.info(why + ": replacing every worker, new ones first");
+        children.values().forEach(child -> child.retiring = true);
+    }
+
+    /** Stops accepting: every worker leaves after its connection, the ports stay open (clients queue). */
+    private void drain() {
+        if (draining || stopping) {
+            return;
+        }
+        draining = true;
+        log.info("draining: workers leave after their current connection; the ports stay open");
+        children.values().stream().filter(child -> !child.quitRequested).forEach(this::quit);
+    }
+
+    private void resume() {
+        if (draining) {
+            draining = false;
+            log.info("resuming: starting workers again");
         }
     }
 
@@ -142,10 +206,7 @@ final class Arbiter {
                 log.info("SIG" + name + ": stopping the pool");
                 beginStop();
             }
-            case "HUP" -> {
-                log.info("SIGHUP: replacing every worker, new ones first");
-                children.values().forEach(child -> child.retiring = true);
-            }
+            case "HUP" -> restart("SIGHUP");
             case "TTIN" -> {
                 for (Pool pool : pools) {
                     if (pool.target < pool.maxTarget()) {
@@ -236,7 +297,7 @@ final class Arbiter {
                         + backoff + " ms");
             }
         }
-        figures.departed(Departure.of(child, status, stopping), slotIsTheChilds ? last.served() : 0);
+        figures.departed(Departure.of(child, status, stopping), slotIsTheChilds ? PoolFigures.accepted(last) : 0);
         scoreboard.clear(child.slot);
         if (child.link != null) {
             HelloListener.closeQuietly(child.link);
@@ -262,7 +323,7 @@ final class Arbiter {
     }
 
     private void maintainPools() {
-        if (now() < spawnNotBeforeMillis) {
+        if (draining || now() < spawnNotBeforeMillis) {
             return;
         }
         for (Pool pool : pools) {
@@ -317,7 +378,7 @@ final class Arbiter {
             return;
         }
         stopping = true;
-        killAtMillis = now() + TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()) + KILL_GRACE_MARGIN_MILLIS;
+        killAtMillis = now() + TimeUnit.SECONDS.toMillis(spawner.limits().gracefulShutdownTimeout()) + KILL_GRACE_MARGIN_MILLIS;
         children.values().forEach(this::quit);
     }
 
@@ -362,7 +423,7 @@ final class Arbiter {
             }
         }
         figures.publish(children.values(), totalTarget(), ready,
-                stopping ? PoolFigures.Phase.STOPPING : PoolFigures.Phase.SERVING);
+                stopping ? PoolFigures.Phase.STOPPING : draining ? PoolFigures.Phase.DRAINING : PoolFigures.Phase.SERVING);
     }
 
     /** Workers the supervisor keeps running over all ports. */

@@ -30,8 +30,11 @@ enum Departure {
         if (child.killedAfterGrace) {
             return TIMEOUT;
         }
-        if (!Posix.exitedNormally(waitStatus)) {
-            return (waitStatus & 0x7f) != 0 ? KILLED : CRASH;
+        int signal = waitStatus & 0x7f;
+        // A worker told to quit before it had a link is sent SIGTERM by us: that is no crash.
+        boolean ourTerm = child.quitRequested && signal == Posix.SIGTERM;
+        if (!Posix.exitedNormally(waitStatus) && !ourTerm) {
+            return signal != 0 ? KILLED : CRASH;
         }
         if (child.retiring) {
             return RESTART;

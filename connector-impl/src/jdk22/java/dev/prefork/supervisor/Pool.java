@@ -1,9 +1,12 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.engine.config.EngineConfig;
+
 /**
  * The workers of one port: its listening socket, what they take turns on, how many to keep, and the
- * range of scoreboard slots they use. A pool has room for twice its size, so that a rolling restart
- * can start every replacement before the old workers leave.
+ * range of scoreboard slots they use. A pool has room for twice the largest size it can be given while
+ * it runs (max_servers' limit), so that a rolling restart can start every replacement before the old
+ * workers leave.
  */
 final class Pool implements AutoCloseable {
     final int index;
@@ -22,9 +25,9 @@ final class Pool implements AutoCloseable {
         this.slotCount = slotCount;
     }
 
-    /** The largest target that still leaves room for a full rolling restart. */
+    /** The largest target that still leaves room for a full rolling restart, and at most max_servers' limit. */
     int maxTarget() {
-        return slotCount / 2;
+        return Math.min(EngineConfig.MAX_SERVERS_LIMIT, slotCount / 2);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.protocol.Scoreboard;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -26,7 +29,7 @@ final class PoolFigures {
     private volatile int ready;
     private volatile Phase phase = Phase.SERVING;
     private final Map<Departure, Long> departures = new EnumMap<>(Departure.class);
-    /** Connections finished by workers that are gone (the live ones count theirs in the scoreboard). */
+    /** Connections accepted by workers that are gone (the live ones count theirs in the scoreboard). */
     private long servedByGone;
     private int maxBusy;
     private long allBusyTimes;
@@ -49,10 +52,18 @@ final class PoolFigures {
         this.phase = phase;
     }
 
-    /** The arbiter, when it reaped a worker that had finished {@code served} connections. */
-    synchronized void departed(Departure why, long served) {
+    /** The arbiter, when it reaped a worker that had accepted {@code accepted} connections. */
+    synchronized void departed(Departure why, long accepted) {
         departures.merge(why, 1L, Long::sum);
-        servedByGone += served;
+        servedByGone += accepted;
+    }
+
+    /**
+     * Connections a worker accepted, from its slot: the finished ones, and the one it was serving, which
+     * counts as accepted even when the worker died or was cut off in it (the total must never shrink).
+     */
+    static long accepted(Scoreboard.SlotView slot) {
+        return slot.served() + (slot.state() == WorkerState.PROCESSING ? 1 : 0);
     }
 
     /** The sampler: busy workers and the deepest listen queue seen at one sample. */

@@ -134,6 +134,41 @@ final class StatusFormats {
     }
 
     /**
+     * The figures as one line of {@code key=value} words (values without spaces), for the controlling
+     * JVM's status request: it has no JSON parser on JDK 17, and needs no worker table (that is the
+     * snapshot's).
+     */
+    static String fields(StatusReport r) {
+        StatusReport.Settings s = r.settings();
+        StringBuilder out = new StringBuilder();
+        out.append("name=").append(r.name())
+                .append(" started=").append(r.startedMillis())
+                .append(" taken=").append(r.takenMillis())
+                .append(" phase=").append(phase(r))
+                .append(" max_servers=").append(s.maxServers())
+                .append(" max_requests=").append(s.maxRequests())
+                .append(" max_requests_jitter=").append(s.maxRequestsJitter())
+                .append(" graceful_shutdown_timeout=").append(s.gracefulShutdownTimeout())
+                .append(" serialize=").append(s.serialize())
+                .append(" handoff=").append(s.handoff())
+                .append(" accepted_connections=").append(r.accepted())
+                .append(" listen_queue=").append(r.listenQueue())
+                .append(" max_listen_queue=").append(r.counters().listenQueueMax())
+                .append(" target_workers=").append(r.target())
+                .append(" ready_workers=").append(r.ready())
+                .append(" idle_workers=").append(r.idle())
+                .append(" busy_workers=").append(r.count(WorkerState.PROCESSING))
+                .append(" starting_workers=").append(r.count(WorkerState.STARTING))
+                .append(" exiting_workers=").append(r.count(WorkerState.EXITING))
+                .append(" max_busy_workers=").append(r.counters().maxBusy())
+                .append(" all_workers_busy_times=").append(r.counters().allBusyTimes());
+        for (Map.Entry<Departure, Long> e : r.counters().departures().entrySet()) {
+            out.append(" replaced_").append(e.getKey().label()).append('=').append(e.getValue());
+        }
+        return out.append(" scoreboard=").append(r.scoreboardLine().replace(' ', '|')).toString();
+    }
+
+    /**
      * OpenMetrics 1.0 text: one family per figure with {@code # TYPE} and {@code # HELP}, every sample
      * labelled with the pool's name, counters ending in {@code _total}, and {@code # EOF} last.
      */

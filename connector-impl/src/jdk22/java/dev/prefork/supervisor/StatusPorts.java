@@ -17,6 +17,7 @@ import java.util.List;
  */
 final class StatusPorts implements AutoCloseable {
     private final EngineConfig config;
+    private final LiveLimits limits;
     private final PoolFigures figures = new PoolFigures();
     private final Scoreboard scoreboard;
     private final List<Pool> pools;
@@ -25,8 +26,9 @@ final class StatusPorts implements AutoCloseable {
     private StatusServer status;
     private AgentCheckServer agent;
 
-    private StatusPorts(EngineConfig config, Scoreboard scoreboard, List<Pool> pools, ProcessLog log) {
+    private StatusPorts(EngineConfig config, LiveLimits limits, Scoreboard scoreboard, List<Pool> pools, ProcessLog log) {
         this.config = config;
+        this.limits = limits;
         this.scoreboard = scoreboard;
         this.pools = pools;
         this.queues = new ListenQueueGauge(pools, log);
@@ -34,8 +36,9 @@ final class StatusPorts implements AutoCloseable {
     }
 
     /** Binds status_port and agent_port when they are set, and starts sampling. */
-    static StatusPorts open(EngineConfig config, Scoreboard scoreboard, List<Pool> pools, ProcessLog log) throws IOException {
-        StatusPorts ports = new StatusPorts(config, scoreboard, pools, log);
+    static StatusPorts open(EngineConfig config, LiveLimits limits, Scoreboard scoreboard, List<Pool> pools, ProcessLog log)
+            throws IOException {
+        StatusPorts ports = new StatusPorts(config, limits, scoreboard, pools, log);
         try {
             if (config.statusPort().isPresent()) {
                 ports.status = StatusServer.start(config.statusPort().get(), ports::report, log);
@@ -69,9 +72,16 @@ final class StatusPorts implements AutoCloseable {
 
     /** The pool now; {@code withMemory} adds every worker's RSS. */
     StatusReport report(boolean withMemory) {
-        StatusReport.Settings settings = new StatusReport.Settings(config.maxServers(), config.maxRequests(),
-                config.maxRequestsJitter(), config.gracefulShutdownTimeout(), config.serialize().key(), config.handoff().key());
+        int perPort = pools.isEmpty() ? config.maxServers() : Math.max(1, figures.target() / pools.size());
+        StatusReport.Settings settings = new StatusReport.Settings(figures.target() == 0 ? config.maxServers() : perPort,
+                limits.maxRequests(), limits.maxRequestsJitter(), limits.gracefulShutdownTimeout(), config.serialize().key(),
+                config.handoff().key());
         return StatusReport.take(config.name(), settings, figures, scoreboard, pools, queues, withMemory);
+    }
+
+    /** The figures as one line for the controlling JVM's status request. */
+    String fieldsLine() {
+        return StatusFormats.fields(report(false));
     }
 
     private static Thread daemon(String name, Runnable body) {

@@ -84,7 +84,7 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
             boolean written = view != null && view.pid() == worker.pid();
             WorkerState state = written ? view.state() : WorkerState.STARTING;
             long served = written ? view.served() : 0;
-            accepted += served + (state == WorkerState.PROCESSING ? 1 : 0);
+            accepted += written ? PoolFigures.accepted(view) : 0;
             rows.add(new WorkerRow(worker.slot(), worker.pid(), worker.portIndex(), state,
                     written ? view.startedMillis() : worker.spawnedMillis(),
                     written ? view.sinceMillis() : worker.spawnedMillis(), served,
@@ -100,13 +100,28 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
             if (!line.isEmpty()) {
                 line.append(' ');
             }
-            for (int slot = pool.firstSlot; slot < pool.firstSlot + pool.slotCount; slot++) {
+            for (int slot = pool.firstSlot; slot < pool.firstSlot + shownSlots(pool, figures.target() / pools.size(), letters); slot++) {
                 line.append(letters.getOrDefault(slot, '.'));
             }
         }
         return new StatusReport(name, ProcessHandle.current().pid(), figures.startedMillis(), now, settings,
                 figures.phase(), figures.target(), figures.ready(), List.copyOf(ports), List.copyOf(rows), accepted,
                 counters, line.toString());
+    }
+
+    /**
+     * How many of a port's slots the scoreboard line shows: the room a rolling restart of its target
+     * needs, or up to its highest slot in use if that is further (the scoreboard itself has room for
+     * the largest pool max_servers allows).
+     */
+    private static int shownSlots(Pool pool, int target, Map<Integer, Character> letters) {
+        int shown = Math.min(pool.slotCount, 2 * Math.max(1, target));
+        for (int slot : letters.keySet()) {
+            if (slot >= pool.firstSlot && slot < pool.firstSlot + pool.slotCount) {
+                shown = Math.max(shown, slot - pool.firstSlot + 1);
+            }
+        }
+        return shown;
     }
 
     /** mod_status's scoreboard letters, with ours for the states Apache does not have. */

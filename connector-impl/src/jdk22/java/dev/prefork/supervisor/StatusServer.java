@@ -149,15 +149,24 @@ final class StatusServer implements AutoCloseable {
         }
     }
 
-    /** {@code ?json&full} gives {json, full}; {@code format=json} is read as {@code json} too. */
+    /**
+     * {@code ?json&full} gives {json, full}; {@code format=json} and {@code json=} read as {@code json}
+     * too. Without a format, a client that accepts OpenMetrics (a Prometheus scraper) gets it.
+     */
     private static Set<String> queryFlags(HttpExchange exchange) {
         Set<String> flags = new HashSet<>();
         String query = exchange.getRequestURI().getRawQuery();
         if (query != null) {
             for (String part : query.split("&", 16)) {
                 int eq = part.indexOf('=');
-                flags.add(eq >= 0 && part.startsWith("format=") ? part.substring(eq + 1) : part);
+                String key = eq >= 0 ? part.substring(0, eq) : part;
+                flags.add(key.equals("format") ? part.substring(eq + 1) : key);
             }
+        }
+        boolean formatGiven = flags.contains("json") || flags.contains("openmetrics") || flags.contains("html");
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (!formatGiven && accept != null && accept.contains("application/openmetrics-text")) {
+            flags.add("openmetrics");
         }
         return flags;
     }

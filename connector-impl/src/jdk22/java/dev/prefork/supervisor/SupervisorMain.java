@@ -83,10 +83,13 @@ public final class SupervisorMain {
             return 1;
         }
 
-        int slotsPerPool = 2 * config.maxServers() + 2;
+        // Room for the largest pool an operator can resize to while it runs, and a full rolling restart
+        // of it: the file is sparse and the workers map it lazily, so unused slots cost no memory.
+        int slotsPerPool = 2 * EngineConfig.MAX_SERVERS_LIMIT + 2;
         Scoreboard scoreboard = Scoreboard.create(runtime.resolve("scoreboard"), slotsPerPool * config.ports().size());
         List<Pool> pools = new ArrayList<>();
         BlockingQueue<Event> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+        LiveLimits limits = new LiveLimits(config);
         HelloListener links = null;
         StatusPorts watch = null;
         Spawner spawner = null;
@@ -97,7 +100,7 @@ public final class SupervisorMain {
                     pools.add(openPool(config, i, runtime, slotsPerPool));
                 }
                 links = new HelloListener(runtime.resolve("supervisor.sock"), events);
-                watch = StatusPorts.open(config, scoreboard, pools, log);
+                watch = StatusPorts.open(config, limits, scoreboard, pools, log);
             } catch (IOException e) {
                 reports.println(SupervisorProtocol.FATAL + " " + e.getMessage());
                 reports.flush();
@@ -124,10 +127,10 @@ public final class SupervisorMain {
                     ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
                             config.workerJvmOptions(), log)
                     : WorkerArchive.disabled(log);
-            spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
+            spawner = new Spawner(config, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
-            orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log, watch.figures()).run();
+            orphaned = new Arbiter(config, events, pools, scoreboard, spawner, reaper, reports, log, watch).run();
         } finally {
             if (watch != null) {
                 watch.close();

@@ -167,6 +167,13 @@ class StatusPortTest extends EngineTestSupport {
         PreforkEngine engine = startWithStatus(2);
         assertEquals("x", LineClient.echoOnce(engine.boundPort(0), "x"));
         String body = get(engine, "/status?openmetrics").body();
+        // What Prometheus sends: its Accept header, or a scrape config's params.
+        HttpResponse<String> negotiated = http.send(HttpRequest.newBuilder(URI.create("http://" + engine.statusAddress().orElseThrow()
+                + "/status")).header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                .timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(negotiated.body().endsWith("# EOF\n"), negotiated.body());
+        assertTrue(get(engine, "/status?format=openmetrics").body().endsWith("# EOF\n"));
+        assertTrue(get(engine, "/status?openmetrics=").body().endsWith("# EOF\n"));
         Path exposition = Files.createTempFile("prefork-openmetrics", ".txt");
         try {
             Files.writeString(exposition, body);

@@ -16,6 +16,10 @@ package dev.prefork.engine.protocol;
  *                                        snapshot-begin ID
  *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
+ *   status ID                            status ID KEY=VALUE...      (the status port's figures, one line)
+ *   restart | drain | resume
+ *   workers N | add-workers N | remove-workers N
+ *   limits MAX_REQUESTS JITTER GRACE     (for workers spawned from now on)
  *   stop                                 stopped
  * </pre>
  *
@@ -33,6 +37,14 @@ public final class SupervisorProtocol {
     public static final String TTIN = "ttin";
     public static final String TTOU = "ttou";
     public static final String STOP = "stop";
+    public static final String STATUS = "status";
+    public static final String RESTART = "restart";
+    public static final String DRAIN = "drain";
+    public static final String RESUME = "resume";
+    public static final String WORKERS = "workers";
+    public static final String ADD_WORKERS = "add-workers";
+    public static final String REMOVE_WORKERS = "remove-workers";
+    public static final String LIMITS = "limits";
 
     public static final String BOUND = "bound";
     public static final String READY = "ready";
