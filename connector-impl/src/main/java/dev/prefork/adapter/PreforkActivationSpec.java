@@ -261,6 +261,24 @@ public class PreforkActivationSpec implements ActivationSpec {
         values.set(EngineConfig.AGENT_PORT, "agentPort", value);
     }
 
+    public String getConfig_refresh() {
+        return values.get(EngineConfig.CONFIG_REFRESH);
+    }
+
+    public void setConfig_refresh(String value) {
+        values.set(EngineConfig.CONFIG_REFRESH, "config_refresh", value);
+    }
+
+    /** Alias of {@code config_refresh}. */
+    public String getConfigRefresh() {
+        return values.get(EngineConfig.CONFIG_REFRESH);
+    }
+
+    /** Alias of {@code config_refresh}. */
+    public void setConfigRefresh(String value) {
+        values.set(EngineConfig.CONFIG_REFRESH, "configRefresh", value);
+    }
+
     public String getName() {
         return values.get(EngineConfig.NAME);
     }

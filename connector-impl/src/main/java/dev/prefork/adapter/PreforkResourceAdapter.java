@@ -49,6 +49,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     private final SettingValues values = new SettingValues();
     /** Keyed by the activation spec's identity: the container hands the same object to deactivation. */
     private final Map<ActivationSpec, ActiveEndpoint> endpoints = new IdentityHashMap<>();
+    /** The container's timer, on which every endpoint reads its settings again (config_refresh). */
+    private java.util.Timer refreshTimer;
     private WorkManager workManager;
     private boolean longRunningHint;
 
@@ -187,6 +189,15 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         return values.get(EngineConfig.AGENT_PORT);
     }
 
+    @ConfigProperty(type = String.class, description = "Seconds between two readings of the settings a running pool takes (max_servers, max_requests, max_requests_jitter, graceful_shutdown_timeout) from MicroProfile Config; changes apply without a redeploy; 0 turns it off. Default: 5. Unset: each endpoint falls back to prefork.config_refresh in MicroProfile Config.")
+    public void setConfigRefresh(String value) {
+        values.set(EngineConfig.CONFIG_REFRESH, "configRefresh", value);
+    }
+
+    public String getConfigRefresh() {
+        return values.get(EngineConfig.CONFIG_REFRESH);
+    }
+
     @ConfigProperty(type = String.class, description = "Share the workers' classes through a class-data-sharing archive made by the first worker that exits: true or false. Default: true. Unset: each endpoint falls back to prefork.worker_cds in MicroProfile Config.")
     public void setWorkerCds(String value) {
         values.set(EngineConfig.WORKER_CDS, "workerCds", value);
@@ -213,6 +224,12 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         workManager = context.getWorkManager();
+        try {
+            refreshTimer = context.createTimer();
+        } catch (jakarta.resource.spi.UnavailableException | RuntimeException e) {
+            LOG.warning("Prefork Connector: the container gives no timer (" + e + "); config_refresh is off");
+            refreshTimer = null;
+        }
         longRunningHint = context.isContextSupported(HintsContext.class);
         if (!values.conflicts().isEmpty()) {
             throw new ResourceAdapterInternalException("Prefork Connector: config properties given twice: " + values.conflicts());
@@ -259,6 +276,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         synchronized (endpoints) {
             endpoints.put(spec, active);
         }
+        ClassLoader endpointLoader = EndpointNames.endpointClassLoader(factory);
+        active.refreshEvery(refreshTimer, () -> SettingsResolver.resolve(endpoint, preforkSpec.settings(), values.asMap(),
+                PrivateConfig.forEndpoint(endpointLoader)));
     }
 
     @Override
@@ -295,6 +315,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
                 LOG.log(Level.WARNING, "interrupted while stopping endpoints");
                 break;
             }
+        }
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
         }
         LOG.info("Prefork Connector stopped");
     }

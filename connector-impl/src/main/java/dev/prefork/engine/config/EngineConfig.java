@@ -41,6 +41,7 @@ public final class EngineConfig {
     public static final String NAME = "name";
     public static final String STATUS_PORT = "status_port";
     public static final String AGENT_PORT = "agent_port";
+    public static final String CONFIG_REFRESH = "config_refresh";
 
     /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
     public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
@@ -84,6 +85,7 @@ public final class EngineConfig {
         d.put(NAME, new String[] {"prefork", "a name for this pool in logs and process listings (letters, digits, . _ -)"});
         d.put(STATUS_PORT, new String[] {"", "where the supervisor answers HTTP GET /status (text, ?json, ?openmetrics, ?html; ?full adds every worker) and /health, even while every worker is busy: a port number (binds 127.0.0.1) or host:port (* for every address; the page shows client addresses, so bind wider only on purpose); TCP only; off by default"});
         d.put(AGENT_PORT, new String[] {"", "where the supervisor answers HAProxy's agent-check: one line (ready N% with N the share of idle workers, drain, or maint) per connection; a port number (binds 127.0.0.1) or host:port; off by default"});
+        d.put(CONFIG_REFRESH, new String[] {"5", "seconds between two readings, by the resource adapter, of the settings a running pool takes (max_servers, max_requests, max_requests_jitter, graceful_shutdown_timeout) from MicroProfile Config and its config properties; a change applies at once, any other changed setting is logged as applying at the next activation; 0 turns it off (the standalone launcher reads its conf_file again on SIGHUP instead)"});
         DESCRIPTIONS = Collections.unmodifiableMap(d);
     }
 
@@ -105,6 +107,7 @@ public final class EngineConfig {
     private final String name;
     private final PortSpec statusPort;
     private final PortSpec agentPort;
+    private final int configRefresh;
 
     private EngineConfig(Map<String, String> values) {
         for (String key : values.keySet()) {
@@ -147,6 +150,7 @@ public final class EngineConfig {
         }
         statusPort = tcpListener(values, STATUS_PORT);
         agentPort = tcpListener(values, AGENT_PORT);
+        configRefresh = integer(values, CONFIG_REFRESH, 0, 86_400);
         if (statusPort != null && statusPort.equals(agentPort) && statusPort.port() != 0) {
             throw new ConfigException(AGENT_PORT, values.get(AGENT_PORT), "is the same as status_port; give each its own port");
         }
@@ -219,6 +223,7 @@ public final class EngineConfig {
         if (agentPort != null) {
             map.put(AGENT_PORT, agentPort.toString());
         }
+        map.put(CONFIG_REFRESH, Integer.toString(configRefresh));
         return map;
     }
 
@@ -355,6 +360,11 @@ public final class EngineConfig {
     /** Where the supervisor answers HAProxy's agent-check; empty when off. */
     public Optional<PortSpec> agentPort() {
         return Optional.ofNullable(agentPort);
+    }
+
+    /** Seconds between the adapter's readings of the live-changeable settings; 0 when it does not read them again. */
+    public int configRefresh() {
+        return configRefresh;
     }
 
     @Override
