@@ -170,7 +170,7 @@ final class Arbiter {
         for (Pool pool : pools) {
             int target = Math.max(1, Math.min(pool.maxTarget(), perPort));
             for (int surplus = pool.target - target; surplus > 0; surplus--) {
-                surplusChild(pool).ifPresent(this::quit);
+                surplusChild(pool).ifPresent(this::retire);
             }
             pool.target = target;
         }
@@ -190,7 +190,7 @@ final class Arbiter {
         }
         draining = true;
         log.info("draining: workers leave after their current connection; the ports stay open");
-        children.values().stream().filter(child -> !child.quitRequested).forEach(this::quit);
+        children.values().stream().filter(child -> !child.quitRequested).forEach(this::retire);
     }
 
     private void resume() {
@@ -219,7 +219,7 @@ final class Arbiter {
                 for (Pool pool : pools) {
                     if (pool.target > 1) {
                         pool.target--;
-                        surplusChild(pool).ifPresent(this::quit);
+                        surplusChild(pool).ifPresent(this::retire);
                     }
                 }
                 log.info("TTOU: workers per port now " + pools.get(0).target);
@@ -257,7 +257,7 @@ final class Arbiter {
         children.values().stream()
                 .filter(old -> old.pool == child.pool && old.retiring && !old.quitRequested)
                 .findFirst()
-                .ifPresent(this::quit);
+                .ifPresent(this::retire);
     }
 
     private void onChildExited(long pid, int status) {
@@ -386,6 +386,14 @@ final class Arbiter {
     private void quit(Child child) {
         child.quitRequested = true;
         if (child.link == null || !HelloListener.sendQuit(child.link)) {
+            Posix.kill(child.pid, Posix.SIGTERM);
+        }
+    }
+
+    /** Asks a worker to leave after the connection it serves or takes next (see {@link RetireMessage}). */
+    private void retire(Child child) {
+        child.quitRequested = true;
+        if (child.link == null || !RetireMessage.send(child.link)) {
             Posix.kill(child.pid, Posix.SIGTERM);
         }
     }

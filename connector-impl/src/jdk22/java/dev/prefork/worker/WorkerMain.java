@@ -98,7 +98,12 @@ public final class WorkerMain {
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
             slot.state(WorkerState.WAITING);
             C client;
+            control.awaitingTurn();
             turn.acquire();
+            if (!control.turnTaken()) {
+                turn.release();
+                break;
+            }
             try {
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();
@@ -130,7 +135,10 @@ public final class WorkerMain {
         return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
     }
 
-    /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */
+    /**
+     * The worker's connection to its supervisor: says hello once, then listens for "quit" (the pool
+     * stops), "retire" (the pool shrinks, drains or restarts) or the supervisor's end.
+     */
     static final class SupervisorLink {
         private SupervisorLink() {
         }
@@ -147,6 +155,8 @@ public final class WorkerMain {
                             String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
                             if (received.contains("quit\n")) {
                                 control.requestQuit("the supervisor asked us to quit");
+                            } else if (received.contains("retire\n")) {
+                                control.requestRetire("the supervisor retires us");
                             }
                             in.clear();
                         }
