@@ -32,6 +32,13 @@ public final class Posix {
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 26;
 
+    public static final int IPPROTO_TCP = 6;
+    private static final int TCP_INFO = 11;
+    private static final long TCPI_UNACKED = 24;
+    private static final long TCPI_SACKED = 28;
+    /** The part of struct tcp_info we read (its first 104 bytes have been stable since Linux 2.6). */
+    private static final long TCP_INFO_PREFIX = 104;
+
     public static final int EINTR = 4;
     public static final int ECHILD = 10;
     public static final int ESRCH = 3;
@@ -69,6 +76,12 @@ public final class Posix {
         static final MethodHandle GETSOCKNAME = errnoCall("getsockname",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** getsockopt(TCP_INFO), for the listen queue the status port shows: the supervisor, when it has one. */
+    private static final class SocketInfo {
+        static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     }
 
     /** Signals, waiting for children, FIFOs: the supervisor. */
@@ -177,6 +190,24 @@ public final class Posix {
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) sockaddr.byteSize());
             checked("getsockname", c -> (int) Sockets.GETSOCKNAME.invokeExact(c, fd, sockaddr, length));
             return length.get(JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * The accept queue of a listening TCP socket: {@code {connections waiting for accept(), the queue's
+     * limit}}. Linux's {@code TCP_INFO} reports them for a socket in the LISTEN state in
+     * {@code tcpi_unacked} (sk_ack_backlog) and {@code tcpi_sacked} (sk_max_ack_backlog), at offsets 24
+     * and 28 of {@code struct tcp_info}, which has kept its layout since Linux 2.6.
+     */
+    public static int[] listenQueue(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(TCP_INFO_PREFIX, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) TCP_INFO_PREFIX);
+            checked("getsockopt TCP_INFO", c -> (int) SocketInfo.GETSOCKOPT.invokeExact(c, fd, IPPROTO_TCP, TCP_INFO, info, length));
+            if (length.get(JAVA_INT, 0) < TCPI_SACKED + 4) {
+                throw new PosixException("getsockopt TCP_INFO", 0, "the kernel returned a short tcp_info");
+            }
+            return new int[] {info.get(JAVA_INT, TCPI_UNACKED), info.get(JAVA_INT, TCPI_SACKED)};
         }
     }
 

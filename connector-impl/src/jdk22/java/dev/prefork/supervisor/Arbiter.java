@@ -43,11 +43,15 @@ final class Arbiter {
     private final WorkerProcesses processes;
     private final PrintStream reports;
     private final ProcessLog log;
+    private final StatusPorts watch;
+    private final PoolFigures figures;
     private final Map<Long, Child> children = new HashMap<>();
 
     private long spawned;
     private long exited;
     private boolean stopping;
+    /** Told to stop accepting: no worker is spawned until resumed. */
+    private boolean draining;
     private boolean orphaned;
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
@@ -63,7 +67,7 @@ final class Arbiter {
     private String lastPoolReport = "";
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
-            WorkerProcesses processes, PrintStream reports, ProcessLog log) {
+            WorkerProcesses processes, PrintStream reports, ProcessLog log, StatusPorts watch) {
         this.config = config;
         this.events = events;
         this.pools = pools;
@@ -71,6 +75,8 @@ final class Arbiter {
         this.processes = processes;
         this.reports = reports;
         this.log = log;
+        this.watch = watch;
+        this.figures = watch.figures();
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
         this.limits = new WorkerLimits(config.maxWorkerRss(), config.maxWorkerAge());
         this.nextLimitCheckMillis = limits.active() ? now() + WorkerLimits.CHECK_INTERVAL_MILLIS : Long.MAX_VALUE;
@@ -114,6 +120,7 @@ final class Arbiter {
             maintainPools();
         }
         reportPool();
+        publishFigures();
         return stopping && children.isEmpty();
     }
 
@@ -154,7 +161,67 @@ final class Arbiter {
             case SupervisorProtocol.STOP -> beginStop();
             case SupervisorProtocol.TTIN -> onSignal("TTIN");
             case SupervisorProtocol.TTOU -> onSignal("TTOU");
+            case SupervisorProtocol.STATUS -> report(SupervisorProtocol.STATUS + " " + (words.length > 1 ? words[1] : "0") + " "
+                    + watch.fieldsLine()); // answered in turn, so it shows every command sent before it
+            case SupervisorProtocol.RESTART -> restart("restart requested");
+            case SupervisorProtocol.DRAIN -> drain();
+            case SupervisorProtocol.RESUME -> resume();
+            case SupervisorProtocol.WORKERS, SupervisorProtocol.ADD_WORKERS, SupervisorProtocol.REMOVE_WORKERS,
+                 SupervisorProtocol.LIMITS -> onRetune(words);
             default -> log.warning("unknown command from the controlling JVM: " + line);
+        }
+    }
+
+    /** Resizing and new limits: a bad number from the controlling JVM is logged, never fatal. */
+    private void onRetune(String[] words) {
+        try {
+            switch (words[0]) {
+                case SupervisorProtocol.WORKERS -> resize(Integer.parseInt(words[1]));
+                case SupervisorProtocol.ADD_WORKERS -> resize(pools.get(0).target + Integer.parseInt(words[1]));
+                case SupervisorProtocol.REMOVE_WORKERS -> resize(pools.get(0).target - Integer.parseInt(words[1]));
+                default -> {
+                    processes.limits().set(Integer.parseInt(words[1]), Integer.parseInt(words[2]), Integer.parseInt(words[3]));
+                    log.info("new workers serve max_requests " + words[1] + " (+0 to " + words[2]
+                            + "), graceful_shutdown_timeout " + words[3] + " s");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warning("ignoring the command " + String.join(" ", words) + ": " + e.getMessage());
+        }
+    }
+
+    /** Sets every port's target to {@code perPort} (within 1 and the scoreboard's room); surplus workers leave, idle ones first. */
+    private void resize(int perPort) {
+        for (Pool pool : pools) {
+            int target = Math.max(1, Math.min(pool.maxTarget(), perPort));
+            for (int surplus = pool.target - target; surplus > 0; surplus--) {
+                surplusChild(pool).ifPresent(this::retire);
+            }
+            pool.target = target;
+        }
+        log.info("workers per port now " + pools.get(0).target);
+    }
+
+    /** A rolling restart: every worker is replaced, new ones first (as SIGHUP). */
+    private void restart(String why) {
+        log.info(why + ": replacing every worker, new ones first");
+        children.values().forEach(child -> child.retiring = true);
+    }
+
+    /** Stops accepting: every worker leaves after its connection, the ports stay open (clients queue). */
+    private void drain() {
+        if (draining || stopping) {
+            return;
+        }
+        draining = true;
+        log.info("draining: workers leave after their current connection; the ports stay open");
+        children.values().stream().filter(child -> !child.quitRequested).forEach(this::retire);
+    }
+
+    private void resume() {
+        if (draining) {
+            draining = false;
+            log.info("resuming: starting workers again");
         }
     }
 
@@ -164,10 +231,7 @@ final class Arbiter {
                 log.info("SIG" + name + ": stopping the pool");
                 beginStop();
             }
-            case "HUP" -> {
-                log.info("SIGHUP: replacing every worker, new ones first");
-                children.values().forEach(child -> child.retiring = true);
-            }
+            case "HUP" -> restart("SIGHUP");
             case "TTIN" -> {
                 for (Pool pool : pools) {
                     if (pool.target < pool.maxTarget()) {
@@ -180,7 +244,7 @@ final class Arbiter {
                 for (Pool pool : pools) {
                     if (pool.target > 1) {
                         pool.target--;
-                        surplusChild(pool).ifPresent(this::quit);
+                        surplusChild(pool).ifPresent(this::retire);
                     }
                 }
                 log.info("TTOU: workers per port now " + pools.get(0).target);
@@ -232,7 +296,7 @@ final class Arbiter {
         children.values().stream()
                 .filter(old -> old.pool == child.pool && old.retiring && !old.quitRequested)
                 .findFirst()
-                .ifPresent(this::quit);
+                .ifPresent(this::retire);
     }
 
     private void onChildExited(long pid, int status) {
@@ -274,6 +338,7 @@ final class Arbiter {
                         + backoff + " ms");
             }
         }
+        figures.departed(Departure.of(child, status, stopping), slotIsTheChilds ? PoolFigures.accepted(last) : 0);
         scoreboard.clear(child.slot);
         if (child.link != null) {
             HelloListener.closeQuietly(child.link);
@@ -299,7 +364,7 @@ final class Arbiter {
     }
 
     private void maintainPools() {
-        if (now() < spawnNotBeforeMillis) {
+        if (draining || now() < spawnNotBeforeMillis) {
             return;
         }
         for (Pool pool : pools) {
@@ -381,7 +446,7 @@ final class Arbiter {
             return;
         }
         stopping = true;
-        killAtMillis = now() + TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()) + KILL_GRACE_MARGIN_MILLIS;
+        killAtMillis = now() + TimeUnit.SECONDS.toMillis(processes.limits().gracefulShutdownTimeout()) + KILL_GRACE_MARGIN_MILLIS;
         children.values().forEach(this::quit);
     }
 
@@ -391,9 +456,16 @@ final class Arbiter {
         processes.quit(child);
     }
 
+    /** Asks a worker to leave after the connection it serves or takes next (see {@link RetireMessage}). */
+    private void retire(Child child) {
+        child.quitRequested = true;
+        processes.retire(child);
+    }
+
     private void killRemaining() {
         for (Child child : children.values()) {
             log.warning("worker " + child.pid + " did not finish within graceful_shutdown_timeout; killing it");
+            child.killedAfterGrace = true;
             processes.kill(child.pid);
         }
         killAtMillis = Long.MAX_VALUE;
@@ -412,6 +484,18 @@ final class Arbiter {
             lastPoolReport = line;
             report(line);
         }
+    }
+
+    /** Hands the status port and the controlling JVM's status requests what only this thread knows. */
+    private void publishFigures() {
+        int ready = 0;
+        for (Child child : children.values()) {
+            if (child.ready() && child.counts()) {
+                ready++;
+            }
+        }
+        figures.publish(children.values(), totalTarget(), ready,
+                stopping ? PoolFigures.Phase.STOPPING : draining ? PoolFigures.Phase.DRAINING : PoolFigures.Phase.SERVING);
     }
 
     /** Workers the supervisor keeps running over all ports. */

@@ -14,6 +14,8 @@ final class Child {
     boolean quitRequested;
     /** Replaced by a rolling restart: quits as soon as a new worker of its pool is ready. */
     boolean retiring;
+    /** Killed with SIGKILL because it outlived graceful_shutdown_timeout. */
+    boolean killedAfterGrace;
 
     Child(long pid, Pool pool, int slot, long spawnedMillis) {
         this.pid = pid;

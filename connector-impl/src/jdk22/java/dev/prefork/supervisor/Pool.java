@@ -4,8 +4,9 @@ import dev.prefork.engine.config.EngineConfig;
 
 /**
  * The workers of one port: its listening socket, what they take turns on, how many to keep, and the
- * range of scoreboard slots they use. A pool has room for twice the largest size TTIN can grow it to,
- * so that a rolling restart can start every replacement before the old workers leave.
+ * range of scoreboard slots they use. A pool has room for twice the largest size it can be given while
+ * it runs (max_servers' limit), so that a rolling restart can start every replacement before the old
+ * workers leave.
  */
 final class Pool implements AutoCloseable {
     /**
@@ -32,9 +33,9 @@ final class Pool implements AutoCloseable {
         this.slotCount = slotCount;
     }
 
-    /** The largest target that still leaves room for a full rolling restart. */
+    /** The largest target that still leaves room for a full rolling restart, and at most max_servers' limit. */
     int maxTarget() {
-        return slotCount / 2;
+        return Math.min(EngineConfig.MAX_SERVERS_LIMIT, slotCount / 2);
     }
 
     @Override

@@ -39,6 +39,18 @@ final class SpawnedWorkers implements WorkerProcesses {
     }
 
     @Override
+    public void retire(Child child) {
+        if (child.link == null || !RetireMessage.send(child.link)) {
+            Posix.kill(child.pid, Posix.SIGTERM);
+        }
+    }
+
+    @Override
+    public LiveLimits limits() {
+        return spawner.limits();
+    }
+
+    @Override
     public void kill(long pid) {
         Posix.kill(pid, Posix.SIGKILL);
     }

@@ -26,10 +26,9 @@ final class Spawner {
     private final List<String> programArguments;
     private final WorkerArchive archive;
     private final Map<String, String> baseEnvironment;
-    private final int maxRequests;
-    private final int maxRequestsJitter;
+    private final LiveLimits limits;
 
-    Spawner(EngineConfig config, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
+    Spawner(EngineConfig config, LiveLimits limits, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
             WorkerArchive archive) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> options = new ArrayList<>(config.workerJvmOptions());
@@ -47,8 +46,7 @@ final class Spawner {
         this.jvmOptions = List.copyOf(options);
         this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
         this.archive = archive;
-        this.maxRequests = config.maxRequests();
-        this.maxRequestsJitter = config.maxRequestsJitter();
+        this.limits = limits;
 
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.keySet().removeIf(key -> key.startsWith("PREFORK_"));
@@ -59,7 +57,6 @@ final class Spawner {
         env.put(WorkerEnvironment.SCOREBOARD, scoreboard.toString());
         env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
         env.put(WorkerEnvironment.HANDOFF, config.handoff().key());
-        env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(config.gracefulShutdownTimeout()));
         for (Map.Entry<String, String> access : config.accessSettings().entrySet()) {
             env.put(WorkerEnvironment.ACCESS_PREFIX + access.getKey().toUpperCase(Locale.ROOT), access.getValue());
         }
@@ -71,6 +68,7 @@ final class Spawner {
         Map<String, String> env = new TreeMap<>(baseEnvironment);
         env.put(WorkerEnvironment.SLOT, Integer.toString(slot));
         env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(maxRequestsOfNextWorker()));
+        env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(limits.gracefulShutdownTimeout()));
         env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
         env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
         String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -87,10 +85,16 @@ final class Spawner {
 
     /** max_requests plus this worker's share of jitter; 0 (unlimited) stays unlimited. */
     private int maxRequestsOfNextWorker() {
+        int maxRequests = limits.maxRequests();
+        int maxRequestsJitter = limits.maxRequestsJitter();
         if (maxRequests == 0 || maxRequestsJitter == 0) {
             return maxRequests;
         }
         return maxRequests + ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1);
+    }
+
+    LiveLimits limits() {
+        return limits;
     }
 
     /** Tells the archive that a child is gone (the first worker's exit may produce the archive). */

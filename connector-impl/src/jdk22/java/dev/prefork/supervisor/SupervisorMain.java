@@ -87,7 +87,9 @@ public final class SupervisorMain {
         Scoreboard scoreboard = Scoreboard.create(runtime.resolve("scoreboard"), slotsPerPool * config.ports().size());
         List<Pool> pools = new ArrayList<>();
         BlockingQueue<Event> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+        LiveLimits limits = new LiveLimits(config);
         HelloListener links = null;
+        StatusPorts watch = null;
         Spawner spawner = null;
         boolean orphaned = false;
         try {
@@ -96,6 +98,7 @@ public final class SupervisorMain {
                     pools.add(openPool(config, i, runtime, slotsPerPool));
                 }
                 links = new HelloListener(runtime.resolve("supervisor.sock"), events);
+                watch = StatusPorts.open(config, limits, scoreboard, pools, log);
             } catch (IOException e) {
                 reports.println(SupervisorProtocol.FATAL + " " + e.getMessage());
                 reports.flush();
@@ -108,6 +111,7 @@ public final class SupervisorMain {
                     reports.println(SupervisorProtocol.RESOURCE + " " + orphan);
                 }
             }
+            watch.reportBound(reports);
             reports.println(SupervisorProtocol.READY);
             reports.flush();
 
@@ -121,11 +125,14 @@ public final class SupervisorMain {
                     ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
                             config.workerJvmOptions(), log)
                     : WorkerArchive.disabled(log);
-            spawner = new Spawner(config, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
+            spawner = new Spawner(config, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
-            orphaned = new Arbiter(config, events, pools, scoreboard, new SpawnedWorkers(spawner, reaper), reports, log).run();
+            orphaned = new Arbiter(config, events, pools, scoreboard, new SpawnedWorkers(spawner, reaper), reports, log, watch).run();
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             if (spawner != null) {
                 spawner.close();
             }

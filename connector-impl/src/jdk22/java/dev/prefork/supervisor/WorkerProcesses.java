@@ -24,6 +24,12 @@ interface WorkerProcesses {
     /** Ends a worker at once (SIGKILL). */
     void kill(long pid);
 
+    /** Asks a worker to leave after the connection it serves or takes next (see {@link RetireMessage}). */
+    void retire(Child child);
+
+    /** The limits new workers get, changeable while the pool runs. */
+    LiveLimits limits();
+
     /** Monotonic milliseconds: deadlines must not move when the wall clock does. */
     long nowMillis();
 }

@@ -16,6 +16,10 @@ final class WorkerControl {
     private final long graceMillis;
     private boolean busy;
     private boolean quitting;
+    /** Told to retire rather than quit: serve a connection already accepted, leave after it. */
+    private boolean retiring;
+    /** Blocked in its turn for accept (the serialization lock), so certainly holding no client. */
+    private boolean waitingForTurn;
 
     WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis) {
         this.slot = slot;
@@ -24,10 +28,44 @@ final class WorkerControl {
         this.graceMillis = graceMillis;
     }
 
-    /** Called with a freshly accepted connection; false when the worker is quitting and must not serve it. */
+    /**
+     * Called with a freshly accepted connection; false when the worker is quitting and must not serve it.
+     * A retiring worker serves it: the client was accepted and must not be dropped.
+     */
     synchronized boolean beginConnection() {
-        busy = !quitting;
+        busy = !quitting || retiring;
         return busy;
+    }
+
+    /** Before waiting for the turn to accept. */
+    synchronized void awaitingTurn() {
+        waitingForTurn = true;
+    }
+
+    /** The turn is ours; false when the worker must leave instead of accepting. */
+    synchronized boolean turnTaken() {
+        waitingForTurn = false;
+        return !quitting;
+    }
+
+    /**
+     * Retire (a pool that shrinks, drains or restarts): leave now only while waiting for the turn, when
+     * no client can be in hand; a worker in accept() leaves after the connection it takes, or after the
+     * grace period if none comes. Quitting at once there could drop a client the kernel just handed it.
+     */
+    void requestRetire(String why) {
+        synchronized (this) {
+            if (quitting) {
+                return;
+            }
+            quitting = true;
+            retiring = true;
+            if (!busy && waitingForTurn && exitNow(0, why)) {
+                return; // not reached: exited
+            }
+        }
+        log.fine("retiring after the next connection: " + why);
+        startCutoff(why);
     }
 
     synchronized void endConnection() {
@@ -41,15 +79,25 @@ final class WorkerControl {
     /** Quit: now when idle (blocked in its turn or in accept), else when the current connection ends. */
     void requestQuit(String why) {
         synchronized (this) {
-            if (quitting) {
+            if (quitting && !retiring) {
                 return;
             }
+            boolean cutoffRunning = retiring;
             quitting = true;
+            retiring = false; // a stop overrides a retirement: an idle worker leaves now
             if (!busy && exitNow(0, why)) {
                 return; // not reached: exited
             }
+            if (cutoffRunning) {
+                return;
+            }
         }
         log.fine("quitting after the current connection: " + why);
+        startCutoff(why);
+    }
+
+    /** Leaves after the grace period whatever the worker is doing then. */
+    private void startCutoff(String why) {
         Thread cutoff = new Thread(new Runnable() {
             @Override
             public void run() {

@@ -118,8 +118,13 @@ public final class WorkerMain {
             slot.state(WorkerState.WAITING);
             C client = null;
             IOException failure = null;
+            control.awaitingTurn();
             if (!turn.acquire()) {
                 break; // told to quit while waiting for the turn
+            }
+            if (!control.turnTaken()) {
+                turn.release();
+                break;
             }
             try {
                 slot.state(WorkerState.ACCEPTING);
@@ -179,7 +184,10 @@ public final class WorkerMain {
         }
     }
 
-    /** The worker's connection to its supervisor: says hello once, then listens for "quit" or the supervisor's end. */
+    /**
+     * The worker's connection to its supervisor: says hello once, then listens for "quit" (the pool
+     * stops), "retire" (the pool shrinks, drains or restarts) or the supervisor's end.
+     */
     static final class SupervisorLink {
         private SupervisorLink() {
         }
@@ -196,6 +204,8 @@ public final class WorkerMain {
                             String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
                             if (received.contains("quit\n")) {
                                 control.requestQuit("the supervisor asked us to quit");
+                            } else if (received.contains("retire\n")) {
+                                control.requestRetire("the supervisor retires us");
                             }
                             in.clear();
                         }

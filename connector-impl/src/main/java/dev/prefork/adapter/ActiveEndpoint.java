@@ -1,5 +1,6 @@
 package dev.prefork.adapter;
 
+import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import jakarta.resource.spi.work.WorkManager;
 
@@ -21,6 +22,7 @@ final class ActiveEndpoint {
     private final EndpointDelivery delivery;
     private final PreforkEngine engine;
     private boolean stopped;
+    private SettingsRefresh refresh;
 
     private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine) {
         this.settings = settings;
@@ -58,6 +60,19 @@ final class ActiveEndpoint {
     }
 
     /**
+     * Reads the settings again every {@code config_refresh} seconds on {@code timer} and applies the
+     * live-changeable ones to the running pool; nothing when config_refresh is 0 or there is no timer.
+     */
+    synchronized void refreshEvery(java.util.Timer timer, SettingsRefresh.Source source) {
+        int seconds = settings.config().configRefresh();
+        if (seconds == 0 || timer == null || stopped) {
+            return;
+        }
+        refresh = new SettingsRefresh(name(), new LiveRetune(engine, settings.config()), source);
+        timer.schedule(refresh, seconds * 1000L, seconds * 1000L);
+    }
+
+    /**
      * Stops the pool on a thread of its own, for a delivery thread that learnt the container is stopping
      * the MDB (it must not wait for itself). {@link #stop()} called meanwhile waits for this stop.
      */
@@ -79,6 +94,9 @@ final class ActiveEndpoint {
             return;
         }
         stopped = true;
+        if (refresh != null) {
+            refresh.cancel();
+        }
         engine.stop();
         try {
             if (!delivery.awaitIdle(DELIVERY_DRAIN)) {

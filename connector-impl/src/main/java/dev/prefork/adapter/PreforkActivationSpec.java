@@ -144,6 +144,15 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setDeny_message(String value) { values.set("deny_message", value); }
     public String getDeny_message() { return values.get("deny_message"); }
 
+    public void setStatus_port(String value) { values.set("status_port", value); }
+    public String getStatus_port() { return values.get("status_port"); }
+
+    public void setAgent_port(String value) { values.set("agent_port", value); }
+    public String getAgent_port() { return values.get("agent_port"); }
+
+    public void setConfig_refresh(String value) { values.set("config_refresh", value); }
+    public String getConfig_refresh() { return values.get("config_refresh"); }
+
     public void setName(String value) { values.set("name", value); }
     public String getName() { return values.get("name"); }
 

@@ -49,6 +49,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     private final SettingValues values = new SettingValues(SettingLayer.ADAPTER_PROPERTY);
     /** Keyed by the activation spec's identity: the container hands the same object to deactivation. */
     private final Map<ActivationSpec, ActiveEndpoint> endpoints = new IdentityHashMap<>();
+    /** The container's timer, on which every endpoint reads its settings again (config_refresh). */
+    private java.util.Timer refreshTimer;
     private WorkManager workManager;
     private boolean longRunningHint;
 
@@ -126,6 +128,18 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getRuntimeDir() { return values.get("runtimeDir"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setStatusPort(String value) { values.set("statusPort", value); }
+    public String getStatusPort() { return values.get("statusPort"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setAgentPort(String value) { values.set("agentPort", value); }
+    public String getAgentPort() { return values.get("agentPort"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setConfigRefresh(String value) { values.set("configRefresh", value); }
+    public String getConfigRefresh() { return values.get("configRefresh"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setMaxWorkerRss(String value) { values.set("maxWorkerRss", value); }
     public String getMaxWorkerRss() { return values.get("maxWorkerRss"); }
 
@@ -182,6 +196,12 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         workManager = context.getWorkManager();
+        try {
+            refreshTimer = context.createTimer();
+        } catch (jakarta.resource.spi.UnavailableException | RuntimeException e) {
+            LOG.warning("Prefork Connector: the container gives no timer (" + e + "); config_refresh is off");
+            refreshTimer = null;
+        }
         longRunningHint = context.isContextSupported(HintsContext.class);
         if (!values.conflicts().isEmpty()) {
             throw new ResourceAdapterInternalException("Prefork Connector: config properties given twice: " + values.conflicts());
@@ -228,6 +248,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         synchronized (endpoints) {
             endpoints.put(spec, active);
         }
+        ClassLoader endpointLoader = EndpointNames.endpointClassLoader(factory);
+        active.refreshEvery(refreshTimer, () -> SettingsResolver.resolve(endpoint, preforkSpec.settings(), values.asMap(),
+                PrivateConfig.forEndpoint(endpointLoader)));
     }
 
     @Override
@@ -264,6 +287,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
                 LOG.log(Level.WARNING, "interrupted while stopping endpoints");
                 break;
             }
+        }
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
         }
         LOG.info("Prefork Connector stopped");
     }

@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code prefork.max_servers}), and every {@code META-INF/microprofile-config.properties} (100) that the
  * adapter's class loader or the MDB's class loader can see.
  *
- * <p>It is built anew for every endpoint activation, so a changed system property applies at the next
+ * <p>It is built anew for every endpoint activation and every {@code config_refresh}, so a changed
+ * system property is seen: live-changeable settings apply to the running pool, the others at the next
  * deployment of the MDB.
  */
 final class PrivateConfig implements ConfigLookup {

@@ -14,8 +14,10 @@ import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
 import dev.prefork.engine.launch.RuntimeDirectory;
 import dev.prefork.engine.launch.SupervisorProcess;
+import dev.prefork.engine.management.PoolManagement;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 
+import javax.management.ObjectName;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -65,6 +68,8 @@ public final class PreforkEngine implements AutoCloseable {
     /** Applies idle_timeout, request_timeout and slow_threshold. */
     private final TimeoutWatch timeoutWatch;
     private boolean stopped;
+    /** Its MXBean's name while registered; null when JMX refused it. */
+    private volatile ObjectName managementName;
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
                           SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
@@ -139,8 +144,12 @@ public final class PreforkEngine implements AutoCloseable {
             List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
-                    + ", handoff " + running.handoff().key());
-            return new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
+                    + ", handoff " + running.handoff().key()
+                    + (supervisor.statusAddress() != null ? "; status on http://" + supervisor.statusAddress() + "/status" : "")
+                    + (supervisor.agentAddress() != null ? "; agent-check on " + supervisor.agentAddress() : ""));
+            PreforkEngine engine = new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
+            engine.managementName = PoolManagement.register(engine);
+            return engine;
         } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -213,7 +222,9 @@ public final class PreforkEngine implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor handlerThreads(EngineConfig config) {
-        int limit = 2 * config.maxServers() * config.ports().size() + 8;
+        // One handler per worker; the pool can be resized while it runs (up to max_servers' limit), and
+        // threads are made only on demand, so the bound is the largest pool rather than today's.
+        int limit = 2 * EngineConfig.MAX_SERVERS_LIMIT * config.ports().size() + 8;
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, limit, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "prefork-handler-" + config.name() + "-" + count.incrementAndGet());
@@ -240,6 +251,21 @@ public final class PreforkEngine implements AutoCloseable {
     public int boundPort(int index) {
         String address = boundAddresses.get(index);
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** Where the supervisor serves {@code /status} and {@code /health} ({@code host:port} as bound); empty when off. */
+    public Optional<String> statusAddress() {
+        return Optional.ofNullable(supervisor.statusAddress());
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check ({@code host:port} as bound); empty when off. */
+    public Optional<String> agentAddress() {
+        return Optional.ofNullable(supervisor.agentAddress());
+    }
+
+    /** The name of this pool's MXBean in the platform MBeanServer while it runs; empty when JMX refused it. */
+    public Optional<ObjectName> managementName() {
+        return Optional.ofNullable(managementName);
     }
 
     public long supervisorPid() {
@@ -281,6 +307,81 @@ public final class PreforkEngine implements AutoCloseable {
         supervisor.send(SupervisorProtocol.TTOU);
     }
 
+    /** The figures the status port shows, read from the supervisor now. */
+    public PoolStatus status() throws EngineException {
+        try {
+            return new PoolStatus(supervisor.status(SNAPSHOT_TIMEOUT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for the pool's status", e);
+        }
+    }
+
+    /**
+     * Keeps {@code workersPerPort} workers on every port from now on (1 to max_servers' limit): new ones
+     * are spawned at once; surplus ones leave after their current connection, idle ones first.
+     */
+    public void resize(int workersPerPort) {
+        checkRange(EngineConfig.MAX_SERVERS, workersPerPort, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        command(SupervisorProtocol.WORKERS + " " + workersPerPort);
+    }
+
+    /** Adds {@code n} workers per port (up to max_servers' limit). */
+    public void addWorkers(int n) {
+        checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        command(SupervisorProtocol.ADD_WORKERS + " " + n);
+    }
+
+    /** Removes {@code n} workers per port (at least one stays); they leave after their current connection. */
+    public void removeWorkers(int n) {
+        checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        command(SupervisorProtocol.REMOVE_WORKERS + " " + n);
+    }
+
+    /**
+     * New limits for workers spawned from now on (workers already running keep theirs), validated by the
+     * same rules as the settings {@code max_requests}, {@code max_requests_jitter} and
+     * {@code graceful_shutdown_timeout}.
+     */
+    public void setLimits(int maxRequests, int maxRequestsJitter, int gracefulShutdownTimeout) {
+        EngineConfig checked = config.toBuilder().maxRequests(maxRequests)
+                .set(EngineConfig.MAX_REQUESTS_JITTER, Integer.toString(maxRequestsJitter))
+                .gracefulShutdownTimeout(gracefulShutdownTimeout).build();
+        command(SupervisorProtocol.LIMITS + " " + checked.maxRequests() + " " + checked.maxRequestsJitter() + " "
+                + checked.gracefulShutdownTimeout());
+    }
+
+    /** Replaces every worker, new ones first, so that no connection is refused (as SIGHUP). */
+    public void restart() {
+        command(SupervisorProtocol.RESTART);
+    }
+
+    /**
+     * Stops accepting: every worker leaves after its current connection, the ports stay bound, and
+     * clients that connect meanwhile wait in the listen queue; {@code /health} answers 503 and the
+     * agent-check {@code drain}.
+     */
+    public void drain() {
+        command(SupervisorProtocol.DRAIN);
+    }
+
+    /** Accepts again after {@link #drain()}: workers are spawned anew. */
+    public void resume() {
+        command(SupervisorProtocol.RESUME);
+    }
+
+    private void command(String line) {
+        if (!supervisor.send(line)) {
+            throw new IllegalStateException(config.name() + ": the supervisor is gone; the pool is down");
+        }
+    }
+
+    private static void checkRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(key, Integer.toString(value), "must be a whole number from " + min + " to " + max);
+        }
+    }
+
     /**
      * Stops the pool: workers finish the connection they serve (for up to
      * {@code graceful_shutdown_timeout} seconds) and exit, the supervisor closes the ports and removes
@@ -294,6 +395,8 @@ public final class PreforkEngine implements AutoCloseable {
             }
             stopped = true;
         }
+        PoolManagement.unregister(managementName);
+        managementName = null;
         supervisor.send(SupervisorProtocol.STOP);
         timeoutWatch.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));

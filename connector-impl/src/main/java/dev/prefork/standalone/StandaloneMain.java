@@ -2,6 +2,7 @@ package dev.prefork.standalone;
 
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.engine.EngineException;
+import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
@@ -15,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,38 +26,76 @@ import java.util.concurrent.CountDownLatch;
  * Runs the engine on its own with a built-in handler:
  * {@code java -jar prefork.jar --port 20204 --max_servers 4 --handler echo}. Every engine setting is
  * accepted as {@code --key value}; {@code --conf_file FILE} reads Net::Server-style "key value" lines
- * first. Ctrl-C stops the pool and leaves nothing behind.
+ * first. Ctrl-C stops the pool and leaves nothing behind; SIGHUP reads the settings again.
  */
 public final class StandaloneMain {
 
     private StandaloneMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        PrintStream out = System.out;
-        Map<String, String> settings = new LinkedHashMap<>();
+    /** What the command line (and the conf_file it names) asks for. */
+    private static final class Launch {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        /** Where each setting came from, for the log when SIGHUP changes it. */
+        final Map<String, String> origins = new HashMap<>();
         String handlerName = "echo";
-        int statusInterval = 0;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    usage(out);
-                    return;
+        int statusInterval;
+        boolean help;
+    }
+
+    /** Reads the command line, and the conf_file where it names one (again at every SIGHUP). */
+    private static Launch parse(String[] args) throws IOException {
+        Launch launch = new Launch();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                launch.help = true;
+                return launch;
+            }
+            if (!arg.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
+            }
+            String key = arg.substring(2).replace('-', '_');
+            String value = args[++i];
+            switch (key) {
+                case "handler" -> launch.handlerName = value;
+                case "status_interval" -> launch.statusInterval = Integer.parseInt(value);
+                case "conf_file" -> {
+                    Map<String, String> before = new HashMap<>(launch.settings);
+                    readConfFile(Path.of(value), launch.settings);
+                    launch.settings.forEach((k, v) -> {
+                        if (!v.equals(before.get(k))) {
+                            launch.origins.put(k, "conf_file " + value);
+                        }
+                    });
                 }
-                if (!arg.startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
+                case "port" -> {
+                    launch.settings.merge(key, value, (a, b) -> a + "," + b);
+                    launch.origins.put(key, "command line");
                 }
-                String key = arg.substring(2).replace('-', '_');
-                String value = args[++i];
-                switch (key) {
-                    case "handler" -> handlerName = value;
-                    case "status_interval" -> statusInterval = Integer.parseInt(value);
-                    case "conf_file" -> readConfFile(Path.of(value), settings);
-                    case "port" -> settings.merge(key, value, (a, b) -> a + "," + b);
-                    default -> settings.put(commandLineKey(key, value), value);
+                default -> {
+                    launch.settings.put(commandLineKey(key, value), value);
+                    launch.origins.put(key, "command line --" + key);
                 }
             }
+        }
+        return launch;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        PrintStream out = System.out;
+        Map<String, String> settings;
+        String handlerName;
+        int statusInterval;
+        try {
+            Launch launch = parse(args);
+            if (launch.help) {
+                usage(out);
+                return;
+            }
+            settings = launch.settings;
+            handlerName = launch.handlerName;
+            statusInterval = launch.statusInterval;
         } catch (NumberFormatException e) {
             System.err.println("prefork: status_interval must be a whole number of seconds (" + e.getMessage() + ")");
             System.exit(2);
@@ -72,13 +112,16 @@ public final class StandaloneMain {
             return;
         }
         PreforkEngine engine;
+        EngineConfig config;
         try {
-            engine = PreforkEngine.start(EngineConfig.fromMap(settings), handler);
+            config = EngineConfig.fromMap(settings);
+            engine = PreforkEngine.start(config, handler);
         } catch (ConfigException | EngineException e) {
             System.err.println("prefork: " + e.getMessage());
             System.exit(1);
             return;
         }
+        rereadOnHangup(args, engine, config, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.stop();
@@ -97,6 +140,40 @@ public final class StandaloneMain {
             printStatusUntilStopped(engine, stopped, statusInterval, out);
         }
         stopped.await();
+    }
+
+    /**
+     * SIGHUP to this process re-reads the command line's conf_file, as Net::Server does: the settings a
+     * running pool can take (max_servers, max_requests, jitter, graceful_shutdown_timeout) apply at once,
+     * every worker is replaced (new ones first) so that all run with them, and any other change is
+     * reported as applying at the next start. A conf_file that no longer reads or validates changes
+     * nothing and says why.
+     */
+    @SuppressWarnings("restriction")
+    private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out) {
+        LiveRetune retune = new LiveRetune(engine, startedWith);
+        Runnable reread = () -> {
+            try {
+                Launch launch = parse(args);
+                EngineConfig next = EngineConfig.fromMap(launch.settings);
+                retune.apply(next, key -> launch.origins.getOrDefault(key, "default"))
+                        .forEach(change -> out.println("prefork: SIGHUP: " + change));
+                engine.restart();
+                out.println("prefork: SIGHUP: settings read again; replacing every worker, new ones first");
+            } catch (IOException | RuntimeException e) {
+                out.println("prefork: SIGHUP: the settings were not changed: " + e.getMessage());
+            }
+        };
+        try {
+            // The JVM's signal thread must not wait for the supervisor: hand the work to a thread of its own.
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                Thread thread = new Thread(reread, "prefork-sighup");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        } catch (IllegalArgumentException e) {
+            out.println("prefork: SIGHUP cannot be handled here (" + e.getMessage() + "); settings are read once");
+        }
     }
 
     /** Net::Server has no such view; operators of a pre-forked pool want one. */

@@ -83,8 +83,11 @@ class ArbiterTest {
             ListeningSocket socket = ListeningSocket.open(PortSpec.parse("127.0.0.1:0", "127.0.0.1"), 8);
             pools.add(new Pool(i, socket, turn, config.maxServers(), i * slotsPerPool, slotsPerPool));
         }
+        workers.limits = new LiveLimits(config);
+        ProcessLog log = new ProcessLog("supervisor", "arbitertest");
         arbiter = new Arbiter(config, new ArrayBlockingQueue<>(1), pools, scoreboard, workers,
-                new PrintStream(reportBytes, true, StandardCharsets.UTF_8), new ProcessLog("supervisor", "arbitertest"));
+                new PrintStream(reportBytes, true, StandardCharsets.UTF_8), log,
+                StatusPorts.open(config, workers.limits, scoreboard, pools, log));
         return arbiter;
     }
 

@@ -15,6 +15,8 @@ import java.util.Set;
  * test moves.
  */
 final class FakeWorkers implements WorkerProcesses {
+    /** The limits of the pool under test, set when its arbiter is made. */
+    LiveLimits limits;
     private long nextPid = 1000;
     private long now = 5_000_000;
     /** Every spawn, in order: pid to slot. */
@@ -50,6 +52,16 @@ final class FakeWorkers implements WorkerProcesses {
     @Override
     public void quit(Child child) {
         quit.add(child.pid);
+    }
+
+    @Override
+    public void retire(Child child) {
+        quit.add(child.pid);
+    }
+
+    @Override
+    public LiveLimits limits() {
+        return limits;
     }
 
     @Override

@@ -52,6 +52,13 @@ public final class EngineConfig {
     public static final String CIDR_DENY = "cidr_deny";
     public static final String CLIENTS = "clients";
     public static final String DENY_MESSAGE = "deny_message";
+    public static final String STATUS_PORT = "status_port";
+    public static final String AGENT_PORT = "agent_port";
+    public static final String CONFIG_REFRESH = "config_refresh";
+
+    /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
+    public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
+
     /** The settings a worker needs to decide who it serves. */
     public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE);
 
@@ -94,6 +101,10 @@ public final class EngineConfig {
         Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
                 SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
         values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
+        PortSpec statusPort = get(Settings.STATUS_PORT);
+        if (statusPort != null && statusPort.equals(get(Settings.AGENT_PORT)) && statusPort.port() != 0) {
+            throw new ConfigException(AGENT_PORT, given.get(AGENT_PORT), "is the same as status_port; give each its own port");
+        }
         // Each access list was checked on its own; together they must also be one form, not both.
         try {
             accessRules = AccessRules.parse(get(Settings.ALLOW), get(Settings.DENY), get(Settings.CIDR_ALLOW),
@@ -222,6 +233,21 @@ public final class EngineConfig {
 
     public String name() {
         return get(Settings.NAME);
+    }
+
+    /** Where the supervisor serves /status and /health; empty when off. */
+    public Optional<PortSpec> statusPort() {
+        return Optional.ofNullable(get(Settings.STATUS_PORT));
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check; empty when off. */
+    public Optional<PortSpec> agentPort() {
+        return Optional.ofNullable(get(Settings.AGENT_PORT));
+    }
+
+    /** Seconds between the adapter's readings of the live-changeable settings; 0 when it does not read them again. */
+    public int configRefresh() {
+        return get(Settings.CONFIG_REFRESH);
     }
 
     /** Megabytes of RSS past which a worker is retired; 0 for no limit. */

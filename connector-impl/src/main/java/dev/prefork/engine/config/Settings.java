@@ -90,6 +90,22 @@ public final class Settings {
             .byDefault("prefork").onlyFrom(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE)
             .means("a name for this pool in logs and process listings; in the adapter, by default the MDB's class name"));
 
+    public static final Setting<PortSpec> STATUS_PORT = declare(Setting.of(EngineConfig.STATUS_PORT, tcpListener(EngineConfig.STATUS_PORT))
+            .means("where the supervisor answers HTTP GET /status (text, ?json, ?openmetrics, ?html; ?full adds every worker)"
+                    + " and /health, even while every worker is busy: a port number (binds 127.0.0.1) or host:port (* for every"
+                    + " address; the page shows client addresses, so bind wider only on purpose); TCP only; off by default"));
+
+    public static final Setting<PortSpec> AGENT_PORT = declare(Setting.of(EngineConfig.AGENT_PORT, tcpListener(EngineConfig.AGENT_PORT))
+            .means("where the supervisor answers HAProxy's agent-check: one line (ready N% with N the share of idle workers,"
+                    + " drain, or maint) per connection; a port number (binds 127.0.0.1) or host:port; off by default"));
+
+    public static final Setting<Integer> CONFIG_REFRESH = declare(Setting.integer(EngineConfig.CONFIG_REFRESH, 0, 86_400)
+            .byDefault("5")
+            .means("seconds between two readings, by the resource adapter, of the settings a running pool takes (max_servers,"
+                    + " max_requests, max_requests_jitter, graceful_shutdown_timeout) from MicroProfile Config and its config"
+                    + " properties; a change applies at once, any other changed setting is logged as applying at the next"
+                    + " activation; 0 turns it off (the standalone launcher reads its conf_file again on SIGHUP instead)"));
+
     public static final Setting<Integer> MAX_WORKER_RSS = declare(Setting.integer(EngineConfig.MAX_WORKER_RSS, 0, 1_048_576)
             .byDefault("0")
             .means("megabytes of resident memory past which a worker is retired (replaced new-first, leaving after its current"
@@ -191,6 +207,40 @@ public final class Settings {
         setting.parse(setting.defaultValue());
         DECLARED.add(setting);
         return setting;
+    }
+
+    /**
+     * An optional TCP address of one of the supervisor's own listeners: blank means off, a bare port binds
+     * {@link EngineConfig#STATUS_DEFAULT_HOST}. A UNIX socket path is refused: the JDK's HttpServer binds
+     * only TCP addresses.
+     */
+    private static SettingType<PortSpec> tcpListener(String key) {
+        return SettingType.optional(new SettingType<>() {
+            @Override
+            public PortSpec parse(String text) {
+                String value = text.trim();
+                if (value.startsWith("/")) {
+                    throw new IllegalArgumentException("must be a port number or host:port; a UNIX socket path is not supported"
+                            + " (the JDK's HttpServer binds TCP addresses only)");
+                }
+                try {
+                    return PortSpec.parse(value, EngineConfig.STATUS_DEFAULT_HOST);
+                } catch (ConfigException e) {
+                    throw new IllegalArgumentException("must be a port number from 0 to 65535, or host:port (localhost:9100,"
+                            + " [::1]:9100, *:9100)");
+                }
+            }
+
+            @Override
+            public String format(PortSpec value) {
+                return value.toString();
+            }
+
+            @Override
+            public String allowed() {
+                return "a port number or host:port";
+            }
+        });
     }
 
     /** An access list's text, checked by {@code check} (which throws a {@link AccessRules.Form} saying why). */

@@ -42,6 +42,8 @@ public final class SupervisorProcess {
     private final Object lock = new Object();
     private final List<String> bound = new ArrayList<>();
     private final List<String> resources = new ArrayList<>();
+    private String statusAddress;
+    private String agentAddress;
     private boolean ready;
     private String fatal;
     private boolean outputEnded;
@@ -51,6 +53,7 @@ public final class SupervisorProcess {
     private long nextSnapshotId;
     private SnapshotCollector collecting;
     private final Map<Long, PoolSnapshot> finishedSnapshots = new HashMap<>();
+    private final Map<Long, Map<String, String>> statusAnswers = new HashMap<>();
 
     private SupervisorProcess(Process process) {
         this.process = process;
@@ -130,6 +133,8 @@ public final class SupervisorProcess {
             switch (words[0]) {
                 case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
                 case SupervisorProtocol.READY -> ready = true;
+                case SupervisorProtocol.STATUS_BOUND -> statusAddress = rest;
+                case SupervisorProtocol.AGENT_BOUND -> agentAddress = rest;
                 case SupervisorProtocol.FATAL -> fatal = rest;
                 case SupervisorProtocol.RESOURCE -> resources.add(rest);
                 case SupervisorProtocol.POOL -> {
@@ -148,6 +153,13 @@ public final class SupervisorProcess {
                         finishedSnapshots.put(collecting.id, collecting.finish(rest, process.pid()));
                         collecting = null;
                     }
+                }
+                case SupervisorProtocol.STATUS -> {
+                    String[] idAndFields = rest.split(" ", 2);
+                    long id = Long.parseLong(idAndFields[0]);
+                    statusAnswers.put(id, parseFields(idAndFields.length > 1 ? idAndFields[1] : ""));
+                    // An answer nobody waits for any more (its request timed out) must not stay forever.
+                    statusAnswers.keySet().removeIf(older -> older < id - 64);
                 }
                 case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
                 default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
@@ -222,6 +234,20 @@ public final class SupervisorProcess {
         }
     }
 
+    /** Where the supervisor serves /status, as bound; null when status_port is off. */
+    public String statusAddress() {
+        synchronized (lock) {
+            return statusAddress;
+        }
+    }
+
+    /** Where the supervisor answers HAProxy's agent-check, as bound; null when agent_port is off. */
+    public String agentAddress() {
+        synchronized (lock) {
+            return agentAddress;
+        }
+    }
+
     public int accepting() {
         synchronized (lock) {
             return accepting;
@@ -251,6 +277,46 @@ public final class SupervisorProcess {
             }
             return finishedSnapshots.remove(id);
         }
+    }
+
+    /**
+     * Asks the supervisor for the figures its status port shows ({@code key=value}, see
+     * {@code StatusFormats.fields}) and waits for the answer. The supervisor answers from its command
+     * reader, not its arbiter, so the answer does not wait behind spawning or reaping.
+     */
+    public Map<String, String> status(Duration timeout) throws EngineException, InterruptedException {
+        long id;
+        synchronized (lock) {
+            id = ++nextSnapshotId;
+        }
+        if (!send(SupervisorProtocol.STATUS + " " + id)) {
+            throw new EngineException("the supervisor process is gone; the pool is down");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!statusAnswers.containsKey(id)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (outputEnded) {
+                    throw new EngineException("the supervisor process is gone; the pool is down");
+                }
+                if (left <= 0) {
+                    throw new EngineException("the supervisor did not answer a status request within " + timeout.toMillis() + " ms");
+                }
+                lock.wait(left);
+            }
+            return statusAnswers.remove(id);
+        }
+    }
+
+    private static Map<String, String> parseFields(String fields) {
+        Map<String, String> values = new HashMap<>();
+        for (String pair : fields.split(" ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                values.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return Map.copyOf(values);
     }
 
     /** Waits for the process to exit and its report stream to end; true when both happened in time. */

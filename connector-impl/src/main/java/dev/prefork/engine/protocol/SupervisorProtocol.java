@@ -11,9 +11,15 @@ package dev.prefork.engine.protocol;
  *   bridge PATH                          fatal MESSAGE               (start failed; the supervisor exits)
  *   runtime DIR                          pool ACCEPTING TARGET       (workers that reached their accept loop)
  *   cache DIR                            resource KIND ID            (to release should the supervisor die)
- *   start                                snapshot-begin ID
+ *   start                                status-bound ADDRESS        (status_port, when set)
+ *                                        agent-bound ADDRESS         (agent_port, when set)
+ *                                        snapshot-begin ID
  *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
+ *   status ID                            status ID KEY=VALUE...      (the status port's figures, one line)
+ *   restart | drain | resume
+ *   workers N | add-workers N | remove-workers N
+ *   limits MAX_REQUESTS JITTER GRACE     (for workers spawned from now on)
  *   stop                                 stopped
  * </pre>
  *
@@ -31,9 +37,19 @@ public final class SupervisorProtocol {
     public static final String TTIN = "ttin";
     public static final String TTOU = "ttou";
     public static final String STOP = "stop";
+    public static final String STATUS = "status";
+    public static final String RESTART = "restart";
+    public static final String DRAIN = "drain";
+    public static final String RESUME = "resume";
+    public static final String WORKERS = "workers";
+    public static final String ADD_WORKERS = "add-workers";
+    public static final String REMOVE_WORKERS = "remove-workers";
+    public static final String LIMITS = "limits";
 
     public static final String BOUND = "bound";
     public static final String READY = "ready";
+    public static final String STATUS_BOUND = "status-bound";
+    public static final String AGENT_BOUND = "agent-bound";
     public static final String FATAL = "fatal";
     public static final String POOL = "pool";
     public static final String RESOURCE = "resource";

@@ -26,6 +26,28 @@ class EngineConfigTest {
         assertEquals(0, EngineConfig.builder().maxRequests(0).build().maxRequestsJitter());
     }
 
+    @Test
+    void statusAndAgentPortsAreOffByDefaultAndBindLoopbackWhenOnlyAPortIsGiven() {
+        EngineConfig defaults = EngineConfig.fromMap(Map.of());
+        assertTrue(defaults.statusPort().isEmpty());
+        assertTrue(defaults.agentPort().isEmpty());
+        EngineConfig config = EngineConfig.fromMap(Map.of(EngineConfig.STATUS_PORT, "9100", EngineConfig.AGENT_PORT, "*:9101"));
+        assertEquals(new PortSpec("127.0.0.1", 9100, null), config.statusPort().orElseThrow());
+        assertEquals(new PortSpec("*", 9101, null), config.agentPort().orElseThrow());
+        assertEquals(config, EngineConfig.fromMap(config.toMap()));
+
+        ConfigException unix = assertThrows(ConfigException.class,
+                () -> EngineConfig.fromMap(Map.of(EngineConfig.STATUS_PORT, "/run/status.sock")));
+        assertTrue(unix.getMessage().contains("status_port") && unix.getMessage().contains("HttpServer binds TCP addresses only"),
+                unix.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> EngineConfig.fromMap(Map.of(EngineConfig.AGENT_PORT, "70000")));
+        assertTrue(bad.getMessage().contains("agent_port"), bad.getMessage());
+        ConfigException same = assertThrows(ConfigException.class,
+                () -> EngineConfig.fromMap(Map.of(EngineConfig.STATUS_PORT, "9100", EngineConfig.AGENT_PORT, "127.0.0.1:9100")));
+        assertTrue(same.getMessage().contains("same as status_port"), same.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "20204;*;20204;",

@@ -1,0 +1,87 @@
+package dev.prefork.engine.management;
+
+import java.util.Map;
+
+/**
+ * A running pool in JMX, {@code dev.prefork:type=Pool,name=<name>}: the figures of the status port as
+ * attributes, four writable settings applied to the running pool, and operations to resize, restart,
+ * drain and resume it. Every figure is read from the supervisor (at most twice a second).
+ */
+public interface PoolMXBean {
+    String getName();
+
+    /** When the supervisor started (ISO-8601). */
+    String getStartTime();
+
+    long getUptimeSeconds();
+
+    /** serving, draining or stopping. */
+    String getPhase();
+
+    /** Workers per port; setting it resizes the running pool (surplus workers leave after their connection). */
+    int getMaxServers();
+
+    void setMaxServers(int workersPerPort);
+
+    /** Connections a worker serves before it is replaced (0: unlimited); a new value applies to new workers. */
+    int getMaxRequests();
+
+    void setMaxRequests(int maxRequests);
+
+    int getMaxRequestsJitter();
+
+    void setMaxRequestsJitter(int maxRequestsJitter);
+
+    /** Seconds a leaving worker may finish its connection; a new value applies to new workers and to stopping. */
+    int getGracefulShutdownTimeout();
+
+    void setGracefulShutdownTimeout(int seconds);
+
+    String getSerialize();
+
+    String getHandoff();
+
+    long getAcceptedConnections();
+
+    /** Connections waiting in the accept queues now (Linux TCP_INFO). */
+    long getListenQueue();
+
+    long getMaxListenQueue();
+
+    long getTargetWorkers();
+
+    long getIdleWorkers();
+
+    long getBusyWorkers();
+
+    long getStartingWorkers();
+
+    long getExitingWorkers();
+
+    long getMaxBusyWorkers();
+
+    /** Times every worker was seen busy ("max children reached"). */
+    long getAllWorkersBusyTimes();
+
+    /** Workers that left, by reason: max_requests, restart, removed, stop, crash, killed, timeout. */
+    Map<String, Long> getReplacedWorkers();
+
+    /** mod_status's scoreboard line: _ waiting, A accepting, P processing, S starting, X exiting, . empty. */
+    String getScoreboard();
+
+    /** Every live worker. */
+    WorkerInfo[] getWorkers();
+
+    /** Replaces every worker, new ones first, refusing no connection. */
+    void restart();
+
+    /** Stops accepting (workers leave after their connection; the ports stay bound and clients queue). */
+    void drain();
+
+    /** Accepts again after drain. */
+    void resume();
+
+    void addWorkers(int n);
+
+    void removeWorkers(int n);
+}

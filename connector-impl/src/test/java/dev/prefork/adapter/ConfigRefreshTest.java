@@ -1,0 +1,119 @@
+package dev.prefork.adapter;
+
+import dev.prefork.engine.LiveRetune;
+import dev.prefork.engine.management.PoolManagement;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Timer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The adapter, outside a container but with real pool processes, reads an endpoint's settings again
+ * every config_refresh seconds: a system property set by an operator resizes the running pool, and a
+ * setting that cannot change live is logged as waiting for the next activation.
+ */
+@Timeout(180)
+class ConfigRefreshTest {
+    private static final String ENDPOINT = "refresh-test";
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+
+    /** A container's bootstrap context: work on threads of its own, and a timer. */
+    private static BootstrapContext bootstrap() {
+        WorkManager workManager = (WorkManager) Proxy.newProxyInstance(WorkManager.class.getClassLoader(),
+                new Class<?>[] {WorkManager.class}, (proxy, method, args) -> {
+                    Thread thread = new Thread((Work) args[0], "fake-work");
+                    thread.setDaemon(true);
+                    thread.start();
+                    return method.getReturnType() == long.class ? 0L : null;
+                });
+        return (BootstrapContext) Proxy.newProxyInstance(BootstrapContext.class.getClassLoader(),
+                new Class<?>[] {BootstrapContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getWorkManager" -> workManager;
+                    case "createTimer" -> new Timer("fake-container-timer", true);
+                    case "isContextSupported" -> false;
+                    default -> null;
+                });
+    }
+
+    private long target(ObjectName name) throws Exception {
+        return (Long) server.getAttribute(name, "TargetWorkers");
+    }
+
+    @Test
+    void aSystemPropertyResizesTheRunningPoolAndAStaticSettingWaitsForTheNextActivation() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger retuneLog = Logger.getLogger(LiveRetune.class.getName());
+        retuneLog.addHandler(capture);
+        PreforkResourceAdapter adapter = new PreforkResourceAdapter();
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setName(ENDPOINT);
+        spec.setPort("127.0.0.1:0");
+        spec.setMax_servers("2");
+        spec.setConfig_refresh("1");
+        EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
+        try {
+            adapter.start(bootstrap());
+            adapter.endpointActivation(factory, spec);
+            ObjectName name = PoolManagement.objectName(ENDPOINT);
+            assertEquals(2, target(name));
+
+            System.setProperty("prefork." + ENDPOINT + ".max_servers", "3");
+            System.setProperty("prefork." + ENDPOINT + ".serialize", "none");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (target(name) != 3) {
+                if (System.nanoTime() > deadline) {
+                    fail("the pool was not resized; logged: " + logged);
+                }
+                Thread.sleep(50); // the refresh runs on its own period: poll, bounded
+            }
+            assertTrue(logged.stream().anyMatch(line -> line.contains("max_servers changed from 2 to 3 (MicroProfile Config prefork."
+                    + ENDPOINT + ".max_servers from SysPropConfigSource)")), logged.toString());
+            assertTrue(logged.stream().anyMatch(line -> line.contains("serialize changed from flock to none")
+                    && line.contains("applies at the next start")), logged.toString());
+            Thread.sleep(2_500); // two more periods: the static change must not be logged again
+            assertEquals(1, logged.stream().filter(line -> line.contains("serialize changed")).count(), logged.toString());
+            assertEquals("flock", server.getAttribute(name, "Serialize"));
+
+            adapter.endpointDeactivation(factory, spec);
+            assertFalse(server.isRegistered(name), "the MXBean is gone after deactivation");
+        } finally {
+            System.clearProperty("prefork." + ENDPOINT + ".max_servers");
+            System.clearProperty("prefork." + ENDPOINT + ".serialize");
+            adapter.endpointDeactivation(factory, spec);
+            adapter.stop();
+            retuneLog.removeHandler(capture);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.prefork.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The standalone launcher as an operator runs it: {@code kill -HUP} makes it read its conf_file again,
+ * apply what a running pool can take, replace every worker, and say which change waits for a restart.
+ */
+class StandaloneHangupTest extends EngineTestSupport {
+
+    /** Every line the launcher prints, from both its streams, as it prints them. */
+    private static BlockingQueue<String> lines(Process process) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        for (InputStream stream : List.of(process.getInputStream(), process.getErrorStream())) {
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+        return lines;
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                fail("the launcher never printed a line containing '" + containing + "'");
+            }
+            if (line.contains(containing)) {
+                return line;
+            }
+        }
+    }
+
+    private static long number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void hangupRereadsTheConfFileAndResizesTheRunningPool() throws Exception {
+        Path conf = Files.createTempFile("prefork-hup", ".conf");
+        Process launcher = null;
+        try {
+            Files.writeString(conf, "port 127.0.0.1:0\nmax_servers 2\nstatus_port 0\nname hup-test\n");
+            launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--conf_file", conf.toString()).start();
+            launcher.getOutputStream().close();
+            BlockingQueue<String> lines = lines(launcher);
+            Matcher status = Pattern.compile("status on (http://\\S+/status)").matcher(awaitLine(lines, "status on http://"));
+            assertTrue(status.find());
+            URI json = URI.create(status.group(1) + "?json");
+            HttpClient http = HttpClient.newHttpClient();
+            awaitJson(http, json, "\"idle_workers\":2");
+
+            Files.writeString(conf, "port 127.0.0.1:0\nmax_servers 3\nmax_requests 40\nmax_requests_jitter 0\nstatus_port 0\n"
+                    + "name hup-test\nserialize none\n");
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(launcher.pid())).inheritIO().start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+
+            String resized = awaitLine(lines, "max_servers changed");
+            assertTrue(resized.contains("from 2 to 3 (conf_file " + conf + ")"), resized);
+            awaitLine(lines, "serialize changed from flock to none");
+            String body = awaitJson(http, json, "\"target_workers\":3");
+            assertEquals(40, number(body, "max_requests"));
+            awaitJson(http, json, "\"restart\":2"); // both old workers replaced; the third is new anyway
+        } finally {
+            if (launcher != null) {
+                launcher.destroy(); // SIGTERM: the launcher stops its pool gracefully
+                if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                    launcher.destroyForcibly();
+                }
+            }
+            Files.deleteIfExists(conf);
+        }
+        assertEquals(143, launcher.exitValue(), "stopped by SIGTERM through its shutdown hook");
+    }
+
+    private static String awaitJson(HttpClient http, URI uri, String containing) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains(containing)) {
+                return body;
+            }
+            Thread.sleep(50); // the scoreboard announces nothing: poll it, bounded
+        }
+        fail("timed out waiting for " + containing + " in " + body);
+        return body;
+    }
+}
