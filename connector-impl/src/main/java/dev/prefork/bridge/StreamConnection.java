@@ -27,6 +27,7 @@ public abstract class StreamConnection implements ServedConnection {
     private BufferedReader reader;
     private PrintWriter writer;
 
+    /** @throws IllegalArgumentException when an address in {@code header} is not one {@link BridgeHeader#parseAddress} reads */
     protected StreamConnection(BridgeHeader header, InputStream input, OutputStream output) {
         this.input = input;
         this.output = output;

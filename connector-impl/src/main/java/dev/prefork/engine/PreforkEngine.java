@@ -167,7 +167,16 @@ public final class PreforkEngine implements AutoCloseable {
                         + "); relaying instead");
             }
         }
-        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name());
+        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name(), linkBound(config));
+    }
+
+    /**
+     * The most worker connections (relay headers, descriptor links) the bridge takes at once: every worker
+     * the supervisor may have, old and new during a rolling restart, plus a margin. Anything past it is
+     * not one of ours.
+     */
+    private static int linkBound(EngineConfig config) {
+        return (2 * config.maxServers() + 2) * config.ports().size() + 16;
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
