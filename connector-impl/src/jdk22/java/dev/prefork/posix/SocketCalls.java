@@ -30,6 +30,8 @@ public final class SocketCalls {
     public static final int SHUT_RDWR = 2;
     public static final int EINTR = 4;
     public static final int ECONNABORTED = 103;
+    /** What a receive that timed out (SO_RCVTIMEO) fails with. */
+    public static final int EAGAIN = 11;
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
@@ -37,6 +39,7 @@ public final class SocketCalls {
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
+    private static final int SO_RCVTIMEO = 20;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
@@ -95,6 +98,17 @@ public final class SocketCalls {
     /** Opens a link to the Unix-domain socket at {@code path}. */
     public int connectLink(String path) {
         int fd = socket();
+        connect(fd, path);
+        return fd;
+    }
+
+    /** A new, unconnected link socket (for {@link #connect}). */
+    public int linkSocket() {
+        return socket();
+    }
+
+    /** Connects link socket {@code fd} to {@code path}; closes {@code fd} when that fails. */
+    public void connect(int fd, String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = unixAddress(arena, path);
             int result;
@@ -109,7 +123,27 @@ public final class SocketCalls {
                 throw failure;
             }
         }
-        return fd;
+    }
+
+    /**
+     * Makes receives on {@code fd} fail with {@link #EAGAIN} after {@code millis} without a message; 0
+     * waits for ever.
+     */
+    public void receiveTimeout(int fd, long millis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(16, 8);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int result;
+            try {
+                result = (int) SetSocketOption.CALL.invokeExact(capture, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+            } catch (Throwable t) {
+                throw unexpected("setsockopt", t);
+            }
+            if (result < 0) {
+                throw Libc.failure("setsockopt SO_RCVTIMEO", capture);
+            }
+        }
     }
 
     /** Binds and listens on a new Unix-domain socket at {@code path}, for links. */
@@ -333,6 +367,11 @@ public final class SocketCalls {
 
     private static final class ReceiveMessage {
         static final MethodHandle CALL = Libc.errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class SetSocketOption {
+        static final MethodHandle CALL = Libc.errnoCall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     }
 
     private static final class Read {

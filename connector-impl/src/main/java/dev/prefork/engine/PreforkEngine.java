@@ -158,7 +158,8 @@ public final class PreforkEngine implements AutoCloseable {
                                      Executor descriptorExecutor, Executor relayExecutor) throws IOException {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
-                return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name());
+                return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
+                        linkBound(config));
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;

@@ -4,6 +4,7 @@ import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.LinkExecutor;
 import dev.prefork.bridge.ActiveConnections;
 import dev.prefork.bridge.Receiver;
+import dev.prefork.engine.protocol.LogThrottle;
 import dev.prefork.posix.PosixException;
 import dev.prefork.posix.SocketCalls;
 
@@ -43,9 +44,13 @@ public final class DescriptorReceiver implements Receiver {
     private final ActiveConnections connections = new ActiveConnections();
     private final Set<HandoffLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkCount = new AtomicInteger();
+    private final int maxLinks;
+    private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
     private volatile boolean closing;
 
-    private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name) {
+    private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
+                               int maxLinks) {
+        this.maxLinks = maxLinks;
         this.socketPath = socketPath;
         this.secret = secret.clone();
         this.handler = handler;
@@ -59,14 +64,15 @@ public final class DescriptorReceiver implements Receiver {
     }
 
     /**
-     * Binds {@code socketPath} and starts taking worker links. Handlers run on each link's own thread when
+     * Binds {@code socketPath} and starts taking worker links, at most {@code maxLinks} at once (every
+     * worker the pool can have, and a margin: more are not ours, and are closed). Handlers run on each link's own thread when
      * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
      */
-    public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
-            throws IOException {
+    public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
+                                 int maxLinks) throws IOException {
         DescriptorReceiver bridge;
         try {
-            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name);
+            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks);
         } catch (PosixException e) {
             throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
         }
@@ -86,8 +92,18 @@ public final class DescriptorReceiver implements Receiver {
                     if (closing) {
                         return;
                     }
-                    if (e.errno() != SocketCalls.EINTR && e.errno() != SocketCalls.ECONNABORTED) {
-                        LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    if (e.errno() == SocketCalls.EINTR || e.errno() == SocketCalls.ECONNABORTED) {
+                        continue;
+                    }
+                    LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    continue;
+                }
+                if (links.size() >= maxLinks) {
+                    SocketCalls.closeQuietly(fd);
+                    String line = refusedLinks.line(name + ": refused a worker link: " + maxLinks
+                            + " links are open, as many as the pool can have");
+                    if (line != null) {
+                        LOG.warning(line);
                     }
                     continue;
                 }

@@ -16,14 +16,16 @@ public final class BoundedReads {
      * A reset (the peer closed with our bytes unread) counts as end of stream, -1.
      */
     public static int readWithin(SocketChannel channel, ByteBuffer into, Duration timeout) throws InterruptedException {
-        Thread watchdog = Thread.ofVirtual().start(() -> {
+        Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(timeout.toMillis());
                 channel.close();
             } catch (InterruptedException | IOException e) {
                 // the read finished first
             }
-        });
+        }, "bounded-read-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             return channel.read(into);
         } catch (AsynchronousCloseException e) {
