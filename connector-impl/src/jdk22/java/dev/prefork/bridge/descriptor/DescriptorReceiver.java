@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 public final class DescriptorReceiver implements Receiver {
     private static final Logger LOG = Logger.getLogger(DescriptorReceiver.class.getName());
     private static final int BACKLOG = 1024;
+    /** The longest pause between two accept() calls that failed (descriptors exhausted, say). */
+    private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1_000;
 
     private final Path socketPath;
     private final byte[] secret;
@@ -45,7 +47,9 @@ public final class DescriptorReceiver implements Receiver {
     private final Set<HandoffLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkCount = new AtomicInteger();
     private final int maxLinks;
+    private final LogThrottle acceptFailures = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle cutOffDescriptors = new LogThrottle(10, TimeUnit.SECONDS);
     private volatile boolean closing;
 
     private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
@@ -81,6 +85,7 @@ public final class DescriptorReceiver implements Receiver {
     }
 
     private void acceptLinks() {
+        long backoffMillis = 0;
         try (Arena arena = Arena.ofConfined()) {
             SocketCalls calls = new SocketCalls(arena);
             MemorySegment address = arena.allocate(SocketCalls.SOCKADDR_SIZE);
@@ -95,9 +100,21 @@ public final class DescriptorReceiver implements Receiver {
                     if (e.errno() == SocketCalls.EINTR || e.errno() == SocketCalls.ECONNABORTED) {
                         continue;
                     }
-                    LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    // EMFILE and friends fail again at once while the link waits in the backlog: pause, growing.
+                    backoffMillis = Math.min(MAX_ACCEPT_BACKOFF_MILLIS, Math.max(10, 2 * backoffMillis));
+                    String line = acceptFailures.line(name + ": accepting a worker link failed (" + e.getMessage()
+                            + "); retrying in up to " + MAX_ACCEPT_BACKOFF_MILLIS + " ms");
+                    if (line != null) {
+                        LOG.warning(line);
+                    }
+                    try {
+                        Thread.sleep(backoffMillis);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                     continue;
                 }
+                backoffMillis = 0;
                 if (links.size() >= maxLinks) {
                     SocketCalls.closeQuietly(fd);
                     String line = refusedLinks.line(name + ": refused a worker link: " + maxLinks
@@ -151,6 +168,15 @@ public final class DescriptorReceiver implements Receiver {
 
     ConnectionHandler handler() {
         return handler;
+    }
+
+    /** For the links' "no descriptor free" lines: one per interval over all links. */
+    LogThrottle cutOffDescriptors() {
+        return cutOffDescriptors;
+    }
+
+    String name() {
+        return name;
     }
 
     ActiveConnections connections() {

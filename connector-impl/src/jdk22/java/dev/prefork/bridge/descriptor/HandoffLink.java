@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +27,9 @@ final class HandoffLink {
      * client); a link silent this long is not a worker of ours, and is closed.
      */
     private static final long HELLO_TIMEOUT_MILLIS = 10_000;
+    /** How long a client waits for a descriptor to free up in this JVM before it is given up. */
+    private static final long CUT_OFF_PATIENCE_MILLIS = 10_000;
+    private static final long MAX_CUT_OFF_PAUSE_MILLIS = 200;
 
     private final int fd;
     private final DescriptorReceiver bridge;
@@ -90,7 +94,7 @@ final class HandoffLink {
         if (received.descriptor() >= 0) {
             SocketCalls.closeQuietly(received.descriptor());
         }
-        if (received.descriptor() >= 0) {
+        if (received.descriptor() >= 0 || received.cutOff()) {
             throw new IOException("a descriptor passed with the link's hello");
         }
         if (received.length() == 0) {
@@ -108,9 +112,40 @@ final class HandoffLink {
         return true;
     }
 
+    /**
+     * The next message; when it carries a descriptor this JVM has no room for, it stays on the link and
+     * is tried again, pausing a little longer each time, for up to {@link #CUT_OFF_PATIENCE_MILLIS}.
+     */
+    private SocketCalls.Received receivePatiently() throws IOException {
+        long pause = 0;
+        long started = System.nanoTime();
+        while (true) {
+            SocketCalls.Received received = readCalls.receive(fd, message);
+            if (!received.cutOff()) {
+                return received;
+            }
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (waited >= CUT_OFF_PATIENCE_MILLIS || bridge.closing()) {
+                throw new IOException("no descriptor free in this JVM for " + waited + " ms to take a client; giving it up");
+            }
+            String line = bridge.cutOffDescriptors().line(bridge.name() + ": no descriptor free to take a client from worker "
+                    + workerPid + " (MSG_CTRUNC); it stays queued and is tried again");
+            if (line != null) {
+                LOG.warning(line);
+            }
+            pause = Math.min(MAX_CUT_OFF_PAUSE_MILLIS, Math.max(5, 2 * pause));
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a free descriptor", e);
+            }
+        }
+    }
+
     /** Receives and dispatches one client; false at the link's end. */
     private boolean receiveOne(Executor executor) throws IOException {
-        SocketCalls.Received received = readCalls.receive(fd, message);
+        SocketCalls.Received received = receivePatiently();
         if (received.length() == 0) {
             if (received.descriptor() >= 0) {
                 SocketCalls.closeQuietly(received.descriptor());
