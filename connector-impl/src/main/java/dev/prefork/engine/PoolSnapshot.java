@@ -12,9 +12,16 @@ import java.util.List;
  * @param spawned       workers spawned since the pool started
  * @param exited        workers that exited since the pool started (recycled, crashed or stopped)
  * @param workers       every live worker
+ * @param supervisorRestarts how often the controlling JVM restarted a supervisor that died (spawned and
+ *                      exited count from the current supervisor's start)
  */
 public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long spawned, long exited,
-                           List<WorkerSnapshot> workers) {
+                           List<WorkerSnapshot> workers, long supervisorRestarts) {
+
+    /** This snapshot with the restart count, which the controlling JVM knows and the supervisor does not. */
+    public PoolSnapshot withSupervisorRestarts(long restarts) {
+        return new PoolSnapshot(takenAt, supervisorPid, target, spawned, exited, workers, restarts);
+    }
 
     /** Workers in the given state. */
     public long count(WorkerState state) {
@@ -31,6 +38,7 @@ public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long
         long served = workers.stream().mapToLong(WorkerSnapshot::served).sum();
         return workers.size() + " workers (" + count(WorkerState.PROCESSING) + " processing, " + idle() + " idle, "
                 + count(WorkerState.STARTING) + " starting, " + count(WorkerState.EXITING) + " exiting) of " + target
-                + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited";
+                + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited"
+                + (supervisorRestarts > 0 ? "; supervisor restarted " + supervisorRestarts + " times" : "");
     }
 }

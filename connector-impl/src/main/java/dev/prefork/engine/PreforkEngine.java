@@ -7,6 +7,7 @@ import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
+import dev.prefork.engine.config.PortSpec;
 import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
@@ -57,17 +58,17 @@ public final class PreforkEngine implements AutoCloseable {
     private final EngineConfig config;
     private final RuntimeDirectory runtimeDirectory;
     private final Receiver bridge;
-    private final SupervisorProcess supervisor;
+    private final SupervisorKeeper supervisors;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
     private boolean stopped;
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
-                          SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
+                          SupervisorKeeper supervisors, List<String> boundAddresses, ExecutorService ownExecutor) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
         this.bridge = bridge;
-        this.supervisor = supervisor;
+        this.supervisors = supervisors;
         this.boundAddresses = boundAddresses;
         this.ownExecutor = ownExecutor;
     }
@@ -122,19 +123,28 @@ public final class PreforkEngine implements AutoCloseable {
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name());
-            for (Map.Entry<String, String> setting : running.toMap().entrySet()) {
-                supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
-            }
-            supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
-            supervisor.send(SupervisorProtocol.BRIDGE + " " + bridge.socketPath());
-            supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
-            supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
-            supervisor.send(SupervisorProtocol.START);
-            List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
+            List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
                     + ", handoff " + running.handoff().key());
-            return new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
+            // A successor binds the same addresses: a port the kernel chose (0) is now the one it chose.
+            EngineConfig again = running.toBuilder().ports(samePorts(running, addresses)).build();
+            Path bridgeSocket0 = bridge.socketPath();
+            SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
+                releaseOrphanedResources(dead.resources());
+                dir.clearForSuccessor(bridgeSocket0);
+                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name());
+                try {
+                    setUp(next, again, secret, bridgeSocket0, dir, cache);
+                    return next;
+                } catch (Exception | Error e) {
+                    next.destroyForcibly();
+                    throw e;
+                }
+            });
+            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor);
+            keeper.start();
+            return engine;
         } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -148,6 +158,33 @@ public final class PreforkEngine implements AutoCloseable {
             }
             throw new EngineException(config.name() + ": could not start the pool: " + e, e);
         }
+    }
+
+    /** Hands a new supervisor its settings and waits until it serves; returns the addresses it bound. */
+    private static List<String> setUp(SupervisorProcess supervisor, EngineConfig config, byte[] secret, Path bridgeSocket,
+                                      RuntimeDirectory dir, CacheDirectory cache) throws EngineException, InterruptedException {
+        for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
+            supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
+        }
+        supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
+        supervisor.send(SupervisorProtocol.BRIDGE + " " + bridgeSocket);
+        supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
+        supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
+        supervisor.send(SupervisorProtocol.START);
+        return supervisor.awaitReady(START_TIMEOUT);
+    }
+
+    /** The {@code port} values again, with each kernel-chosen port (0) replaced by the one bound. */
+    private static String[] samePorts(EngineConfig config, List<String> bound) {
+        String[] ports = new String[config.ports().size()];
+        for (int i = 0; i < ports.length; i++) {
+            PortSpec spec = config.ports().get(i);
+            String address = bound.get(i);
+            ports[i] = !spec.isUnix() && spec.port() == 0
+                    ? new PortSpec(spec.host(), Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)), null).toString()
+                    : spec.toString();
+        }
+        return ports;
     }
 
     /**
@@ -246,29 +283,42 @@ public final class PreforkEngine implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
+    /** The current supervisor's pid (a new one after a restart). */
     public long supervisorPid() {
-        return supervisor.pid();
+        return supervisors.current().pid();
     }
 
-    /** True while the supervisor runs and {@link #stop()} has not been called. */
+    /** True while a supervisor runs and {@link #stop()} has not been called (false while one is being restarted). */
     public synchronized boolean isRunning() {
-        return !stopped && supervisor.isAlive();
+        return !stopped && supervisors.current().isAlive();
+    }
+
+    /**
+     * Why the pool is down for good, or null: set when the supervisor kept dying (see
+     * {@link SupervisorKeeper}) and is no longer restarted.
+     */
+    public String failure() {
+        return supervisors.failure();
     }
 
     /** Waits until every worker ({@code max_servers} per port) has reached its accept loop at least once. */
     public boolean awaitAccepting(Duration timeout) throws InterruptedException {
-        return supervisor.awaitAccepting(config.maxServers() * config.ports().size(), timeout);
+        return supervisors.current().awaitAccepting(config.maxServers() * config.ports().size(), timeout);
     }
 
     /** Workers currently alive and past their start-up, as last reported by the supervisor. */
     public int acceptingWorkers() {
-        return supervisor.accepting();
+        return supervisors.current().accepting();
     }
 
     /** Every live worker with its state, counters and current client, read from the scoreboard now. */
     public PoolSnapshot snapshot() throws EngineException {
         try {
-            return supervisor.snapshot(SNAPSHOT_TIMEOUT);
+            String failure = supervisors.failure();
+            if (failure != null) {
+                throw new EngineException(config.name() + ": " + failure);
+            }
+            return supervisors.current().snapshot(SNAPSHOT_TIMEOUT).withSupervisorRestarts(supervisors.restarts());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while waiting for a snapshot", e);
@@ -277,12 +327,12 @@ public final class PreforkEngine implements AutoCloseable {
 
     /** Adds one worker per port (like SIGTTIN to Net::Server). */
     public void addWorker() {
-        supervisor.send(SupervisorProtocol.TTIN);
+        supervisors.current().send(SupervisorProtocol.TTIN);
     }
 
     /** Removes one worker per port (like SIGTTOU to Net::Server). */
     public void removeWorker() {
-        supervisor.send(SupervisorProtocol.TTOU);
+        supervisors.current().send(SupervisorProtocol.TTOU);
     }
 
     /**
@@ -298,6 +348,8 @@ public final class PreforkEngine implements AutoCloseable {
             }
             stopped = true;
         }
+        supervisors.stop();
+        SupervisorProcess supervisor = supervisors.current();
         supervisor.send(SupervisorProtocol.STOP);
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
         if (ownExecutor != null) {

@@ -271,6 +271,23 @@ public final class SupervisorProcess {
         return true;
     }
 
+    /** Waits, without a limit, until the process has exited; for the thread that watches it. */
+    public void awaitDeath() throws InterruptedException {
+        process.waitFor();
+    }
+
+    /**
+     * Why the process ended, for the log: its exit status or the signal that killed it, and the
+     * message it reported as fatal, if any. Only once it has exited.
+     */
+    public String causeOfDeath() {
+        int status = process.exitValue();
+        String how = status > 128 ? "killed by signal " + (status - 128) + " (exit status " + status + ")" : "exit status " + status;
+        synchronized (lock) {
+            return fatal != null ? how + "; it reported: " + fatal : how;
+        }
+    }
+
     public void destroyForcibly() {
         process.destroyForcibly();
     }
@@ -328,7 +345,7 @@ public final class SupervisorProcess {
                 }
             }
             return new PoolSnapshot(Instant.now(), supervisorPid, totals.getOrDefault("target", 0L).intValue(),
-                    totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers));
+                    totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers), 0);
         }
     }
 }
