@@ -52,7 +52,8 @@ public final class SupervisorProcess {
     private SnapshotCollector collecting;
     private final Map<Long, PoolSnapshot> finishedSnapshots = new HashMap<>();
 
-    private SupervisorProcess(Process process) {
+    /** Package-private for the report-parsing fuzz test, which hands it a stand-in process. */
+    SupervisorProcess(Process process) {
         this.process = process;
         this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     }
@@ -123,36 +124,51 @@ public final class SupervisorProcess {
         PROCESS_LOG.log(level, text);
     }
 
-    private void onReport(String line) {
+    /**
+     * Records one report line. A line that does not parse is logged and skipped: it must not end the
+     * reader thread, or the supervisor would block once the unread pipe is full.
+     */
+    void onReport(String line) {
         String[] words = line.split(" ", 2);
         String rest = words.length > 1 ? words[1] : "";
         synchronized (lock) {
-            switch (words[0]) {
-                case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
-                case SupervisorProtocol.READY -> ready = true;
-                case SupervisorProtocol.FATAL -> fatal = rest;
-                case SupervisorProtocol.RESOURCE -> resources.add(rest);
-                case SupervisorProtocol.POOL -> {
-                    String[] counts = rest.split(" ");
-                    accepting = Integer.parseInt(counts[0]);
-                    target = Integer.parseInt(counts[1]);
-                }
-                case SupervisorProtocol.SNAPSHOT_BEGIN -> collecting = new SnapshotCollector(Long.parseLong(rest));
-                case SupervisorProtocol.WORKER -> {
-                    if (collecting != null) {
-                        collecting.workers.add(parseWorker(rest));
-                    }
-                }
-                case SupervisorProtocol.SNAPSHOT_END -> {
-                    if (collecting != null) {
-                        finishedSnapshots.put(collecting.id, collecting.finish(rest, process.pid()));
-                        collecting = null;
-                    }
-                }
-                case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
-                default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
+            try {
+                record(words[0], rest, line);
+            } catch (RuntimeException e) {
+                PROCESS_LOG.warning("unreadable report from the supervisor (" + e + "): " + line);
+            } finally {
+                lock.notifyAll();
             }
-            lock.notifyAll();
+        }
+    }
+
+    private void record(String kind, String rest, String line) {
+        switch (kind) {
+            case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
+            case SupervisorProtocol.READY -> ready = true;
+            case SupervisorProtocol.FATAL -> fatal = rest;
+            case SupervisorProtocol.RESOURCE -> resources.add(rest);
+            case SupervisorProtocol.POOL -> {
+                String[] counts = rest.split(" ");
+                int newAccepting = Integer.parseInt(counts[0]);
+                target = Integer.parseInt(counts[1]);
+                accepting = newAccepting;
+            }
+            case SupervisorProtocol.SNAPSHOT_BEGIN -> collecting = new SnapshotCollector(Long.parseLong(rest));
+            case SupervisorProtocol.WORKER -> {
+                if (collecting != null) {
+                    collecting.workers.add(parseWorker(rest));
+                }
+            }
+            case SupervisorProtocol.SNAPSHOT_END -> {
+                if (collecting != null) {
+                    SnapshotCollector done = collecting;
+                    collecting = null;
+                    finishedSnapshots.put(done.id, done.finish(rest, process.pid()));
+                }
+            }
+            case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
+            default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
         }
     }
 
