@@ -30,6 +30,10 @@ public final class SocketCalls {
     public static final int SHUT_RDWR = 2;
     public static final int EINTR = 4;
     public static final int ECONNABORTED = 103;
+    /** What a receive that timed out (SO_RCVTIMEO) fails with. */
+    public static final int EAGAIN = 11;
+    public static final int EMFILE = 24;
+    public static final int ENFILE = 23;
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
@@ -37,6 +41,8 @@ public final class SocketCalls {
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
+    private static final int MSG_PEEK = 0x2;
+    private static final int SO_RCVTIMEO = 20;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -69,8 +75,12 @@ public final class SocketCalls {
         this.addressLength = arena.allocate(JAVA_INT);
     }
 
-    /** A message received on a link: its length (0 at end of stream) and the descriptor it carried, or -1. */
-    public record Received(int length, int descriptor) {
+    /**
+     * A message received on a link: its length (0 at end of stream) and the descriptor it carried, or -1.
+     * {@code cutOff}: the message carried a descriptor this process could not take (no descriptor
+     * free); it is still queued on the link, so the same receive can be tried again later.
+     */
+    public record Received(int length, int descriptor, boolean cutOff) {
     }
 
     /**
@@ -96,6 +106,17 @@ public final class SocketCalls {
     /** Opens a link to the Unix-domain socket at {@code path}. */
     public int connectLink(String path) {
         int fd = socket();
+        connect(fd, path);
+        return fd;
+    }
+
+    /** A new, unconnected link socket (for {@link #connect}). */
+    public int linkSocket() {
+        return socket();
+    }
+
+    /** Connects link socket {@code fd} to {@code path}; closes {@code fd} when that fails. */
+    public void connect(int fd, String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = unixAddress(arena, path);
             int result;
@@ -110,7 +131,27 @@ public final class SocketCalls {
                 throw failure;
             }
         }
-        return fd;
+    }
+
+    /**
+     * Makes receives on {@code fd} fail with {@link #EAGAIN} after {@code millis} without a message; 0
+     * waits for ever.
+     */
+    public void receiveTimeout(int fd, long millis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(16, 8);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int result;
+            try {
+                result = (int) SetSocketOption.CALL.invokeExact(capture, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+            } catch (Throwable t) {
+                throw unexpected("setsockopt", t);
+            }
+            if (result < 0) {
+                throw Libc.failure("setsockopt SO_RCVTIMEO", capture);
+            }
+        }
     }
 
     /** Binds and listens on a new Unix-domain socket at {@code path}, for links. */
@@ -189,32 +230,66 @@ public final class SocketCalls {
 
     /**
      * Receives one message from {@code link} into {@code payload}; a descriptor it carried is returned
-     * close-on-exec. Extra descriptors, and a message whose descriptors were cut off, fail the call
-     * (after closing what arrived): a peer of ours never sends them.
+     * close-on-exec. Extra descriptors fail the call (after closing what arrived): a peer of ours never
+     * sends them.
+     *
+     * <p>The message is peeked at first and taken off the link only once its descriptor is ours: when
+     * this process has no descriptor free, the kernel cuts the descriptor off (MSG_CTRUNC) and, had the
+     * message been taken, would drop it, and with it a client's connection. Peeked, the message stays
+     * queued and {@link Received#cutOff} says to try again. Taking it then costs one more call that
+     * installs nothing (no room for control data: the kernel drops its own reference).
      */
     public Received receive(int link, MemorySegment payload) {
+        long length = receiveMessage(link, payload, CONTROL_SIZE, MSG_PEEK | MSG_CMSG_CLOEXEC);
+        int flags = messageHeader.get(JAVA_INT, MSG_FLAGS);
+        if ((flags & MSG_CTRUNC) != 0 && messageHeader.get(JAVA_LONG, MSG_CONTROLLEN) < CMSG_HEADER + 4) {
+            return new Received((int) length, -1, true);
+        }
+        int descriptor = -1;
+        PosixException malformed = null;
+        try {
+            descriptor = descriptorIn(flags);
+        } catch (PosixException e) {
+            malformed = e; // taken off the link all the same, below
+        }
+        try {
+            receiveMessage(link, payload, 0, 0);
+        } catch (PosixException e) {
+            if (descriptor >= 0) {
+                closeQuietly(descriptor);
+            }
+            throw e;
+        }
+        if (malformed != null) {
+            throw malformed;
+        }
+        return new Received((int) length, descriptor, false);
+    }
+
+    private long receiveMessage(int link, MemorySegment payload, long controlSize, int flags) {
         ioVector.set(ADDRESS, 0, payload);
         ioVector.set(JAVA_LONG, 8, payload.byteSize());
         while (true) {
             messageHeader.fill((byte) 0);
             messageHeader.set(ADDRESS, MSG_IOV, ioVector);
             messageHeader.set(JAVA_LONG, MSG_IOVLEN, 1);
-            control.fill((byte) 0);
-            messageHeader.set(ADDRESS, MSG_CONTROL, control);
-            messageHeader.set(JAVA_LONG, MSG_CONTROLLEN, CONTROL_SIZE);
+            if (controlSize > 0) {
+                control.fill((byte) 0);
+                messageHeader.set(ADDRESS, MSG_CONTROL, control);
+                messageHeader.set(JAVA_LONG, MSG_CONTROLLEN, controlSize);
+            }
             long length;
             try {
-                length = (long) ReceiveMessage.CALL.invokeExact(capture, link, messageHeader, MSG_CMSG_CLOEXEC);
+                length = (long) ReceiveMessage.CALL.invokeExact(capture, link, messageHeader, flags);
             } catch (Throwable t) {
                 throw unexpected("recvmsg", t);
             }
-            if (length < 0) {
-                if (Libc.errno(capture) == EINTR) {
-                    continue;
-                }
+            if (length >= 0) {
+                return length;
+            }
+            if (Libc.errno(capture) != EINTR) {
                 throw Libc.failure("recvmsg", capture);
             }
-            return new Received((int) length, descriptorIn(messageHeader.get(JAVA_INT, MSG_FLAGS)));
         }
     }
 
@@ -343,6 +418,11 @@ public final class SocketCalls {
 
     private static final class ReceiveMessage {
         static final MethodHandle CALL = Libc.errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class SetSocketOption {
+        static final MethodHandle CALL = Libc.errnoCall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     }
 
     private static final class Read {

@@ -2,6 +2,7 @@ package dev.prefork.supervisor;
 
 import dev.prefork.engine.WorkerState;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.protocol.Scoreboard;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 import dev.prefork.engine.protocol.ProcessLog;
@@ -310,7 +311,9 @@ final class Arbiter {
         boolean slotIsTheChilds = last != null && last.pid() == pid;
         if (!Posix.exitedNormally(status)) {
             String doing = slotIsTheChilds && last.state() == WorkerState.PROCESSING
-                    ? " while serving " + last.peer() + " (that connection is lost)"
+                    ? " while serving " + last.peer() + (config.handoff() == Handoff.DESCRIPTOR
+                            ? " (a client passed with its socket lives on in the controlling JVM)"
+                            : " (that connection is lost)")
                     : slotIsTheChilds ? " while " + last.state().name().toLowerCase(Locale.ROOT) : "";
             if (!stopping) {
                 log.warning("worker " + pid + " died with " + Posix.describeWaitStatus(status) + doing + "; replacing it");

@@ -97,7 +97,8 @@ public final class SupervisorMain {
                 for (int i = 0; i < config.ports().size(); i++) {
                     pools.add(openPool(config, i, runtime, slotsPerPool));
                 }
-                links = new HelloListener(runtime.resolve("supervisor.sock"), events);
+                links = new HelloListener(runtime.resolve("supervisor.sock"), events,
+                        slotsPerPool * config.ports().size() + 16, log);
                 watch = StatusPorts.open(config, limits, scoreboard, pools, log);
             } catch (IOException e) {
                 reports.println(SupervisorProtocol.FATAL + " " + e.getMessage());

@@ -118,11 +118,34 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
             }
             byte[] secret = new byte[SECRET_LENGTH];
             fields.readFully(secret);
-            return new BridgeHeader(secret, fields.readLong(), fields.readInt(), fields.readLong(), fields.readLong(),
-                    fields.readInt(), fields.readUTF(), fields.readUTF());
+            BridgeHeader header = new BridgeHeader(secret, fields.readLong(), fields.readInt(), fields.readLong(),
+                    fields.readLong(), fields.readInt(), fields.readUTF(), fields.readUTF());
+            if (fields.available() > 0) {
+                throw new IOException("bridge header with " + fields.available() + " bytes after its fields");
+            }
+            return header;
         } catch (EOFException e) {
             throw new IOException("truncated bridge header", e);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException("bridge header with malformed text: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How many bytes the header message in {@code soFar} (from 0 to its limit) has in all, its 4-byte
+     * length prefix included, as far as the bytes so far tell: 4 until the prefix is complete.
+     *
+     * @throws IOException when the prefix announces a length no header can have
+     */
+    public static int messageLengthSoFar(ByteBuffer soFar) throws IOException {
+        if (soFar.limit() < 4) {
+            return 4;
+        }
+        int length = soFar.getInt(0);
+        if (length < 4 || length > MAX_LENGTH) {
+            throw new IOException("bridge header of " + length + " bytes");
+        }
+        return 4 + length;
     }
 
     private static void readFully(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
@@ -158,15 +181,39 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
         return String.valueOf(address);
     }
 
+    /**
+     * Reads an address written by {@link #formatAddress}: {@code unix:/path}, {@code a.b.c.d:port} or
+     * {@code [v6]:port}, numeric only. Nothing here ever asks a name resolver: the text comes off the
+     * wire, and a host name in it is an error, not a lookup.
+     *
+     * @throws IllegalArgumentException when {@code text} is not such an address
+     */
     public static SocketAddress parseAddress(String text) {
         if (text.startsWith("unix:")) {
             return UnixDomainSocketAddress.of(text.substring(5));
         }
         int colon = text.lastIndexOf(':');
-        String host = text.substring(0, colon);
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
+        if (colon < 0) {
+            throw new IllegalArgumentException("no port in address \"" + text + "\"");
         }
-        return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+        String host = text.substring(0, colon);
+        byte[] bytes;
+        if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
+            bytes = NumericAddresses.ipv6(host.substring(1, host.length() - 1));
+        } else {
+            bytes = NumericAddresses.ipv4(host);
+        }
+        if (bytes == null) {
+            throw new IllegalArgumentException("not a numeric address: \"" + host + "\"");
+        }
+        int port = NumericAddresses.port(text.substring(colon + 1));
+        if (port < 0) {
+            throw new IllegalArgumentException("not a port: \"" + text.substring(colon + 1) + "\"");
+        }
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(bytes), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: \"" + host + "\"", e); // wrong length only
+        }
     }
 }

@@ -31,6 +31,7 @@ public abstract class StreamConnection implements ServedConnection {
     /** How long one read may wait for the client, in nanoseconds; 0 for ever. */
     private volatile long idleTimeoutNanos;
 
+    /** @throws IllegalArgumentException when an address in {@code header} is not one {@link BridgeHeader#parseAddress} reads */
     protected StreamConnection(BridgeHeader header, ClientInput input, OutputStream output) {
         this.input = input;
         this.output = output;

@@ -10,6 +10,6 @@
  * source root), {@code relay} (the controlling JVM's end when bytes are relayed, JDK 17) and
  * {@code descriptor} (the controlling JVM's end when the socket itself is passed, JDK 22 source root,
  * loaded by {@link dev.prefork.bridge.DescriptorReceivers}). Depends on the JDK and {@code connector-api}
- * only; Java 17.
+ * only (the ends also use {@link dev.prefork.engine.protocol}'s gate and log throttle); Java 17.
  */
 package dev.prefork.bridge;

@@ -14,9 +14,16 @@ import java.util.List;
  * @param workers       every live worker
  * @param retiredForRss workers retired because their RSS passed {@code max_worker_rss}
  * @param retiredForAge workers retired because they passed {@code max_worker_age}
+ * @param supervisorRestarts how often the controlling JVM restarted a supervisor that died (spawned and
+ *                      exited count from the current supervisor's start)
  */
 public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long spawned, long exited,
-                           List<WorkerSnapshot> workers, long retiredForRss, long retiredForAge) {
+                           List<WorkerSnapshot> workers, long retiredForRss, long retiredForAge, long supervisorRestarts) {
+
+    /** This snapshot with the restart count, which the controlling JVM knows and the supervisor does not. */
+    public PoolSnapshot withSupervisorRestarts(long restarts) {
+        return new PoolSnapshot(takenAt, supervisorPid, target, spawned, exited, workers, retiredForRss, retiredForAge, restarts);
+    }
 
     /** Workers in the given state. */
     public long count(WorkerState state) {
@@ -34,6 +41,7 @@ public record PoolSnapshot(Instant takenAt, long supervisorPid, int target, long
         return workers.size() + " workers (" + count(WorkerState.PROCESSING) + " processing, " + idle() + " idle, "
                 + count(WorkerState.STARTING) + " starting, " + count(WorkerState.EXITING) + " exiting) of " + target
                 + "; " + served + " connections served by the live ones; " + spawned + " spawned, " + exited + " exited"
-                + (retiredForRss + retiredForAge > 0 ? "; retired: " + retiredForRss + " for RSS, " + retiredForAge + " for age" : "");
+                + (retiredForRss + retiredForAge > 0 ? "; retired: " + retiredForRss + " for RSS, " + retiredForAge + " for age" : "")
+                + (supervisorRestarts > 0 ? "; supervisor restarted " + supervisorRestarts + " times" : "");
     }
 }

@@ -9,6 +9,7 @@ import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
+import dev.prefork.engine.config.PortSpec;
 import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
@@ -62,7 +63,7 @@ public final class PreforkEngine implements AutoCloseable {
     private final EngineConfig config;
     private final RuntimeDirectory runtimeDirectory;
     private final Receiver bridge;
-    private final SupervisorProcess supervisor;
+    private final SupervisorKeeper supervisors;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
     /** Applies idle_timeout, request_timeout and slow_threshold. */
@@ -72,11 +73,11 @@ public final class PreforkEngine implements AutoCloseable {
     private volatile ObjectName managementName;
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
-                          SupervisorProcess supervisor, List<String> boundAddresses, ExecutorService ownExecutor) {
+                          SupervisorKeeper supervisors, List<String> boundAddresses, ExecutorService ownExecutor) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
         this.bridge = bridge;
-        this.supervisor = supervisor;
+        this.supervisors = supervisors;
         this.boundAddresses = boundAddresses;
         this.ownExecutor = ownExecutor;
         this.timeoutWatch = TimeoutWatch.start(bridge.connections(),
@@ -133,21 +134,29 @@ public final class PreforkEngine implements AutoCloseable {
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name());
-            for (Map.Entry<String, String> setting : running.toMap().entrySet()) {
-                supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
-            }
-            supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
-            supervisor.send(SupervisorProtocol.BRIDGE + " " + bridge.socketPath());
-            supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
-            supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
-            supervisor.send(SupervisorProtocol.START);
-            List<String> addresses = supervisor.awaitReady(START_TIMEOUT);
+            List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
                     + ", handoff " + running.handoff().key()
                     + (supervisor.statusAddress() != null ? "; status on http://" + supervisor.statusAddress() + "/status" : "")
                     + (supervisor.agentAddress() != null ? "; agent-check on " + supervisor.agentAddress() : ""));
-            PreforkEngine engine = new PreforkEngine(running, dir, bridge, supervisor, addresses, ownExecutor);
+            // A successor binds the same addresses: a port the kernel chose (0) is now the one it chose.
+            EngineConfig again = running.toBuilder().ports(samePorts(running, addresses)).build();
+            Path bridgeSocket0 = bridge.socketPath();
+            SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
+                releaseOrphanedResources(dead.resources());
+                dir.clearForSuccessor(bridgeSocket0);
+                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name());
+                try {
+                    setUp(next, again, secret, bridgeSocket0, dir, cache);
+                    return next;
+                } catch (Exception | Error e) {
+                    next.destroyForcibly();
+                    throw e;
+                }
+            });
+            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor);
+            keeper.start();
             engine.managementName = PoolManagement.register(engine);
             return engine;
         } catch (IOException | EngineException | RuntimeException | InterruptedException e) {
@@ -165,6 +174,33 @@ public final class PreforkEngine implements AutoCloseable {
         }
     }
 
+    /** Hands a new supervisor its settings and waits until it serves; returns the addresses it bound. */
+    private static List<String> setUp(SupervisorProcess supervisor, EngineConfig config, byte[] secret, Path bridgeSocket,
+                                      RuntimeDirectory dir, CacheDirectory cache) throws EngineException, InterruptedException {
+        for (Map.Entry<String, String> setting : config.toMap().entrySet()) {
+            supervisor.send(SupervisorProtocol.SET + " " + setting.getKey() + " " + setting.getValue());
+        }
+        supervisor.send(SupervisorProtocol.SECRET + " " + HexFormat.of().formatHex(secret));
+        supervisor.send(SupervisorProtocol.BRIDGE + " " + bridgeSocket);
+        supervisor.send(SupervisorProtocol.RUNTIME + " " + dir.path());
+        supervisor.send(SupervisorProtocol.CACHE + " " + cache.path());
+        supervisor.send(SupervisorProtocol.START);
+        return supervisor.awaitReady(START_TIMEOUT);
+    }
+
+    /** The {@code port} values again, with each kernel-chosen port (0) replaced by the one bound. */
+    private static String[] samePorts(EngineConfig config, List<String> bound) {
+        String[] ports = new String[config.ports().size()];
+        for (int i = 0; i < ports.length; i++) {
+            PortSpec spec = config.ports().get(i);
+            String address = bound.get(i);
+            ports[i] = !spec.isUnix() && spec.port() == 0
+                    ? new PortSpec(spec.host(), Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)), null).toString()
+                    : spec.toString();
+        }
+        return ports;
+    }
+
     /**
      * The bridge {@code handoff} asks for: descriptor passing where this JVM can (handlers on
      * {@code descriptorExecutor}, or on the link threads when null), else the relay.
@@ -173,7 +209,8 @@ public final class PreforkEngine implements AutoCloseable {
                                      Executor descriptorExecutor, Executor relayExecutor) throws IOException {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
-                return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name());
+                return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
+                        linkBound(config));
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;
@@ -182,7 +219,16 @@ public final class PreforkEngine implements AutoCloseable {
                         + "); relaying instead");
             }
         }
-        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name());
+        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name(), linkBound(config));
+    }
+
+    /**
+     * The most worker connections (relay headers, descriptor links) the bridge takes at once: every worker
+     * the supervisor may have, old and new during a rolling restart, plus a margin. Anything past it is
+     * not one of ours.
+     */
+    private static int linkBound(EngineConfig config) {
+        return (2 * config.maxServers() + 2) * config.ports().size() + 16;
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
@@ -255,12 +301,12 @@ public final class PreforkEngine implements AutoCloseable {
 
     /** Where the supervisor serves {@code /status} and {@code /health} ({@code host:port} as bound); empty when off. */
     public Optional<String> statusAddress() {
-        return Optional.ofNullable(supervisor.statusAddress());
+        return Optional.ofNullable(supervisors.current().statusAddress());
     }
 
     /** Where the supervisor answers HAProxy's agent-check ({@code host:port} as bound); empty when off. */
     public Optional<String> agentAddress() {
-        return Optional.ofNullable(supervisor.agentAddress());
+        return Optional.ofNullable(supervisors.current().agentAddress());
     }
 
     /** The name of this pool's MXBean in the platform MBeanServer while it runs; empty when JMX refused it. */
@@ -268,29 +314,42 @@ public final class PreforkEngine implements AutoCloseable {
         return Optional.ofNullable(managementName);
     }
 
+    /** The current supervisor's pid (a new one after a restart). */
     public long supervisorPid() {
-        return supervisor.pid();
+        return supervisors.current().pid();
     }
 
-    /** True while the supervisor runs and {@link #stop()} has not been called. */
+    /** True while a supervisor runs and {@link #stop()} has not been called (false while one is being restarted). */
     public synchronized boolean isRunning() {
-        return !stopped && supervisor.isAlive();
+        return !stopped && supervisors.current().isAlive();
+    }
+
+    /**
+     * Why the pool is down for good, or null: set when the supervisor kept dying (see
+     * {@link SupervisorKeeper}) and is no longer restarted.
+     */
+    public String failure() {
+        return supervisors.failure();
     }
 
     /** Waits until every worker ({@code max_servers} per port) has reached its accept loop at least once. */
     public boolean awaitAccepting(Duration timeout) throws InterruptedException {
-        return supervisor.awaitAccepting(config.maxServers() * config.ports().size(), timeout);
+        return supervisors.current().awaitAccepting(config.maxServers() * config.ports().size(), timeout);
     }
 
     /** Workers currently alive and past their start-up, as last reported by the supervisor. */
     public int acceptingWorkers() {
-        return supervisor.accepting();
+        return supervisors.current().accepting();
     }
 
     /** Every live worker with its state, counters and current client, read from the scoreboard now. */
     public PoolSnapshot snapshot() throws EngineException {
         try {
-            return supervisor.snapshot(SNAPSHOT_TIMEOUT);
+            String failure = supervisors.failure();
+            if (failure != null) {
+                throw new EngineException(config.name() + ": " + failure);
+            }
+            return supervisors.current().snapshot(SNAPSHOT_TIMEOUT).withSupervisorRestarts(supervisors.restarts());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while waiting for a snapshot", e);
@@ -299,18 +358,18 @@ public final class PreforkEngine implements AutoCloseable {
 
     /** Adds one worker per port (like SIGTTIN to Net::Server). */
     public void addWorker() {
-        supervisor.send(SupervisorProtocol.TTIN);
+        supervisors.current().send(SupervisorProtocol.TTIN);
     }
 
     /** Removes one worker per port (like SIGTTOU to Net::Server). */
     public void removeWorker() {
-        supervisor.send(SupervisorProtocol.TTOU);
+        supervisors.current().send(SupervisorProtocol.TTOU);
     }
 
     /** The figures the status port shows, read from the supervisor now. */
     public PoolStatus status() throws EngineException {
         try {
-            return new PoolStatus(supervisor.status(SNAPSHOT_TIMEOUT));
+            return new PoolStatus(supervisors.current().status(SNAPSHOT_TIMEOUT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while waiting for the pool's status", e);
@@ -371,7 +430,7 @@ public final class PreforkEngine implements AutoCloseable {
     }
 
     private void command(String line) {
-        if (!supervisor.send(line)) {
+        if (!supervisors.current().send(line)) {
             throw new IllegalStateException(config.name() + ": the supervisor is gone; the pool is down");
         }
     }
@@ -397,6 +456,8 @@ public final class PreforkEngine implements AutoCloseable {
         }
         PoolManagement.unregister(managementName);
         managementName = null;
+        supervisors.stop();
+        SupervisorProcess supervisor = supervisors.current();
         supervisor.send(SupervisorProtocol.STOP);
         timeoutWatch.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));

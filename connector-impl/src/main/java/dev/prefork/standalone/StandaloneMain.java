@@ -190,7 +190,7 @@ public final class StandaloneMain {
 
     /** Net::Server's conf_file format: "key value" per line; '#' starts a comment; port may repeat. */
     static void readConfFile(Path file, Map<String, String> settings) throws IOException {
-        for (String raw : Files.readAllLines(file)) {
+        for (String raw : utf8Lines(file)) {
             String line = raw.replaceFirst("#.*", "").trim();
             if (line.isEmpty()) {
                 continue;
@@ -203,6 +203,26 @@ public final class StandaloneMain {
                 settings.put(commandLineKey(kv[0], value), value);
             }
         }
+    }
+
+    /** The file's lines; a line that is not UTF-8 fails naming the file and the line, not "Input length = 1". */
+    private static List<String> utf8Lines(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        List<String> lines = new java.util.ArrayList<>();
+        int start = 0;
+        for (int end = 0; end <= bytes.length; end++) {
+            if (end < bytes.length && bytes[end] != '\n') {
+                continue;
+            }
+            try {
+                lines.add(strict.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start)).toString());
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new IOException(file + " line " + (lines.size() + 1) + ": not UTF-8 text");
+            }
+            start = end + 1;
+        }
+        return lines;
     }
 
     /**

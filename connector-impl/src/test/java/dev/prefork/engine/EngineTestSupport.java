@@ -6,6 +6,8 @@ import dev.prefork.standalone.BuiltinHandlers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,23 @@ abstract class EngineTestSupport {
         engines.add(engine);
         assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)), "every worker reached its accept loop");
         return engine;
+    }
+
+    /** The private directory is the bridge socket's parent; the worker's environment names it. */
+    static Path runtimeDirectoryOf(PreforkEngine engine) throws Exception {
+        return Path.of(workerEnvironment(engine, "PREFORK_BRIDGE_SOCKET")).getParent();
+    }
+
+    /** A variable of a worker's environment, read from /proc. */
+    static String workerEnvironment(PreforkEngine engine, String key) throws Exception {
+        long worker = Processes.children(engine.supervisorPid()).get(0);
+        String environ = Files.readString(Path.of("/proc", Long.toString(worker), "environ"));
+        for (String variable : environ.split("\0")) {
+            if (variable.startsWith(key + "=")) {
+                return variable.substring(key.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + key + " in the worker's environment");
     }
 
     @AfterEach

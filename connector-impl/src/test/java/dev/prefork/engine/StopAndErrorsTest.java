@@ -50,18 +50,6 @@ class StopAndErrorsTest extends EngineTestSupport {
         engine.stop(); // a second stop does nothing
     }
 
-    /** The private directory is the bridge socket's parent; the worker's environment names it. */
-    private static Path runtimeDirectoryOf(PreforkEngine engine) throws Exception {
-        long worker = Processes.children(engine.supervisorPid()).get(0);
-        String environ = Files.readString(Path.of("/proc", Long.toString(worker), "environ"));
-        for (String variable : environ.split("\0")) {
-            if (variable.startsWith("PREFORK_BRIDGE_SOCKET=")) {
-                return Path.of(variable.substring(variable.indexOf('=') + 1)).getParent();
-            }
-        }
-        throw new AssertionError("no PREFORK_BRIDGE_SOCKET in the worker's environment");
-    }
-
     @Test
     void aConfiguredLockFileIsKeptAndAGeneratedOneRemoved(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path lock = dir.resolve("pool.lock");

@@ -4,6 +4,7 @@ import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.LinkExecutor;
 import dev.prefork.bridge.ActiveConnections;
 import dev.prefork.bridge.Receiver;
+import dev.prefork.engine.protocol.LogThrottle;
 import dev.prefork.posix.PosixException;
 import dev.prefork.posix.SocketCalls;
 
@@ -32,6 +33,8 @@ import java.util.logging.Logger;
 public final class DescriptorReceiver implements Receiver {
     private static final Logger LOG = Logger.getLogger(DescriptorReceiver.class.getName());
     private static final int BACKLOG = 1024;
+    /** The longest pause between two accept() calls that failed (descriptors exhausted, say). */
+    private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1_000;
 
     private final Path socketPath;
     private final byte[] secret;
@@ -43,9 +46,15 @@ public final class DescriptorReceiver implements Receiver {
     private final ActiveConnections connections = new ActiveConnections();
     private final Set<HandoffLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkCount = new AtomicInteger();
+    private final int maxLinks;
+    private final LogThrottle acceptFailures = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle cutOffDescriptors = new LogThrottle(10, TimeUnit.SECONDS);
     private volatile boolean closing;
 
-    private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name) {
+    private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
+                               int maxLinks) {
+        this.maxLinks = maxLinks;
         this.socketPath = socketPath;
         this.secret = secret.clone();
         this.handler = handler;
@@ -59,14 +68,15 @@ public final class DescriptorReceiver implements Receiver {
     }
 
     /**
-     * Binds {@code socketPath} and starts taking worker links. Handlers run on each link's own thread when
+     * Binds {@code socketPath} and starts taking worker links, at most {@code maxLinks} at once (every
+     * worker the pool can have, and a margin: more are not ours, and are closed). Handlers run on each link's own thread when
      * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
      */
-    public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
-            throws IOException {
+    public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
+                                 int maxLinks) throws IOException {
         DescriptorReceiver bridge;
         try {
-            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name);
+            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks);
         } catch (PosixException e) {
             throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
         }
@@ -75,6 +85,7 @@ public final class DescriptorReceiver implements Receiver {
     }
 
     private void acceptLinks() {
+        long backoffMillis = 0;
         try (Arena arena = Arena.ofConfined()) {
             SocketCalls calls = new SocketCalls(arena);
             MemorySegment address = arena.allocate(SocketCalls.SOCKADDR_SIZE);
@@ -86,8 +97,30 @@ public final class DescriptorReceiver implements Receiver {
                     if (closing) {
                         return;
                     }
-                    if (e.errno() != SocketCalls.EINTR && e.errno() != SocketCalls.ECONNABORTED) {
-                        LOG.warning(name + ": accepting a worker link failed (" + e.getMessage() + "); continuing");
+                    if (e.errno() == SocketCalls.EINTR || e.errno() == SocketCalls.ECONNABORTED) {
+                        continue;
+                    }
+                    // EMFILE and friends fail again at once while the link waits in the backlog: pause, growing.
+                    backoffMillis = Math.min(MAX_ACCEPT_BACKOFF_MILLIS, Math.max(10, 2 * backoffMillis));
+                    String line = acceptFailures.line(name + ": accepting a worker link failed (" + e.getMessage()
+                            + "); retrying in up to " + MAX_ACCEPT_BACKOFF_MILLIS + " ms");
+                    if (line != null) {
+                        LOG.warning(line);
+                    }
+                    try {
+                        Thread.sleep(backoffMillis);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                    continue;
+                }
+                backoffMillis = 0;
+                if (links.size() >= maxLinks) {
+                    SocketCalls.closeQuietly(fd);
+                    String line = refusedLinks.line(name + ": refused a worker link: " + maxLinks
+                            + " links are open, as many as the pool can have");
+                    if (line != null) {
+                        LOG.warning(line);
                     }
                     continue;
                 }
@@ -135,6 +168,15 @@ public final class DescriptorReceiver implements Receiver {
 
     ConnectionHandler handler() {
         return handler;
+    }
+
+    /** For the links' "no descriptor free" lines: one per interval over all links. */
+    LogThrottle cutOffDescriptors() {
+        return cutOffDescriptors;
+    }
+
+    String name() {
+        return name;
     }
 
     @Override

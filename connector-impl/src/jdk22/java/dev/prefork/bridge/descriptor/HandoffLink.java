@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,14 @@ import java.util.logging.Logger;
  */
 final class HandoffLink {
     private static final Logger LOG = Logger.getLogger(HandoffLink.class.getName());
+    /**
+     * A worker says hello on its link the moment it connects it (its header, connection number 0, no
+     * client); a link silent this long is not a worker of ours, and is closed.
+     */
+    private static final long HELLO_TIMEOUT_MILLIS = 10_000;
+    /** How long a client waits for a descriptor to free up in this JVM before it is given up. */
+    private static final long CUT_OFF_PATIENCE_MILLIS = 10_000;
+    private static final long MAX_CUT_OFF_PAUSE_MILLIS = 200;
 
     private final int fd;
     private final DescriptorReceiver bridge;
@@ -53,8 +62,10 @@ final class HandoffLink {
 
     private void run(Executor executor) {
         try {
-            while (receiveOne(executor)) {
-                // next client of this worker
+            if (receiveHello()) {
+                while (receiveOne(executor)) {
+                    // next client of this worker
+                }
             }
         } catch (PosixException | IOException e) {
             if (!bridge.closing()) {
@@ -68,10 +79,78 @@ final class HandoffLink {
         }
     }
 
+    /** The link's first message, within {@link #HELLO_TIMEOUT_MILLIS}: the worker's header, and no client. */
+    private boolean receiveHello() throws IOException {
+        readCalls.receiveTimeout(fd, HELLO_TIMEOUT_MILLIS);
+        SocketCalls.Received received;
+        try {
+            received = readCalls.receive(fd, message);
+        } catch (PosixException e) {
+            if (e.errno() == SocketCalls.EAGAIN) {
+                throw new IOException("no hello within " + HELLO_TIMEOUT_MILLIS + " ms of connecting", e);
+            }
+            throw e;
+        }
+        if (received.descriptor() >= 0) {
+            SocketCalls.closeQuietly(received.descriptor());
+        }
+        if (received.descriptor() >= 0 || received.cutOff()) {
+            throw new IOException("a descriptor passed with the link's hello");
+        }
+        if (received.length() == 0) {
+            return false;
+        }
+        BridgeHeader header = BridgeHeader.decodeMessage(message.asSlice(0, received.length()).asByteBuffer());
+        if (!header.hasSecret(bridge.secret())) {
+            throw new IOException("wrong secret in the link's hello from pid " + header.pid());
+        }
+        if (header.connectionNumber() != 0) {
+            throw new IOException("pid " + header.pid() + " passed a client before saying hello");
+        }
+        workerPid = header.pid();
+        readCalls.receiveTimeout(fd, 0); // a worker may wait for its next client as long as it likes
+        return true;
+    }
+
+    /**
+     * The next message; when it carries a descriptor this JVM has no room for, it stays on the link and
+     * is tried again, pausing a little longer each time, for up to {@link #CUT_OFF_PATIENCE_MILLIS}.
+     */
+    private SocketCalls.Received receivePatiently() throws IOException {
+        long pause = 0;
+        long started = System.nanoTime();
+        while (true) {
+            SocketCalls.Received received = readCalls.receive(fd, message);
+            if (!received.cutOff()) {
+                return received;
+            }
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (waited >= CUT_OFF_PATIENCE_MILLIS || bridge.closing()) {
+                throw new IOException("no descriptor free in this JVM for " + waited + " ms to take a client; giving it up");
+            }
+            String line = bridge.cutOffDescriptors().line(bridge.name() + ": no descriptor free to take a client from worker "
+                    + workerPid + " (MSG_CTRUNC); it stays queued and is tried again");
+            if (line != null) {
+                LOG.warning(line);
+            }
+            pause = Math.min(MAX_CUT_OFF_PAUSE_MILLIS, Math.max(5, 2 * pause));
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a free descriptor", e);
+            }
+        }
+    }
+
     /** Receives and dispatches one client; false at the link's end. */
     private boolean receiveOne(Executor executor) throws IOException {
-        SocketCalls.Received received = readCalls.receive(fd, message);
+        SocketCalls.Received received = receivePatiently();
         if (received.length() == 0) {
+            if (received.descriptor() >= 0) {
+                SocketCalls.closeQuietly(received.descriptor());
+                throw new IOException("an empty message carrying a descriptor");
+            }
             return false;
         }
         BridgeHeader header;
@@ -97,7 +176,16 @@ final class HandoffLink {
             }
             serving = true;
         }
-        DescriptorConnection connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
+        DescriptorConnection connection;
+        try {
+            connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
+        } catch (IllegalArgumentException e) {
+            // An address that does not parse: this client cannot be described to a handler. Drop it, keep the link.
+            SocketCalls.closeQuietly(received.descriptor());
+            LOG.warning("dropping a client passed by worker " + workerPid + ": " + e.getMessage());
+            done();
+            return true;
+        }
         if (executor == null) {
             serve(connection);
             return true;

@@ -53,12 +53,16 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
         this.done = arena.allocate(16);
     }
 
-    /** Opens this worker's link to the controlling JVM's descriptor bridge at {@code bridgeSocket}. */
+    /** Opens this worker's link to the controlling JVM's descriptor bridge at {@code bridgeSocket} and says hello on it. */
     public static DescriptorHandover connect(String bridgeSocket, HeaderMaker headers, ProcessLog log) throws IOException {
         Arena arena = Arena.global(); // lives as long as the worker
         SocketCalls calls = new SocketCalls(arena);
         try {
-            return new DescriptorHandover(headers, log, calls, calls.connectLink(bridgeSocket), arena);
+            DescriptorHandover handover = new DescriptorHandover(headers, log, calls, calls.connectLink(bridgeSocket), arena);
+            // The link's hello: our header without a client (connection number 0), which the bridge waits
+            // for in bounded time before it gives the link a thread for good.
+            calls.send(handover.link, handover.message, headers.header("unix:", 0), -1);
+            return handover;
         } catch (PosixException e) {
             throw new IOException("cannot open a link to the controlling JVM at " + bridgeSocket + ": " + e.getMessage(), e);
         }

@@ -4,11 +4,12 @@ import dev.prefork.bridge.ActiveConnections;
 import dev.prefork.bridge.Receiver;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.protocol.FirstMessageGate;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -16,30 +17,35 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The controlling JVM's end of the bridge: a Unix-domain socket in the engine's private directory.
- * Every worker opens one connection to it per client connection; one acceptor thread hands each to
- * the {@link Executor}, where the header is checked and the {@link ConnectionHandler} runs.
+ * Every worker opens one connection to it per client connection; one acceptor thread reads each one's
+ * header (all at once, each in bounded time, through a {@link FirstMessageGate}) and hands the
+ * connection to the {@link Executor}, where the {@link ConnectionHandler} runs. A peer that connects and
+ * says nothing holds no handler thread.
  *
  * <p>How many connections are in flight is bounded by the pool: a worker relays one client at a time.
  */
 public final class RelayReceiver implements Receiver, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayReceiver.class.getName());
 
+    /** A worker writes its header the moment it connects; a connection silent this long is not one of ours. */
+    private static final long HEADER_TIMEOUT_MILLIS = 10_000;
+
     private final Path socketPath;
     private final byte[] secret;
     private final ConnectionHandler handler;
     private final Executor executor;
     private final ServerSocketChannel server;
+    private final FirstMessageGate gate;
     private final Thread acceptor;
     private final ActiveConnections activeConnections = new ActiveConnections();
     private volatile boolean closing;
 
-    private RelayReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name)
-            throws IOException {
+    private RelayReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
+                          int maxPendingHeaders) throws IOException {
         this.socketPath = socketPath;
         this.secret = secret.clone();
         this.handler = handler;
@@ -47,18 +53,23 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socketPath), 1024);
-        } catch (IOException e) {
+            this.gate = new FirstMessageGate(server, HEADER_FRAMING, HEADER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS,
+                    maxPendingHeaders, this::dispatch, complaint -> LOG.warning(name + ": bridge: " + complaint));
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        this.acceptor = new Thread(this::acceptLoop, "prefork-bridge-" + name);
+        this.acceptor = new Thread(gate, "prefork-bridge-" + name);
         acceptor.setDaemon(true);
     }
 
-    /** Binds {@code socketPath} and starts accepting worker connections. */
+    /**
+     * Binds {@code socketPath} and starts accepting worker connections; at most {@code maxPendingHeaders}
+     * of them may wait for their header at once (a worker sends it at once: the pool's size bounds them).
+     */
     public static RelayReceiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor,
-                                     String name) throws IOException {
-        RelayReceiver bridge = new RelayReceiver(socketPath, secret, handler, executor, name);
+                                     String name, int maxPendingHeaders) throws IOException {
+        RelayReceiver bridge = new RelayReceiver(socketPath, secret, handler, executor, name, maxPendingHeaders);
         bridge.acceptor.start();
         return bridge;
     }
@@ -78,33 +89,26 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
         return activeConnections;
     }
 
-    private void acceptLoop() {
-        while (!closing) {
-            SocketChannel channel;
-            try {
-                channel = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closing) {
-                    LOG.log(Level.WARNING, "bridge accept failed; continuing", e);
-                }
-                continue;
-            }
-            try {
-                executor.execute(() -> serve(channel, null));
-            } catch (RejectedExecutionException e) {
-                // Refused here, on the acceptor: the worker sends its header at once.
-                serve(channel, e.getMessage() != null ? e.getMessage() : "no thread is free");
-            }
+    private static final FirstMessageGate.Framing HEADER_FRAMING = new FirstMessageGate.Framing() {
+        @Override
+        public int maxLength() {
+            return BridgeHeader.MAX_LENGTH + 4;
         }
-    }
 
-    /** Reads the worker's header, then serves the client, or refuses it when {@code refusal} is not null. */
-    private void serve(SocketChannel channel, String refusal) {
+        @Override
+        public int lengthSoFar(ByteBuffer soFar) throws IOException {
+            return BridgeHeader.messageLengthSoFar(soFar);
+        }
+    };
+
+    /**
+     * On the gate's thread, with the header read (so nothing here waits for a peer): checks it and hands
+     * the connection to the executor, or refuses it right here when the executor has no thread for it.
+     */
+    private void dispatch(SocketChannel channel, ByteBuffer message) {
         BridgeHeader header;
         try {
-            header = BridgeHeader.read(channel);
+            header = BridgeHeader.decodeMessage(message);
         } catch (IOException e) {
             LOG.warning("dropping a bridge connection with a bad header: " + e.getMessage());
             closeQuietly(channel);
@@ -115,23 +119,32 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        RelayedConnection connection = new RelayedConnection(channel, header);
-        if (refusal != null) {
-            activeConnections.refuse(connection, refusal);
-        } else {
-            activeConnections.serve(handler, connection, closing);
+        RelayedConnection connection;
+        try {
+            connection = new RelayedConnection(channel, header);
+        } catch (IllegalArgumentException e) {
+            LOG.warning("dropping a bridge connection from pid " + header.pid() + ": " + e.getMessage());
+            closeQuietly(channel);
+            return;
+        }
+        try {
+            executor.execute(() -> activeConnections.serve(handler, connection, closing));
+        } catch (RejectedExecutionException e) {
+            // The refusal is one short frame into an empty socket buffer: it does not wait for the worker.
+            activeConnections.refuse(connection, e.getMessage() != null ? e.getMessage() : "no thread is free");
         }
     }
 
     @Override
     public void close(long graceMillis) {
         closing = true;
-        closeQuietly(server);
+        gate.stop();
         try {
             acceptor.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly(server);
         activeConnections.drain(graceMillis);
         try {
             Files.deleteIfExists(socketPath);

@@ -39,6 +39,21 @@ public final class RuntimeDirectory implements AutoCloseable {
         return new RuntimeDirectory(dir);
     }
 
+    /**
+     * Removes what a supervisor that was killed left here (its hello socket, scoreboard, lock files,
+     * FIFOs), keeping {@code keep} (the bridge socket, which outlives supervisors), so that a successor
+     * can make them anew.
+     */
+    public void clearForSuccessor(Path keep) throws IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(path)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.equals(keep) && !Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
+    }
+
     public Path path() {
         return path;
     }

@@ -55,7 +55,8 @@ public final class SupervisorProcess {
     private final Map<Long, PoolSnapshot> finishedSnapshots = new HashMap<>();
     private final Map<Long, Map<String, String>> statusAnswers = new HashMap<>();
 
-    private SupervisorProcess(Process process) {
+    /** Package-private for the report-parsing fuzz test, which hands it a stand-in process. */
+    SupervisorProcess(Process process) {
         this.process = process;
         this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     }
@@ -126,45 +127,60 @@ public final class SupervisorProcess {
         PROCESS_LOG.log(level, text);
     }
 
-    private void onReport(String line) {
+    /**
+     * Records one report line. A line that does not parse is logged and skipped: it must not end the
+     * reader thread, or the supervisor would block once the unread pipe is full.
+     */
+    void onReport(String line) {
         String[] words = line.split(" ", 2);
         String rest = words.length > 1 ? words[1] : "";
         synchronized (lock) {
-            switch (words[0]) {
-                case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
-                case SupervisorProtocol.READY -> ready = true;
-                case SupervisorProtocol.STATUS_BOUND -> statusAddress = rest;
-                case SupervisorProtocol.AGENT_BOUND -> agentAddress = rest;
-                case SupervisorProtocol.FATAL -> fatal = rest;
-                case SupervisorProtocol.RESOURCE -> resources.add(rest);
-                case SupervisorProtocol.POOL -> {
-                    String[] counts = rest.split(" ");
-                    accepting = Integer.parseInt(counts[0]);
-                    target = Integer.parseInt(counts[1]);
-                }
-                case SupervisorProtocol.SNAPSHOT_BEGIN -> collecting = new SnapshotCollector(Long.parseLong(rest));
-                case SupervisorProtocol.WORKER -> {
-                    if (collecting != null) {
-                        collecting.workers.add(parseWorker(rest));
-                    }
-                }
-                case SupervisorProtocol.SNAPSHOT_END -> {
-                    if (collecting != null) {
-                        finishedSnapshots.put(collecting.id, collecting.finish(rest, process.pid()));
-                        collecting = null;
-                    }
-                }
-                case SupervisorProtocol.STATUS -> {
-                    String[] idAndFields = rest.split(" ", 2);
-                    long id = Long.parseLong(idAndFields[0]);
-                    statusAnswers.put(id, parseFields(idAndFields.length > 1 ? idAndFields[1] : ""));
-                    // An answer nobody waits for any more (its request timed out) must not stay forever.
-                    statusAnswers.keySet().removeIf(older -> older < id - 64);
-                }
-                case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
-                default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
+            try {
+                record(words[0], rest, line);
+            } catch (RuntimeException e) {
+                PROCESS_LOG.warning("unreadable report from the supervisor (" + e + "): " + line);
+            } finally {
+                lock.notifyAll();
             }
-            lock.notifyAll();
+        }
+    }
+
+    private void record(String kind, String rest, String line) {
+        switch (kind) {
+            case SupervisorProtocol.BOUND -> bound.add(rest.split(" ", 2)[1]);
+            case SupervisorProtocol.READY -> ready = true;
+            case SupervisorProtocol.STATUS_BOUND -> statusAddress = rest;
+            case SupervisorProtocol.AGENT_BOUND -> agentAddress = rest;
+            case SupervisorProtocol.FATAL -> fatal = rest;
+            case SupervisorProtocol.RESOURCE -> resources.add(rest);
+            case SupervisorProtocol.POOL -> {
+                String[] counts = rest.split(" ");
+                int newAccepting = Integer.parseInt(counts[0]);
+                target = Integer.parseInt(counts[1]);
+                accepting = newAccepting;
+            }
+            case SupervisorProtocol.SNAPSHOT_BEGIN -> collecting = new SnapshotCollector(Long.parseLong(rest));
+            case SupervisorProtocol.WORKER -> {
+                if (collecting != null) {
+                    collecting.workers.add(parseWorker(rest));
+                }
+            }
+            case SupervisorProtocol.SNAPSHOT_END -> {
+                if (collecting != null) {
+                    SnapshotCollector done = collecting;
+                    collecting = null;
+                    finishedSnapshots.put(done.id, done.finish(rest, process.pid()));
+                }
+            }
+            case SupervisorProtocol.STATUS -> {
+                String[] idAndFields = rest.split(" ", 2);
+                long id = Long.parseLong(idAndFields[0]);
+                statusAnswers.put(id, parseFields(idAndFields.length > 1 ? idAndFields[1] : ""));
+                // An answer nobody waits for any more (its request timed out) must not stay forever.
+                statusAnswers.keySet().removeIf(older -> older < id - 64);
+            }
+            case SupervisorProtocol.STOPPED -> stoppedCleanly = true;
+            default -> PROCESS_LOG.warning("unexpected report from the supervisor: " + line);
         }
     }
 
@@ -337,6 +353,23 @@ public final class SupervisorProcess {
         return true;
     }
 
+    /** Waits, without a limit, until the process has exited; for the thread that watches it. */
+    public void awaitDeath() throws InterruptedException {
+        process.waitFor();
+    }
+
+    /**
+     * Why the process ended, for the log: its exit status or the signal that killed it, and the
+     * message it reported as fatal, if any. Only once it has exited.
+     */
+    public String causeOfDeath() {
+        int status = process.exitValue();
+        String how = status > 128 ? "killed by signal " + (status - 128) + " (exit status " + status + ")" : "exit status " + status;
+        synchronized (lock) {
+            return fatal != null ? how + "; it reported: " + fatal : how;
+        }
+    }
+
     public void destroyForcibly() {
         process.destroyForcibly();
     }
@@ -395,7 +428,7 @@ public final class SupervisorProcess {
             }
             return new PoolSnapshot(Instant.now(), supervisorPid, totals.getOrDefault("target", 0L).intValue(),
                     totals.getOrDefault("spawned", 0L), totals.getOrDefault("exited", 0L), List.copyOf(workers),
-                    totals.getOrDefault("retired_rss", 0L), totals.getOrDefault("retired_age", 0L));
+                    totals.getOrDefault("retired_rss", 0L), totals.getOrDefault("retired_age", 0L), 0);
         }
     }
 }

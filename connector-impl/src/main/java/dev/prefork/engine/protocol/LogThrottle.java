@@ -1,0 +1,45 @@
+package dev.prefork.engine.protocol;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lets one log line through per interval for an event that can repeat without bound (bad input from a
+ * peer, a failing accept), and counts the ones held back, so that a flood costs a few lines, not one
+ * per occurrence, and the lines still say how many there were.
+ */
+public final class LogThrottle {
+    private final long intervalNanos;
+    private long lastLineNanos;
+    private boolean anyLine;
+    private long heldBack;
+
+    public LogThrottle(long interval, TimeUnit unit) {
+        this.intervalNanos = unit.toNanos(interval);
+    }
+
+    /**
+     * Records one occurrence. Returns -1 when it must not be logged, else how many occurrences were held
+     * back since the last line (to be said in this one).
+     */
+    public synchronized long admit() {
+        long now = System.nanoTime();
+        if (anyLine && now - lastLineNanos < intervalNanos) {
+            heldBack++;
+            return -1;
+        }
+        anyLine = true;
+        lastLineNanos = now;
+        long said = heldBack;
+        heldBack = 0;
+        return said;
+    }
+
+    /** {@code line}, with the count held back before it, or null when this occurrence is held back. */
+    public String line(String line) {
+        long held = admit();
+        if (held < 0) {
+            return null;
+        }
+        return held == 0 ? line : line + " (and " + held + " more like it since the last such line)";
+    }
+}
