@@ -112,6 +112,12 @@ public final class WorkerMain {
             throws IOException {
         // Only now: a worker that said hello counts as started, and one that cannot open its link to the
         // controlling JVM must count as a start-up failure, which the supervisor backs off from.
+        control.wakeWith(new WorkerControl.Waker() {
+            @Override
+            public boolean wake() {
+                return handover.wakeAccept();
+            }
+        });
         SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
@@ -122,14 +128,22 @@ public final class WorkerMain {
                 break; // told to quit while waiting for the turn
             }
             try {
+                if (!control.enterAccept()) {
+                    break; // told to quit since: the turn is given back below
+                }
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();
             } catch (IOException e) {
                 failure = e;
             } finally {
+                // From here a client we hold is served even if we are told to quit: we leave after it.
+                control.leftAccept(client != null);
                 turn.release();
             }
             if (failure != null) {
+                if (control.quitting()) {
+                    break; // woken from accept() to leave: not a failure
+                }
                 long delay = acceptFailures.failed(failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
                 if (delay == AcceptFailures.GIVE_UP) {
                     exitStatus = EXIT_ACCEPT_FAILING;
@@ -148,12 +162,12 @@ public final class WorkerMain {
             acceptFailures.succeeded();
             String peer = handover.peerOf(client);
             if (access != null && !access.admits(peer)) {
-                handover.refuse(client, access.denyLine());
+                try {
+                    handover.refuse(client, access.denyLine());
+                } finally {
+                    control.endConnection();
+                }
                 continue;
-            }
-            if (!control.beginConnection()) {
-                handover.drop(client);
-                break;
             }
             served++;
             slot.processing(peer);
