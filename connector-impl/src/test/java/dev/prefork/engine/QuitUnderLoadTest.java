@@ -110,6 +110,33 @@ class QuitUnderLoadTest extends EngineTestSupport {
         assertTrue(answered.get() > 0, "the clients were served");
     }
 
+    /**
+     * The other half of the rule: a worker idle in accept() is woken when told to quit and leaves at once,
+     * rather than after its next client or at the end of graceful_shutdown_timeout (30 s here); so TTOU
+     * takes effect and an idle pool stops in a moment, whichever worker holds the turn.
+     */
+    @ParameterizedTest(name = "serialize {0}, handoff {1}")
+    @MethodSource("modes")
+    void idleWorkersInAcceptLeavePromptlyWhenToldTo(Serialize serialize, Handoff handoff) throws Exception {
+        PreforkEngine engine = start(config(2).serialize(serialize).handoff(handoff).gracefulShutdownTimeout(30));
+        long supervisor = engine.supervisorPid();
+        assertEquals("before", LineClient.echoOnce(engine.boundPort(0), "before"));
+        assertTrue(awaitWorkers(engine, supervisor, 2));
+        long started = System.nanoTime();
+        engine.removeWorker();
+        assertTrue(Processes.eventually(Duration.ofSeconds(20), () -> Processes.children(supervisor).size() == 1),
+                "TTOU let an idle worker go");
+        long ttouMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        started = System.nanoTime();
+        engine.stop();
+        long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.out.printf("idle quit, serialize %s, handoff %s: TTOU %d ms, stop %d ms%n", serialize, handoff,
+                ttouMillis, stopMillis);
+        assertTrue(ttouMillis < 10_000, "TTOU took " + ttouMillis + " ms");
+        assertTrue(stopMillis < 10_000, "stopping an idle pool took " + stopMillis + " ms");
+        assertTrue(!Processes.alive(supervisor), "the supervisor is gone");
+    }
+
     /** Waits until the pool has exactly {@code size} workers, each past start-up. */
     private static boolean awaitWorkers(PreforkEngine engine, long supervisor, int size) throws InterruptedException {
         return Processes.eventually(Duration.ofSeconds(60), () -> {
