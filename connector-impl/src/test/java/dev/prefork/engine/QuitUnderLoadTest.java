@@ -4,6 +4,7 @@ import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -108,6 +109,56 @@ class QuitUnderLoadTest extends EngineTestSupport {
         assertEquals(0, failed.get(), "clients failed while " + quits + " workers quit (" + answered.get()
                 + " answered); the first: " + firstFailure.get());
         assertTrue(answered.get() > 0, "the clients were served");
+    }
+
+    /**
+     * max_requests recycling under the same load: a worker that served its last client leaves between
+     * connections by itself (not in accept, holding none), so no client may fail. Issue 9 item 8's soak
+     * (24 timeouts in 84,000 requests with max_requests 200) suspected this path; it passed before the
+     * quit fix too (10 recycles, 1,200 clients, 0 failed per handoff), as that path never halts a worker
+     * in accept().
+     */
+    @ParameterizedTest(name = "handoff {0}")
+    @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
+    void workersRecycledByMaxRequestsUnderLoadLoseNoClient(Handoff handoff) throws Exception {
+        PreforkEngine engine = start(config(2).handoff(handoff).maxRequests(100).set("max_requests_jitter", "20"));
+        int port = engine.boundPort(0);
+        int failed = 0;
+        int answered = 0;
+        String firstFailure = null;
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<int[]>> loops = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                loops.add(clients.submit(() -> {
+                    int[] counts = new int[2];
+                    for (int i = 0; i < 400; i++) {
+                        String line = "client " + client + " request " + i;
+                        try (LineClient connection = new LineClient(port)) {
+                            connection.socket().setSoTimeout(10_000);
+                            counts[line.equals(connection.roundTrip(line)) ? 0 : 1]++;
+                        } catch (IOException e) {
+                            counts[1]++;
+                            System.out.println("max_requests recycling, handoff " + handoff + ": " + line + " got " + e);
+                        }
+                    }
+                    return counts;
+                }));
+            }
+            for (Future<int[]> loop : loops) {
+                int[] counts = loop.get(120, TimeUnit.SECONDS);
+                answered += counts[0];
+                failed += counts[1];
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long recycled = engine.snapshot().exited();
+        System.out.printf("max_requests recycling, handoff %s: %d workers recycled, %d answered, %d failed%n",
+                handoff, recycled, answered, failed);
+        assertEquals(0, failed, "clients failed while " + recycled + " workers recycled");
+        assertTrue(recycled >= 5, "workers were recycled: " + recycled);
     }
 
     /**
