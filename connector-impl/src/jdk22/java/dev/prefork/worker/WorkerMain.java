@@ -110,14 +110,15 @@ public final class WorkerMain {
     /** Says hello to the supervisor, now that the handover is ready too, then runs the accept loop; returns why it ended. */
     private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
             throws IOException {
-        // Only now: a worker that said hello counts as started, and one that cannot open its link to the
-        // controlling JVM must count as a start-up failure, which the supervisor backs off from.
+        // Before the supervisor can ask us to quit: how it gets this thread out of accept().
         control.wakeWith(new WorkerControl.Waker() {
             @Override
             public boolean wake() {
                 return handover.wakeAccept();
             }
         });
+        // Only now: a worker that said hello counts as started, and one that cannot open its link to the
+        // controlling JVM must count as a start-up failure, which the supervisor backs off from.
         SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
         long served = 0;
         while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
