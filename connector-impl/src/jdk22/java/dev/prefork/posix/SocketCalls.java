@@ -392,6 +392,27 @@ public final class SocketCalls {
         }
     }
 
+    /**
+     * The calling thread's pthread id, for {@link #signalThread}. A worker's accepting thread records it
+     * once, so that another thread can wake it from a blocking accept.
+     */
+    public static long currentThread() {
+        try {
+            return (long) PthreadSelf.CALL.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected("pthread_self", t);
+        }
+    }
+
+    /** Sends {@code signal} to the thread {@code thread} of this process; false if that failed. */
+    public static boolean signalThread(long thread, int signal) {
+        try {
+            return (int) PthreadKill.CALL.invokeExact(thread, signal) == 0; // returns the error number, 0 on success
+        } catch (Throwable t) {
+            throw unexpected("pthread_kill", t);
+        }
+    }
+
     private static IllegalStateException unexpected(String call, Throwable t) {
         if (t instanceof Error error) {
             throw error;
@@ -436,6 +457,14 @@ public final class SocketCalls {
 
     private static final class Shutdown {
         static final MethodHandle CALL = Libc.errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class PthreadSelf {
+        static final MethodHandle CALL = Libc.call("pthread_self", FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    private static final class PthreadKill {
+        static final MethodHandle CALL = Libc.call("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
     private static final class ShutdownQuietly {

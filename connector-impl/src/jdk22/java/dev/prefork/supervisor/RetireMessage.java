@@ -6,10 +6,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Asks a worker over its link to retire: to leave after the connection it serves or is about to take,
- * unlike "quit" (the pool stops), which an idle worker obeys at once. Used when the pool shrinks,
- * drains or restarts under load: a worker blocked in accept() may already hold a client the kernel
- * handed it, and quitting at once would reset that client.
+ * Asks a worker over its link to retire, when the pool shrinks, drains or restarts. The worker treats
+ * it as "quit" (the pool stops): either way it never loses a client it accepted (see the worker's
+ * WorkerControl); the two messages are kept apart so that the worker's log says why it left.
  */
 final class RetireMessage {
     private static final byte[] RETIRE = "retire\n".getBytes(StandardCharsets.US_ASCII);

@@ -6,20 +6,37 @@ import dev.prefork.engine.protocol.ProcessLog;
 
 /**
  * Whether this worker may take another connection. The supervisor (or its disappearance) asks the
- * worker to quit from another thread: an idle worker leaves at once, a busy one after its connection,
- * and one whose connection outlasts the grace period is cut off.
+ * worker to quit from another thread. The one rule: a client this worker has accepted is served.
+ * So a worker that is waiting for its turn (or backing off) leaves at once; one that is in accept()
+ * is woken and leaves by itself, serving the client accept may already have taken (the kernel can
+ * hand one over at any instant until accept returns: halting then would reset that client); a busy
+ * one leaves after its connection; and one whose connection outlasts the grace period is cut off.
  */
 final class WorkerControl {
+    /** Not in accept and holding no client: halting loses nothing. */
+    private static final int IDLE = 0;
+    /** In accept, or about to be: a client may be ours at any instant. */
+    private static final int ACCEPTING = 1;
+    /** Holding a client (serving, refusing, or just accepted). */
+    private static final int BUSY = 2;
+    /** How long the quitting thread waits for the accepting thread before it wakes it again. */
+    private static final long WAKE_AGAIN_MILLIS = 20;
+
     private final Scoreboard.Slot slot;
     private final AcceptLock turn;
     private final ProcessLog log;
     private final long graceMillis;
-    private boolean busy;
+    /** Wakes the accepting thread from accept(); set before the first accept. */
+    private Waker waker;
+    /** What the accepting thread is doing; guarded by this, like {@link #quitting}. */
+    private int phase = IDLE;
     private boolean quitting;
-    /** Told to retire rather than quit: serve a connection already accepted, leave after it. */
-    private boolean retiring;
-    /** Blocked in its turn for accept (the serialization lock), so certainly holding no client. */
-    private boolean waitingForTurn;
+
+    /** How a thread blocked in accept() is made to return (see {@code Handover.wakeAccept}). */
+    interface Waker {
+        /** False when it cannot. */
+        boolean wake();
+    }
 
     WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis) {
         this.slot = slot;
@@ -28,76 +45,60 @@ final class WorkerControl {
         this.graceMillis = graceMillis;
     }
 
-    /**
-     * Called with a freshly accepted connection; false when the worker is quitting and must not serve it.
-     * A retiring worker serves it: the client was accepted and must not be dropped.
-     */
-    synchronized boolean beginConnection() {
-        busy = !quitting || retiring;
-        return busy;
+    synchronized void wakeWith(Waker waker) {
+        this.waker = waker;
     }
 
-    /** Before waiting for the turn to accept. */
-    synchronized void awaitingTurn() {
-        waitingForTurn = true;
-    }
-
-    /** The turn is ours; false when the worker must leave instead of accepting. */
-    synchronized boolean turnTaken() {
-        waitingForTurn = false;
-        return !quitting;
-    }
-
-    /**
-     * Retire (a pool that shrinks, drains or restarts): leave now only while waiting for the turn, when
-     * no client can be in hand; a worker in accept() leaves after the connection it takes, or after the
-     * grace period if none comes. Quitting at once there could drop a client the kernel just handed it.
-     */
-    void requestRetire(String why) {
-        synchronized (this) {
-            if (quitting) {
-                return;
-            }
-            quitting = true;
-            retiring = true;
-            if (!busy && waitingForTurn && exitNow(0, why)) {
-                return; // not reached: exited
-            }
+    /** The accepting thread is about to call accept(); false when the worker is quitting and must not. */
+    synchronized boolean enterAccept() {
+        if (quitting) {
+            return false;
         }
-        log.fine("retiring after the next connection: " + why);
-        startCutoff(why);
+        phase = ACCEPTING;
+        return true;
+    }
+
+    /**
+     * The accepting thread is out of accept(), holding a client or not. A client is served even when
+     * the worker was told to quit meanwhile: the worker leaves after it.
+     */
+    synchronized void leftAccept(boolean holdingClient) {
+        phase = holdingClient ? BUSY : IDLE;
+        notifyAll(); // a quitting thread waiting for us to leave accept()
     }
 
     synchronized void endConnection() {
-        busy = false;
+        phase = IDLE;
     }
 
     synchronized boolean quitting() {
         return quitting;
     }
 
-    /** Quit: now when idle (blocked in its turn or in accept), else when the current connection ends. */
+    /**
+     * Retire (the pool shrinks, drains or restarts): the same as quitting, which never loses a client
+     * this worker accepted; the supervisor sends it as a message of its own so the log says which.
+     */
+    void requestRetire(String why) {
+        requestQuit(why);
+    }
+
+    /** Quit: now when idle (waiting for the turn), after accept() when in it, else when the current connection ends. */
     void requestQuit(String why) {
         synchronized (this) {
-            if (quitting && !retiring) {
+            if (quitting) {
                 return;
             }
-            boolean cutoffRunning = retiring;
             quitting = true;
-            retiring = false; // a stop overrides a retirement: an idle worker leaves now
-            if (!busy && exitNow(0, why)) {
+            if (phase == IDLE && exitNow(0, why)) {
                 return; // not reached: exited
             }
-            if (cutoffRunning) {
-                return;
+            if (phase == ACCEPTING) {
+                wakeFromAccept();
             }
         }
         log.fine("quitting after the current connection: " + why);
-        startCutoff(why);
-    }
-
-    /** Leaves after the grace period whatever the worker is doing then. */
-    private void startCutoff(String why) {
+        // Also the backstop for a worker that could not be woken from accept().
         Thread cutoff = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -115,9 +116,30 @@ final class WorkerControl {
     }
 
     /**
+     * Wakes the accepting thread until it is out of accept(); called with the lock held, which
+     * {@code wait} gives up meanwhile. A wake-up can come just before the thread enters the system
+     * call and be lost, hence the repeats; each costs nothing to a thread that is not blocked.
+     * Bounded by the grace period, after which the cutoff ends the process anyway.
+     */
+    private void wakeFromAccept() {
+        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+        while (phase == ACCEPTING && waker != null && System.nanoTime() < deadline) {
+            if (!waker.wake()) {
+                return;
+            }
+            try {
+                wait(WAKE_AGAIN_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
      * Leaves at once, having given back the accept turn if this worker holds it (the kernel closes the
-     * sockets, and the supervisor reaps us). Returns false, without exiting, only when the accepting
-     * thread is in the middle of taking the turn: it was woken, and leaves by itself.
+     * sockets, and the supervisor reaps us). Only for a worker that holds no client and is not in
+     * accept(), or the accepting thread itself once it is done. Returns false, without exiting, only
+     * when the accepting thread is in the middle of taking the turn: it was woken, and leaves by itself.
      */
     boolean exitNow(int status, String why) {
         if (!turn.leave()) {

@@ -114,6 +114,13 @@ public final class WorkerMain {
     /** Says hello to the supervisor, now that the handover is ready too, then runs the accept loop; returns why it ended. */
     private <C> String serve(Handover<C> handover, AcceptLock turn, Scoreboard.Slot slot, WorkerControl control)
             throws IOException {
+        // Before the supervisor can ask us to quit: how it gets this thread out of accept().
+        control.wakeWith(new WorkerControl.Waker() {
+            @Override
+            public boolean wake() {
+                return handover.wakeAccept();
+            }
+        });
         // Only now: a worker that said hello counts as started, and one that cannot open its link to the
         // controlling JVM must count as a start-up failure, which the supervisor backs off from.
         SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
@@ -122,23 +129,26 @@ public final class WorkerMain {
             slot.state(WorkerState.WAITING);
             C client = null;
             IOException failure = null;
-            control.awaitingTurn();
             if (!turn.acquire()) {
                 break; // told to quit while waiting for the turn
             }
-            if (!control.turnTaken()) {
-                turn.release();
-                break;
-            }
             try {
+                if (!control.enterAccept()) {
+                    break; // told to quit since: the turn is given back below
+                }
                 slot.state(WorkerState.ACCEPTING);
                 client = handover.accept();
             } catch (IOException e) {
                 failure = e;
             } finally {
+                // From here a client we hold is served even if we are told to quit: we leave after it.
+                control.leftAccept(client != null);
                 turn.release();
             }
             if (failure != null) {
+                if (control.quitting()) {
+                    break; // woken from accept() to leave: not a failure
+                }
                 long delay = acceptFailures.failed(failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
                 if (delay == AcceptFailures.GIVE_UP) {
                     exitStatus = EXIT_ACCEPT_FAILING;
@@ -157,12 +167,12 @@ public final class WorkerMain {
             acceptFailures.succeeded();
             String peer = handover.peerOf(client);
             if (access != null && !access.admits(peer)) {
-                handover.refuse(client, access.denyLine());
+                try {
+                    handover.refuse(client, access.denyLine());
+                } finally {
+                    control.endConnection();
+                }
                 continue;
-            }
-            if (!control.beginConnection()) {
-                handover.drop(client);
-                break;
             }
             served++;
             slot.processing(peer);

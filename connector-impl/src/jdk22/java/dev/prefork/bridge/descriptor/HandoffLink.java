@@ -40,7 +40,13 @@ final class HandoffLink {
     /** The one byte that says "done"; its value does not matter. */
     private final MemorySegment doneByte = arena.allocate(1);
     private final LinkBuffers buffers = LinkBuffers.allocate(arena);
-    private boolean serving;
+    /** A client was received and its "done" not yet sent: the worker must not pass another meanwhile. */
+    private boolean awaitingDone;
+    /**
+     * Clients received whose handling has not finished (at most two for an instant: one whose "done" is
+     * being sent and the worker's next); the link's memory is freed only at zero.
+     */
+    private int inService;
     private boolean ended;
     private boolean released;
     private long workerPid = -1;
@@ -169,12 +175,13 @@ final class HandoffLink {
         }
         workerPid = header.pid();
         synchronized (this) {
-            if (serving) {
+            if (awaitingDone) {
                 // Our workers wait for "done"; a second client now would share the first one's buffers.
                 SocketCalls.closeQuietly(received.descriptor());
                 throw new IOException("worker " + workerPid + " passed a client before its previous one was done");
             }
-            serving = true;
+            awaitingDone = true;
+            inService++;
         }
         DescriptorConnection connection;
         try {
@@ -212,6 +219,12 @@ final class HandoffLink {
 
     /** Tells the worker its client is done with, and frees the link's memory if the link has ended meanwhile. */
     private void done() {
+        // Cleared before the byte goes: the worker may pass its next client the instant it reads it, and
+        // with handlers on an executor the link's thread receives that client while this thread is still
+        // here (clearing it after the send dropped such a link now and then, and the client with it).
+        synchronized (this) {
+            awaitingDone = false;
+        }
         try {
             doneCalls.send(fd, doneByte, 0, 1);
         } catch (PosixException e) {
@@ -219,14 +232,14 @@ final class HandoffLink {
             LOG.log(Level.FINE, "worker " + workerPid + " left before its client was done", e);
         }
         synchronized (this) {
-            serving = false;
+            inService--;
         }
         releaseIfDone();
     }
 
     private void releaseIfDone() {
         synchronized (this) {
-            if (!ended || serving || released) {
+            if (!ended || inService > 0 || released) {
                 return;
             }
             released = true;

@@ -24,6 +24,14 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
     private static final int LISTENER = 0;
     private static final int AF_UNIX = 1;
     private static final int AF_INET = 2;
+    /**
+     * The signal the JDK itself sends a thread to wake it from blocking I/O when a channel is closed
+     * ({@code sun.nio.ch.NativeThread}: {@code __SIGRTMAX - 2} on Linux). The JDK installs a handler that
+     * does nothing, without SA_RESTART, as soon as any NIO channel blocks (our supervisor link does, at
+     * start-up); so the signal makes a blocked accept4 fail with EINTR, and costs a thread outside a
+     * system call nothing.
+     */
+    private static final int WAKE_SIGNAL = 62;
 
     /** An accepted client: our descriptor of it and its address. */
     record Accepted(int fd, String peer) {
@@ -39,6 +47,10 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
     /** sockaddr_in6 is the largest address a TCP or Unix listener hands us that we read. */
     private final byte[] addressBytes = new byte[28];
     private final Arena arena;
+    /** The pthread that calls {@link #accept}: the one that called {@link #connect}. */
+    private final long acceptingThread;
+    /** Whether {@link #WAKE_SIGNAL} has a handler here: looked at on the first wake-up (1) or not yet (0); -1 if not. */
+    private int wakeHandled;
     /** The access rules' refusal line in native memory, made on the first refusal. */
     private MemorySegment refusalLine;
 
@@ -51,9 +63,13 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
         this.address = arena.allocate(SocketCalls.SOCKADDR_SIZE, 8);
         this.message = arena.allocate(BridgeHeader.MAX_LENGTH + 4);
         this.done = arena.allocate(16);
+        this.acceptingThread = SocketCalls.currentThread();
     }
 
-    /** Opens this worker's link to the controlling JVM's descriptor bridge at {@code bridgeSocket} and says hello on it. */
+    /**
+     * Opens this worker's link to the controlling JVM's descriptor bridge at {@code bridgeSocket} and says
+     * hello on it. Call it on the thread that will accept: {@link #wakeAccept} signals that thread.
+     */
     public static DescriptorHandover connect(String bridgeSocket, HeaderMaker headers, ProcessLog log) throws IOException {
         Arena arena = Arena.global(); // lives as long as the worker
         SocketCalls calls = new SocketCalls(arena);
@@ -144,6 +160,40 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
             }
         }
         drop(client);
+    }
+
+    /**
+     * Signals the accepting thread, whose accept4 then fails with EINTR unless it has already taken a
+     * client, which it then returns (the kernel does one or the other). The FFM call is not woken by
+     * Thread.interrupt(); and polling the listening socket before each accept would cost a system call
+     * per connection and, with serialize none, wake every idle worker for each one. A signal that comes
+     * just before the thread enters accept4 is lost: the caller signals again until the thread is out.
+     */
+    @Override
+    public synchronized boolean wakeAccept() {
+        if (wakeHandled == 0) {
+            wakeHandled = signalCaught(WAKE_SIGNAL) ? 1 : -1;
+            if (wakeHandled < 0) {
+                // The default action of a real-time signal is to end the process, which would lose a client
+                // accept had just taken: better to leave after the next client or at the grace period's end.
+                log.warning("signal " + WAKE_SIGNAL + " has no handler in this JVM; cannot wake the accepting thread");
+            }
+        }
+        return wakeHandled > 0 && SocketCalls.signalThread(acceptingThread, WAKE_SIGNAL);
+    }
+
+    /** Whether this process catches {@code signal}, from the SigCgt mask of /proc/self/status. */
+    private static boolean signalCaught(int signal) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigCgt:")) {
+                    return new java.math.BigInteger(line.substring(7).trim(), 16).testBit(signal - 1);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // treated as not caught
+        }
+        return false;
     }
 
     @Override

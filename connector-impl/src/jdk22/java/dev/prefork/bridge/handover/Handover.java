@@ -21,8 +21,18 @@ public interface Handover<C> {
      */
     boolean pass(C client, String peer, long number);
 
-    /** Closes a client accepted while the worker was told to quit. */
+    /** Closes a client that will not be served (the controlling JVM cannot be reached, say). */
     void drop(C client);
+
+    /**
+     * Called on another thread when the worker must leave while its accepting thread may be blocked in
+     * {@link #accept}: makes that accept return soon, with the client it may already have taken (which
+     * the worker then serves before it leaves) or with an {@code IOException}; it never makes an
+     * accepted client vanish. May be called again until the accepting thread has left accept (a wake-up
+     * that comes just before the thread enters accept can be lost). False when this way cannot wake
+     * it: the worker then leaves after its next client or when its grace period ends.
+     */
+    boolean wakeAccept();
 
     /**
      * Closes a client the access rules refuse, after writing {@code line} to it when that is not null.

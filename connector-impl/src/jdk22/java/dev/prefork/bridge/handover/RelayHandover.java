@@ -76,6 +76,26 @@ public final class RelayHandover implements Handover<SocketChannel> {
         drop(client);
     }
 
+    /**
+     * Closes this process's descriptor of the listening socket: the JDK then signals the thread blocked
+     * in accept, which returns the client it had already taken, or fails with AsynchronousCloseException
+     * (and every later accept with ClosedChannelException, so no wake-up can be lost). Not
+     * Thread.interrupt(): on an interrupt the JDK throws ClosedByInterruptException even when accept had
+     * already taken a client (AbstractInterruptibleChannel.end), and that client's descriptor is lost
+     * with no way to serve or close it. Siblings are not affected: the JDK pre-closes by dup2 over our
+     * descriptor (no shutdown), and the socket lives on in every other process that holds it.
+     */
+    @Override
+    public boolean wakeAccept() {
+        try {
+            listener.close();
+            return true;
+        } catch (IOException e) {
+            log.warning("cannot close the listening socket to stop accepting: " + e);
+            return false;
+        }
+    }
+
     @Override
     public void drop(SocketChannel client) {
         try {
