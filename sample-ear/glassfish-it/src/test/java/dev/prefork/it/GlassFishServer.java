@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * GlassFish 8 (the build unpacks it into target/), driven with asadmin only. Each run gets a fresh domain,
@@ -83,13 +80,13 @@ final class GlassFishServer implements AppServer {
     public void start() throws Exception {
         Path template = domains.resolve("template-" + portBase);
         if (!Files.isRegularFile(template.resolve("config/domain.xml"))) {
-            deleteTree(template);
+            Files2.deleteTree(template);
             Command.check(home, Map.of("AS_JAVA", javaHome.toString()), ASADMIN_TIMEOUT, asadminCommand(false,
                     "create-domain", "--domaindir", domains.toString(), "--nopassword", "--checkports=false",
                     "--portbase", Integer.toString(portBase), template.getFileName().toString()));
         }
-        deleteTree(domainDir());
-        copyTree(template, domainDir());
+        Files2.deleteTree(domainDir());
+        Files2.copyTree(template, domainDir());
         Path domainXml = domainDir().resolve("config/domain.xml");
         String xml = Files.readString(domainXml);
         StringBuilder options = new StringBuilder();
@@ -168,30 +165,6 @@ final class GlassFishServer implements AppServer {
                 System.err.println("clean-up: killing leftover process " + p.pid() + " " + p.cmdline().replace('\0', ' '));
                 h.destroyForcibly();
             });
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 }
