@@ -1,7 +1,20 @@
 package dev.prefork.it;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shared scenarios on GlassFish 8 (JDK 21+, so on the build's JDK 25: descriptors are passed), driven
@@ -9,10 +22,30 @@ import java.util.List;
  * it.echo.port.
  */
 class GlassFishIT extends SampleScenarios {
+    private GlassFishServer glassfish;
+
+    /** Binds both sample MDBs to the standalone adapter (GlassFish's id of it: the .rar's name). */
+    static final String GLASSFISH_EJB_JAR_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE glassfish-ejb-jar PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 EJB 3.1//EN" "http://glassfish.org/dtds/glassfish-ejb-jar_3_1-1.dtd">
+            <glassfish-ejb-jar>
+              <enterprise-beans>
+                <ejb>
+                  <ejb-name>CalculatorBean</ejb-name>
+                  <mdb-resource-adapter><resource-adapter-mid>prefork-connector</resource-adapter-mid></mdb-resource-adapter>
+                </ejb>
+                <ejb>
+                  <ejb-name>EchoBean</ejb-name>
+                  <mdb-resource-adapter><resource-adapter-mid>prefork-connector</resource-adapter-mid></mdb-resource-adapter>
+                </ejb>
+              </enterprise-beans>
+            </glassfish-ejb-jar>
+            """;
+
     @Override
     protected AppServer createServer() {
         Path javaHome = Path.of(System.getProperty("server.java.home"));
-        return new GlassFishServer(
+        glassfish = new GlassFishServer(
                 Path.of(System.getProperty("glassfish.home")),
                 javaHome,
                 Path.of(System.getProperty("glassfish.domains")),
@@ -29,5 +62,49 @@ class GlassFishIT extends SampleScenarios {
                         "-Dprefork.echo.max_requests=5",
                         "-Dprefork.graceful_shutdown_timeout=3",
                         "-Dprefork.runtime_dir=" + RUNTIME_DIR));
+        return glassfish;
+    }
+
+    /**
+     * The .rar deployed on its own, shared by applications, and the MDBs in a jar of their own bound to it.
+     * GlassFish lets an application see a standalone adapter's classes only when it refers to the adapter:
+     * the MDB jar names it in glassfish-ejb-jar.xml ({@code resource-adapter-mid}), which binds the MDBs
+     * explicitly too; the api jar goes inside the .rar. (Measured: without the descriptor the MDB jar fails
+     * with NoClassDefFoundError: dev/prefork/api/PreforkListener.)
+     */
+    @Test
+    @Order(70)
+    void theRarOnItsOwnWithASeparateMdbJarBoundToIt() throws Exception {
+        Path deployments = Path.of(System.getProperty("deployments.dir"));
+        Path rar = deployments.resolve("standalone/prefork-connector.rar");
+        Files.createDirectories(rar.getParent());
+        Files.copy(deployments.resolve("prefork-connector.rar"), rar, StandardCopyOption.REPLACE_EXISTING);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + rar.toUri()), Map.of())) {
+            Files.copy(deployments.resolve("prefork-connector-api.jar"), zip.getPath("prefork-connector-api.jar"));
+        }
+        Path mdbJar = deployments.resolve("standalone/prefork-sample-ejb.jar");
+        Files.copy(deployments.resolve("prefork-sample-ejb.jar"), mdbJar, StandardCopyOption.REPLACE_EXISTING);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + mdbJar.toUri()), Map.of())) {
+            Files.writeString(zip.getPath("META-INF/glassfish-ejb-jar.xml"), GLASSFISH_EJB_JAR_XML);
+        }
+        glassfish.asadmin("deploy", "--name", "prefork-connector", rar.toString());
+        try {
+            glassfish.asadmin("deploy", "--name", "prefork-sample-ejb", mdbJar.toString());
+            try {
+                awaitPools(Map.of("calculator", 4, "echo", echoWorkers));
+                try (LineClient client = new LineClient(CALCULATOR_PORT)) {
+                    assertEquals("42", client.ask("6*7"));
+                }
+                try (LineClient client = new LineClient(ECHO_PORT)) {
+                    assertEquals("standalone", client.ask("standalone"));
+                }
+            } finally {
+                glassfish.asadmin("undeploy", "prefork-sample-ejb");
+            }
+            awaitNoSupervisor();
+            assertFalse(LineClient.accepting(CALCULATOR_PORT), "calculator port closed");
+        } finally {
+            glassfish.asadmin("undeploy", "prefork-connector");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.prefork.it;
 
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class LibertyIT extends SampleScenarios {
 
     @Test
     @Order(55)
+    @Tag(SERVER_CONFIG)
     void anActivationSpecPropertyChangedInServerXmlRestartsTheApplicationWithTheNewSettings() throws Exception {
         try (LineClient connected = new LineClient(ECHO_PORT)) {
             assertEquals("before", connected.ask("before"));
@@ -56,7 +58,7 @@ class LibertyIT extends SampleScenarios {
             // The connection in flight is the one lost: the old pool ended it when the application stopped.
             assertTrue(connected.closedByServer(), "the connection in flight was ended by the restart");
         }
-        awaitPools(Map.of("calculator", 4, "echo", 3));
+        awaitPools(Map.of("calculator", 4, "echo", echoWorkers));
         // Liberty sets the property through the bean's setter of the Net::Server name.
         assertTrue(logText().contains("graceful_shutdown_timeout=2 (activation config property graceful_shutdown_timeout)"),
                 "the echo endpoint came back with the activation spec's setting");
