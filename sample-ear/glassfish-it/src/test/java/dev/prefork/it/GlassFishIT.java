@@ -52,7 +52,8 @@ class GlassFishIT extends SampleScenarios {
                 "it",
                 Integer.getInteger("it.port.base"),
                 Path.of(System.getProperty("sample.ear")),
-                List.of("-Xmx384m",
+                // C1 only and the serial GC: the suite boots and deploys GlassFish on two shared cores.
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         // The descriptor bridge calls native code (FFM): allowed without a warning.
                         "--enable-native-access=ALL-UNNAMED",
                         "-Dprefork.java_home=" + WORKERS_JAVA_HOME,

@@ -23,7 +23,7 @@ class LibertyIT extends SampleScenarios {
     @Override
     protected AppServer createServer() {
         Path javaHome = Path.of(System.getProperty("server.java.home"));
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         if (featureVersion(javaHome) >= 22) {
             // The descriptor bridge calls native code (FFM): allowed without a warning.
             jvmOptions.add("--enable-native-access=ALL-UNNAMED");
