@@ -8,11 +8,11 @@ import java.util.function.Supplier;
  * Waiting for a state of another process that announces nothing we could block on (a process exiting, a
  * pool refilling): polls with a short pause, always up to a deadline, and fails with what it last saw.
  */
-final class Await {
+public final class Await {
     private Await() {
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<Object> lastSeen) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<Object> lastSeen) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

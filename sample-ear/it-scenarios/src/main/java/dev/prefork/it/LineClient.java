@@ -9,14 +9,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A line-oriented TCP client with bounded waits: every connect and read gives up after 20 s. */
-final class LineClient implements AutoCloseable {
+public final class LineClient implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 20_000;
 
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
 
-    LineClient(int port) throws IOException {
+    public LineClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -25,7 +25,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** Sends one line and returns the one line that answers it. */
-    String ask(String line) throws IOException {
+    public String ask(String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         String answer = in.readLine();
@@ -36,13 +36,13 @@ final class LineClient implements AutoCloseable {
     }
 
     /** Half-closes and returns what the server sends until it closes (null if it sends nothing more). */
-    String finish() throws IOException {
+    public String finish() throws IOException {
         socket.shutdownOutput();
         return in.readLine();
     }
 
     /** True when the server has closed (or reset) the connection: a read ends instead of timing out. */
-    boolean closedByServer() {
+    public boolean closedByServer() {
         try {
             return in.readLine() == null;
         } catch (java.net.SocketTimeoutException e) {
@@ -58,7 +58,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** True when something accepts connections on the port now. */
-    static boolean accepting(int port) {
+    public static boolean accepting(int port) {
         try (Socket probe = new Socket()) {
             probe.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             return true;
