@@ -1,8 +1,10 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.engine.protocol.LogThrottle;
 import dev.prefork.engine.config.PortSpec;
 import dev.prefork.engine.protocol.ProcessLog;
 
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -27,12 +29,14 @@ final class AgentCheckServer implements Runnable, AutoCloseable {
 
     private final ServerSocket server;
     private final Supplier<String> line;
-    private final RateLimitedLog complaints;
+    /** Complaints about clients, at most one line per 10 s with a count: a flood cannot flood the log. */
+    private final LogThrottle complaints = new LogThrottle(10, TimeUnit.SECONDS);
+    private final ProcessLog log;
 
     private AgentCheckServer(ServerSocket server, Supplier<String> line, ProcessLog log) {
         this.server = server;
         this.line = line;
-        this.complaints = new RateLimitedLog(log);
+        this.log = log;
     }
 
     /** Binds {@code address}; {@link #run} then answers until {@link #close}. */
@@ -63,7 +67,7 @@ final class AgentCheckServer implements Runnable, AutoCloseable {
                 answer(client);
             } catch (IOException e) {
                 if (!server.isClosed()) {
-                    complaints.warn("agent-check port: " + e);
+                    complaints.warning(log, "agent-check port: " + e);
                 }
             }
         }
@@ -81,7 +85,7 @@ final class AgentCheckServer implements Runnable, AutoCloseable {
             for (int n; (n = in.read(discard)) >= 0; ) {
                 total += n;
                 if (total > DISCARD_LIMIT || System.nanoTime() > deadline) {
-                    complaints.warn("agent-check port: " + client.getRemoteSocketAddress() + " kept sending; closed");
+                    complaints.warning(log, "agent-check port: " + client.getRemoteSocketAddress() + " kept sending; closed");
                     return;
                 }
             }

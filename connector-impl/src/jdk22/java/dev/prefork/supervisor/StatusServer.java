@@ -1,5 +1,6 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.engine.protocol.LogThrottle;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.prefork.engine.config.PortSpec;
@@ -37,12 +38,14 @@ final class StatusServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor handlers;
-    private final RateLimitedLog complaints;
+    /** Complaints about clients, at most one line per 10 s with a count: a flood cannot flood the log. */
+    private final LogThrottle complaints = new LogThrottle(10, TimeUnit.SECONDS);
+    private final ProcessLog log;
 
-    private StatusServer(HttpServer server, ThreadPoolExecutor handlers, RateLimitedLog complaints) {
+    private StatusServer(HttpServer server, ThreadPoolExecutor handlers, ProcessLog log) {
         this.server = server;
         this.handlers = handlers;
-        this.complaints = complaints;
+        this.log = log;
     }
 
     /**
@@ -67,14 +70,13 @@ final class StatusServer implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 }, new ThreadPoolExecutor.AbortPolicy());
-        RateLimitedLog complaints = new RateLimitedLog(log);
-        StatusServer status = new StatusServer(server, handlers, complaints);
+        StatusServer status = new StatusServer(server, handlers, log);
         // HttpServer closes an exchange its executor rejects; we only note that it happened.
         server.setExecutor(task -> {
             try {
                 handlers.execute(task);
             } catch (RuntimeException e) {
-                complaints.warn("status port: more requests at once than it serves; closing the excess connections");
+                status.complaints.warning(log, "status port: more requests at once than it serves; closing the excess connections");
                 throw e;
             }
         });
@@ -128,7 +130,7 @@ final class StatusServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Reply reply;
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                complaints.warn("status port: " + exchange.getRemoteAddress() + " sent " + printable(method) + "; only GET is served");
+                complaints.warning(log, "status port: " + exchange.getRemoteAddress() + " sent " + printable(method) + "; only GET is served");
                 reply = new Reply(405, StatusFormats.TEXT_TYPE, "only GET\n");
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             } else {
@@ -145,7 +147,7 @@ final class StatusServer implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            complaints.warn("status port: answering " + exchange.getRemoteAddress() + " failed: " + e);
+            complaints.warning(log, "status port: answering " + exchange.getRemoteAddress() + " failed: " + e);
         }
     }
 

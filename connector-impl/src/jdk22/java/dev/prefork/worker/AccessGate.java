@@ -2,29 +2,25 @@ package dev.prefork.worker;
 
 import dev.prefork.engine.access.AccessRules;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.protocol.LogThrottle;
 import dev.prefork.engine.protocol.ProcessLog;
 import dev.prefork.engine.protocol.WorkerEnvironment;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decides, right after {@code accept()} and before the handoff, whether this worker serves a client, so
  * that a refused client costs the controlling JVM (the application server) nothing. Refusals are logged
- * at most once per {@link #LOG_INTERVAL_NANOS} with a count, so a flood of refused clients cannot flood
- * the log; they do not count towards {@code max_requests}, so it cannot make the pool replace workers
- * either.
+ * at most once per 10 s with a count, so a flood of refused clients cannot flood the log; they do not
+ * count towards {@code max_requests}, so it cannot make the pool replace workers either.
  */
 final class AccessGate {
-    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-
     private final AccessRules rules;
     private final byte[] denyLine;
     private final ProcessLog log;
-    private long refused;
-    private long refusedSinceLog;
-    private long lastLogNanos;
-    private boolean loggedOnce;
+    private final LogThrottle refusals = new LogThrottle(10, TimeUnit.SECONDS);
 
     private AccessGate(AccessRules rules, byte[] denyLine, ProcessLog log) {
         this.rules = rules;
@@ -60,15 +56,9 @@ final class AccessGate {
         if (rules.permits(peer)) {
             return true;
         }
-        refused++;
-        refusedSinceLog++;
-        long now = System.nanoTime();
-        if (!loggedOnce || now - lastLogNanos >= LOG_INTERVAL_NANOS) {
-            log.info("refused " + peer + " (access rules)" + (refusedSinceLog > 1
-                    ? "; " + refusedSinceLog + " clients refused since the last such line, " + refused + " in all" : ""));
-            loggedOnce = true;
-            lastLogNanos = now;
-            refusedSinceLog = 0;
+        String line = refusals.line("refused " + peer + " (access rules)");
+        if (line != null) {
+            log.info(line);
         }
         return false;
     }

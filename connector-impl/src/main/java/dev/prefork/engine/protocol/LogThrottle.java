@@ -34,6 +34,14 @@ public final class LogThrottle {
         return said;
     }
 
+    /** Logs {@code line} as a warning on {@code log}, with the count held back before it, unless it is held back. */
+    public void warning(ProcessLog log, String line) {
+        String said = line(line);
+        if (said != null) {
+            log.warning(said);
+        }
+    }
+
     /** {@code line}, with the count held back before it, or null when this occurrence is held back. */
     public String line(String line) {
         long held = admit();
