@@ -19,7 +19,7 @@ final class StatusFormats {
     /** Seconds between reloads of the HTML page. */
     static final int HTML_REFRESH_SECONDS = 2;
 
-    private static final String LEGEND = "_ waiting, A accepting, P processing, S starting, X exiting, . empty";
+    private static final String LEGEND = "_ waiting, A accepting, P processing, S starting, X exiting, B backing off, . empty";
 
     private StatusFormats() {
     }

@@ -66,7 +66,7 @@ public interface PoolMXBean {
     /** Workers that left, by reason: max_requests, restart, removed, stop, crash, killed, timeout. */
     Map<String, Long> getReplacedWorkers();
 
-    /** mod_status's scoreboard line: _ waiting, A accepting, P processing, S starting, X exiting, . empty. */
+    /** mod_status's scoreboard line: _ waiting, A accepting, P processing, S starting, X exiting, B backing off, . empty. */
     String getScoreboard();
 
     /** Every live worker. */
