@@ -167,6 +167,26 @@ public final class BenchMain {
                 profileFiles.putAll(perf.written());
             }
         }
+        if (o.sections.contains("scrape")) {
+            // The cost of being watched: two engines alike, both with a status port, one of them scraped
+            // (GET /status?openmetrics once a second, as Prometheus would) through warm-up and measurement.
+            int quiet = port + 22;
+            int watched = port + 23;
+            List<Contender> cs = List.of(
+                    new Contender("prefork status-port", PreforkTarget.variant(env, "prefork status-port",
+                            Map.of("status_port", Integer.toString(quiet))), new ServerSpec(port + 20, 8, engineMaxRequests)),
+                    new Contender("prefork scraped 1/s", PreforkTarget.variant(env, "prefork scraped",
+                            Map.of("status_port", Integer.toString(watched))), new ServerSpec(port + 21, 8, engineMaxRequests)));
+            ThroughputScenario.Result scrape = new ThroughputScenario("scrape",
+                    "conn RST, 8 workers, both with a status port; the second's /status?openmetrics scraped every second",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup)
+                    .withScraping(Map.of("prefork scraped 1/s", java.net.URI.create("http://127.0.0.1:" + watched + "/status?openmetrics")))
+                    .run(logDir, progress, null);
+            results.add(scrape);
+            String ratio = scrapeRatio(scrape);
+            progress.accept("scrape: " + ratio);
+            notes.add("Status port scraped every second (`scrape`): " + ratio + ".");
+        }
         List<StartupScenario.Sample> startup = new ArrayList<>();
         if (o.sections.contains("startup")) {
             List<Contender> cs = new ArrayList<>();
@@ -219,6 +239,33 @@ public final class BenchMain {
         return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
     }
 
+    /**
+     * conn/s of the scraped engine over the unscraped one: the ratio of their medians over the rounds,
+     * and the per-round ratios (each round measures both, back to back).
+     */
+    static String scrapeRatio(ThroughputScenario.Result scrape) {
+        List<Double> quiet = new ArrayList<>();
+        List<Double> watched = new ArrayList<>();
+        for (var m : scrape.measurements()) {
+            (m.contender().startsWith("prefork scraped") ? watched : quiet).add(m.result().requestsPerSecond());
+        }
+        List<String> perRound = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(quiet.size(), watched.size()); i++) {
+            ratios.add(watched.get(i) / quiet.get(i));
+            perRound.add(String.format(java.util.Locale.ROOT, "%.3f", watched.get(i) / quiet.get(i)));
+        }
+        return String.format(java.util.Locale.ROOT, "scraped/unscraped conn/s = %.3f (medians %.0f / %.0f);"
+                        + " median of the per-round ratios %.3f, per round %s",
+                median(watched) / median(quiet), median(watched), median(quiet), median(ratios), perRound);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     /** Marks the engine's default max_requests in a recycling label. */
     private static String defaultMark(String label, int maxRequests, int engineDefault) {
         return maxRequests == engineDefault ? label + " (default)" : label;
@@ -239,7 +286,7 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "scrape", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;

@@ -28,6 +28,7 @@ public final class ThroughputScenario {
     private final int rounds;
     private final Duration warmup;
     private LoadSpec background;
+    private Map<String, java.net.URI> scraped = Map.of();
 
     public ThroughputScenario(String name, String description, LoadSpec load, List<Contender> contenders, int rounds,
                               Duration warmup) {
@@ -45,6 +46,15 @@ public final class ThroughputScenario {
      */
     public ThroughputScenario withBackground(LoadSpec background) {
         this.background = background;
+        return this;
+    }
+
+    /**
+     * Scrapes the status port of the named contenders every second (see {@link StatusScraper}) through
+     * warm-up and measurement, as Prometheus would: the cost of being watched.
+     */
+    public ThroughputScenario withScraping(Map<String, java.net.URI> statusByLabel) {
+        this.scraped = Map.copyOf(statusByLabel);
         return this;
     }
 
@@ -77,6 +87,7 @@ public final class ThroughputScenario {
                     RunningServer server = running.get(c.label());
                     LoadSpec spec = load.withPort(server.port());
                     Thread behind = startBackground(server.port(), warmup.plus(load.duration()));
+                    StatusScraper scraper = scraped.containsKey(c.label()) ? StatusScraper.start(scraped.get(c.label())) : null;
                     LoadGenerator.run(spec.withDuration(warmup));
                     boolean last = round == rounds;
                     ThreadBreakdown threads = last ? ThreadBreakdown.begin(server) : null;
@@ -85,6 +96,10 @@ public final class ThroughputScenario {
                     WorkerCensus census = WorkerCensus.start(server, c.spec().maxServers());
                     LoadResult result = LoadGenerator.run(spec);
                     census.close();
+                    if (scraper != null) {
+                        scraper.close();
+                        progress.accept(name + " round " + round + " " + c.label() + ": " + scraper);
+                    }
                     long after = server.totalTicks();
                     Map<String, Long> rolesAfter = server.ticksByRole();
                     if (behind != null) {

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +66,7 @@ class SampleEarIT {
     private static final int CALCULATOR_PORT = Integer.getInteger("it.calculator.port");
     private static final int ECHO_PORT = Integer.getInteger("it.echo.port");
     private static final Duration PROCESS_WAIT = Duration.ofSeconds(60);
+    private static final ObjectName ECHO_POOL = objectName("dev.prefork:type=Pool,name=echo");
 
     /** Every supervisor and worker pid seen, so that clean-up can kill what an undeploy left. */
     private static final Set<Long> SEEN_PIDS = ConcurrentSet.create();
@@ -79,6 +85,14 @@ class SampleEarIT {
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static EnterpriseArchive sampleEar() {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("sample.ear")));
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** The feature version of the JDK at {@code javaHome}, from its release file. */
@@ -193,6 +207,59 @@ class SampleEarIT {
 
     @Test
     @Order(4)
+    void aSystemPropertyChangeResizesTheRunningPoolWithoutARedeploy() throws Exception {
+        long supervisor = supervisors().get("echo").pid();
+        Set<Long> before = pids(ProcessTable.workers(supervisor));
+        try (JMXConnector jmx = jmx()) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            assertTrue(mbeans.isRegistered(ECHO_POOL), "the echo pool's MXBean is in WildFly's platform MBeanServer");
+            assertEquals(2, mbeans.getAttribute(ECHO_POOL, "MaxServers"));
+            // An operator sets the system property in the management model (CLI or console) and does
+            // not redeploy: within config_refresh (default 5 s) the running pool grows to it.
+            execute(systemProperty("add", "3"));
+            try {
+                awaitLivePool(mbeans, supervisor, 3);
+                assertTrue(before.stream().allMatch(ProcessTable::alive), "the running workers stay: " + before);
+                try (LineClient client = new LineClient(ECHO_PORT)) {
+                    assertEquals("resized", client.ask("resized"));
+                }
+            } finally {
+                execute(systemProperty("remove", null));
+            }
+            // Without the property the MDB's own activation config (max_servers=4) applies again, live too.
+            awaitLivePool(mbeans, supervisor, 4);
+            assertEquals(supervisor, supervisors().get("echo").pid(), "the same supervisor: no redeploy");
+            assertTrue(serverLog().contains("echo: max_servers changed from 2 to 3 (MicroProfile Config prefork.echo.max_servers"),
+                    "the log says what changed, old and new value, and where it came from");
+        }
+    }
+
+    /** Waits (bounded) until the MXBean reports {@code maxServers} and the supervisor has that many workers. */
+    private static void awaitLivePool(MBeanServerConnection mbeans, long supervisor, int maxServers) {
+        long started = System.nanoTime();
+        Await.until("the echo pool at " + maxServers + " workers without a redeploy", Duration.ofSeconds(30), () ->
+                        Integer.valueOf(maxServers).equals(attribute(mbeans, "MaxServers"))
+                                && ProcessTable.workers(supervisor).size() == maxServers,
+                () -> "MaxServers " + attribute(mbeans, "MaxServers") + ", workers " + pids(ProcessTable.workers(supervisor)));
+        System.out.printf("the echo pool reached %d workers %d ms after the change%n", maxServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private static Object attribute(MBeanServerConnection mbeans, String name) {
+        try {
+            return mbeans.getAttribute(ECHO_POOL, name);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** WildFly's platform MBeanServer over remoting (service:jmx:remote+http on the management port). */
+    private JMXConnector jmx() throws IOException {
+        return JMXConnectorFactory.connect(management.getRemoteJMXURL());
+    }
+
+    @Test
+    @Order(5)
     void aSettingChangedThroughMicroProfileConfigAppliesAtTheNextDeployment() throws Exception {
         String log = serverLog();
         assertTrue(log.contains("max_requests=500 (MicroProfile Config prefork.calculator.max_requests from PropertiesConfigSource"),
@@ -245,7 +312,7 @@ class SampleEarIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void undeployEndsEveryProcessAndClosesEveryPort() throws Exception {
         Map<String, ProcessTable.Proc> supervisors = supervisors();
         Set<Long> pids = new HashSet<>();
@@ -287,6 +354,12 @@ class SampleEarIT {
         Set<Path> left = new HashSet<>(ours);
         left.retainAll(runtimeDirs());
         assertTrue(left.isEmpty(), "private directories removed: " + left);
+        try (JMXConnector jmx = jmx()) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            assertFalse(mbeans.isRegistered(ECHO_POOL), "no echo MXBean after undeploy");
+            assertTrue(mbeans.queryNames(new ObjectName("dev.prefork:type=Pool,*"), null).isEmpty(),
+                    "no Prefork MXBean at all after undeploy");
+        }
     }
 
     @AfterAll
