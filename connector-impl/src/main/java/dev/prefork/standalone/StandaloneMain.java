@@ -6,14 +6,10 @@ import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
-import dev.prefork.engine.config.Setting;
-import dev.prefork.engine.config.SettingLayer;
-import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.config.SettingsDocs;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,8 +51,12 @@ public final class StandaloneMain {
             if (!arg.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
             }
-            String key = arg.substring(2).replace('-', '_');
+            String given = arg.substring(2);
             String value = args[++i];
+            String key = switch (given) {
+                case "handler", "status_interval" -> given;
+                default -> ConfFile.canonical(given, value, "command line --" + given);
+            };
             switch (key) {
                 case "handler" -> launch.handlerName = value;
                 case "status_interval" -> launch.statusInterval = Integer.parseInt(value);
@@ -69,13 +69,10 @@ public final class StandaloneMain {
                         }
                     });
                 }
-                case "port" -> {
-                    launch.settings.merge(key, value, (a, b) -> a + "," + b);
-                    launch.origins.put(key, "command line");
-                }
                 default -> {
-                    launch.settings.put(commandLineKey(key, value), value);
-                    launch.origins.put(key, "command line --" + key);
+                    // The same rules as in a conf_file: list settings accumulate, the value is checked here.
+                    ConfFile.put(launch.settings, key, value, "command line --" + given);
+                    launch.origins.put(key, "command line --" + given);
                 }
             }
         }
@@ -188,53 +185,9 @@ public final class StandaloneMain {
         }
     }
 
-    /** Net::Server's conf_file format: "key value" per line; '#' starts a comment; port may repeat. */
+    /** Net::Server's conf_file format (see {@link ConfFile}), on top of {@code settings}. */
     static void readConfFile(Path file, Map<String, String> settings) throws IOException {
-        for (String raw : utf8Lines(file)) {
-            String line = raw.replaceFirst("#.*", "").trim();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] kv = line.split("\\s+", 2);
-            String value = kv.length > 1 ? kv[1] : "";
-            if (kv[0].equals("port")) {
-                settings.merge("port", value, (a, b) -> a + "," + b);
-            } else {
-                settings.put(commandLineKey(kv[0], value), value);
-            }
-        }
-    }
-
-    /** The file's lines; a line that is not UTF-8 fails naming the file and the line, not "Input length = 1". */
-    private static List<String> utf8Lines(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
-        List<String> lines = new java.util.ArrayList<>();
-        int start = 0;
-        for (int end = 0; end <= bytes.length; end++) {
-            if (end < bytes.length && bytes[end] != '\n') {
-                continue;
-            }
-            try {
-                lines.add(strict.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start)).toString());
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new IOException(file + " line " + (lines.size() + 1) + ": not UTF-8 text");
-            }
-            start = end + 1;
-        }
-        return lines;
-    }
-
-    /**
-     * {@code key}, once its declaration allows it here; an unknown key passes, for the engine's message
-     * that lists the known ones.
-     */
-    private static String commandLineKey(String key, String value) {
-        Setting<?> setting = Settings.byKey(key);
-        if (setting != null && !setting.settableFrom(SettingLayer.COMMAND_LINE)) {
-            throw new ConfigException(key, value, "cannot be set on the command line");
-        }
-        return key;
+        ConfFile.read(file, settings);
     }
 
     static void usage(PrintStream out) {
