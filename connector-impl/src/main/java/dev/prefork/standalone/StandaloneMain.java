@@ -6,6 +6,7 @@ import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.config.SettingsDocs;
 
 import java.io.IOException;
@@ -82,6 +83,7 @@ public final class StandaloneMain {
     public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
         Map<String, String> settings;
+        Map<String, String> origins;
         String handlerName;
         int statusInterval;
         try {
@@ -91,6 +93,7 @@ public final class StandaloneMain {
                 return;
             }
             settings = launch.settings;
+            origins = launch.origins;
             handlerName = launch.handlerName;
             statusInterval = launch.statusInterval;
         } catch (NumberFormatException e) {
@@ -110,20 +113,39 @@ public final class StandaloneMain {
         }
         PreforkEngine engine;
         EngineConfig config;
+        PidFile pidFile = null;
         try {
             config = EngineConfig.fromMap(settings);
+            Path pidPath = config.get(Settings.PID_FILE);
+            if (pidPath != null) {
+                // Before the pool starts: a second copy must fail before it binds or forks anything.
+                pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
+            }
             engine = PreforkEngine.start(config, handler);
-        } catch (ConfigException | EngineException e) {
+        } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
             System.exit(1);
             return;
         }
         rereadOnHangup(args, engine, config, out);
         CountDownLatch stopped = new CountDownLatch(1);
+        PidFile written = pidFile;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.stop();
+            if (written != null) {
+                written.remove(); // after the ports are closed: while it exists, the server is there
+            }
             stopped.countDown();
         }, "prefork-stop"));
+        if (pidFile != null) {
+            try {
+                pidFile.write(); // the ports are bound: start() returns only then
+            } catch (IOException e) {
+                System.err.println("prefork: " + e.getMessage());
+                System.exit(1); // the shutdown hook stops the pool
+                return;
+            }
+        }
         boolean full = engine.awaitAccepting(Duration.ofSeconds(60));
         List<String> addresses = engine.boundAddresses();
         out.println("prefork: " + handlerName + " on " + addresses + ", " + engine.config().maxServers()

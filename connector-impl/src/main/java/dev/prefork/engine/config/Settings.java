@@ -162,6 +162,14 @@ public final class Settings {
             .means("a line written to a refused client before its connection is closed; by default it is closed without a"
                     + " word, as Net::Server does"));
 
+    // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
+
+    public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a file the standalone launcher writes its process id to once its ports are bound, and removes when it"
+                    + " stops; it refuses to start while the file names a running process, and replaces a stale one"
+                    + " (Net::Daemon's pidfile); by default none"));
+
     private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(DECLARED));
     private static final Map<String, Setting<?>> BY_KEY;
 
