@@ -81,6 +81,10 @@ public final class StandaloneMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            // Before anything logs: see LogFile.KeptOpenAtExit (the pool's stop is logged from a shutdown hook).
+            System.setProperty("java.util.logging.manager", LogFile.KeptOpenAtExit.class.getName());
+        }
         PrintStream out = System.out;
         Map<String, String> settings;
         Map<String, String> origins;
@@ -114,8 +118,19 @@ public final class StandaloneMain {
         PreforkEngine engine;
         EngineConfig config;
         PidFile pidFile = null;
+        LogFile log;
         try {
             config = EngineConfig.fromMap(settings);
+            String logPath = config.get(Settings.LOG_FILE);
+            try {
+                log = LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
+            } catch (IOException e) {
+                throw new IOException("log_file='" + logPath + "' cannot be opened for appending: " + e
+                        + " (from " + origins.getOrDefault(Settings.LOG_FILE.key(), "the command line") + ")");
+            }
+            if (log != null) {
+                out = new LoggedLines(out, log);
+            }
             Path pidPath = config.get(Settings.PID_FILE);
             if (pidPath != null) {
                 // Before the pool starts: a second copy must fail before it binds or forks anything.
@@ -127,14 +142,17 @@ public final class StandaloneMain {
             System.exit(1);
             return;
         }
-        rereadOnHangup(args, engine, config, out);
+        rereadOnHangup(args, engine, config, out, log);
+        reopenOnUsr1(log, out);
         CountDownLatch stopped = new CountDownLatch(1);
         PidFile written = pidFile;
+        PrintStream said = out;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.stop();
             if (written != null) {
                 written.remove(); // after the ports are closed: while it exists, the server is there
             }
+            said.println("prefork: stopped");
             stopped.countDown();
         }, "prefork-stop"));
         if (pidFile != null) {
@@ -169,9 +187,11 @@ public final class StandaloneMain {
      * nothing and says why.
      */
     @SuppressWarnings("restriction")
-    private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out) {
+    private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out,
+                                       LogFile log) {
         LiveRetune retune = new LiveRetune(engine, startedWith);
         Runnable reread = () -> {
+            reopen(log, out, "SIGHUP");
             try {
                 Launch launch = parse(args);
                 EngineConfig next = EngineConfig.fromMap(launch.settings);
@@ -192,6 +212,55 @@ public final class StandaloneMain {
             });
         } catch (IllegalArgumentException e) {
             out.println("prefork: SIGHUP cannot be handled here (" + e.getMessage() + "); settings are read once");
+        }
+    }
+
+    /**
+     * SIGUSR1 reopens the log_file and does nothing else: the signal logrotate's postrotate sends to
+     * daemons that keep their log open (nginx's convention), without replacing any worker as HUP does.
+     */
+    @SuppressWarnings("restriction")
+    private static void reopenOnUsr1(LogFile log, PrintStream out) {
+        if (log == null) {
+            return; // the JVM's default for USR1 stays: nothing to reopen
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
+                Thread thread = new Thread(() -> reopen(log, out, "SIGUSR1"), "prefork-sigusr1");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        } catch (IllegalArgumentException e) {
+            out.println("prefork: SIGUSR1 cannot be handled here (" + e.getMessage() + "); SIGHUP reopens the log_file");
+        }
+    }
+
+    private static void reopen(LogFile log, PrintStream out, String signal) {
+        if (log == null) {
+            return;
+        }
+        try {
+            log.reopen();
+            out.println("prefork: " + signal + ": log_file " + log.path() + " reopened");
+        } catch (IOException e) {
+            out.println("prefork: " + signal + ": log_file " + log.path() + " cannot be reopened (" + e + "); still writing to the"
+                    + " file it had open");
+        }
+    }
+
+    /** The launcher's own lines, on standard output as always and in the log_file too. */
+    private static final class LoggedLines extends PrintStream {
+        private final LogFile log;
+
+        LoggedLines(PrintStream out, LogFile log) {
+            super(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            this.log = log;
+        }
+
+        @Override
+        public void println(String line) {
+            super.println(line);
+            log.notice(line.startsWith("prefork: ") ? line.substring("prefork: ".length()) : line);
         }
     }
 

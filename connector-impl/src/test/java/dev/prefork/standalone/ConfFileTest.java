@@ -44,13 +44,12 @@ class ConfFileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
         String message = e.getMessage();
-        // user, group, log_file, log_level, background: each with its file and line, none dropped.
+        // user, group, background: each with its file and line, none dropped.
         for (String expected : List.of("line 9: user is not supported yet", "line 10: group is not supported yet",
-                "line 13: log_file is not supported yet", "line 14: log_level is not supported yet",
                 "line 23: background is not supported yet")) {
             assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
         }
-        assertTrue(message.contains("has 5 problems"), message);
+        assertTrue(message.contains("has 3 problems"), message);
     }
 
     @Test
@@ -59,17 +58,20 @@ class ConfFileTest {
         Path conf = dir.resolve("supported.conf");
         // Commented out, as a user would, so that the line numbers stay the manual's.
         Files.write(conf, Files.readAllLines(sample).stream()
-                .map(line -> line.matches("(user|group|log_file|log_level|background)\\s.*") ? "# " + line : line)
+                .map(line -> line.matches("(user|group|background)\\s.*") ? "# " + line : line)
                 .toList());
         Map<String, String> settings = new LinkedHashMap<>();
         StandaloneMain.readConfFile(conf, settings);
         // Repeated list keys accumulate in the order given; the comment and blank lines are skipped.
-        assertEquals(Map.of("max_servers", "80", "max_requests", "1000", "pid_file", "/tmp/server.pid", "allow", ".+\\.(net|com) domain\\.com",
+        assertEquals(Map.of("max_servers", "80", "max_requests", "1000", "log_file", "/var/log/server.log",
+                "log_level", "3", "pid_file", "/tmp/server.pid", "allow", ".+\\.(net|com) domain\\.com",
                 "deny", "a.+", "port", "localhost:20204,20205"), settings);
         EngineConfig config = EngineConfig.fromMap(settings);
         assertEquals(80, config.maxServers());
         assertEquals(1000, config.maxRequests());
         assertEquals(Path.of("/tmp/server.pid"), config.get(Settings.PID_FILE));
+        assertEquals("/var/log/server.log", config.get(Settings.LOG_FILE));
+        assertEquals(java.util.logging.Level.FINE, LogFile.level(config.get(Settings.LOG_LEVEL)));
         assertEquals(List.of("localhost:20204", "*:20205"), config.ports().stream().map(Object::toString).toList());
         // We match addresses, not reverse-DNS names: these host-name rules serve no address, so every client is refused.
         assertFalse(config.accessRules().isOpen());
@@ -108,6 +110,22 @@ class ConfFileTest {
                 "line 8: localpath 'relative.sock' is not valid: must be an absolute path",
                 "line 9: configfile inside a conf_file is not supported",
                 "line 10: loop-timeout is not supported yet")) {
+            assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
+        }
+    }
+
+    @Test
+    void syslogIsRefusedSayingWhy(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("syslog.conf");
+        Files.writeString(conf, "log_file Sys::Syslog\nsyslog_ident prefork\nfacility daemon\nlog_level 5\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
+        String message = e.getMessage();
+        for (String expected : List.of(
+                "line 1: log_file='Sys::Syslog' is not valid: syslog is not supported yet",
+                "line 2: syslog_ident is not supported yet",
+                "line 3: facility is not supported yet",
+                "line 4: log_level='5' is not valid: must be a whole number from 0 to 4")) {
             assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
         }
     }
