@@ -6,14 +6,11 @@ import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
-import dev.prefork.engine.config.Setting;
-import dev.prefork.engine.config.SettingLayer;
 import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.config.SettingsDocs;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,8 +52,12 @@ public final class StandaloneMain {
             if (!arg.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
             }
-            String key = arg.substring(2).replace('-', '_');
+            String given = arg.substring(2);
             String value = args[++i];
+            String key = switch (given) {
+                case "handler", "status_interval" -> given;
+                default -> ConfFile.canonical(given, value, "command line --" + given);
+            };
             switch (key) {
                 case "handler" -> launch.handlerName = value;
                 case "status_interval" -> launch.statusInterval = Integer.parseInt(value);
@@ -69,13 +70,10 @@ public final class StandaloneMain {
                         }
                     });
                 }
-                case "port" -> {
-                    launch.settings.merge(key, value, (a, b) -> a + "," + b);
-                    launch.origins.put(key, "command line");
-                }
                 default -> {
-                    launch.settings.put(commandLineKey(key, value), value);
-                    launch.origins.put(key, "command line --" + key);
+                    // The same rules as in a conf_file: list settings accumulate, the value is checked here.
+                    ConfFile.put(launch.settings, key, value, "command line --" + given);
+                    launch.origins.put(key, "command line --" + given);
                 }
             }
         }
@@ -83,8 +81,13 @@ public final class StandaloneMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            // Before anything logs: see LogFile.KeptOpenAtExit (the pool's stop is logged from a shutdown hook).
+            System.setProperty("java.util.logging.manager", LogFile.KeptOpenAtExit.class.getName());
+        }
         PrintStream out = System.out;
         Map<String, String> settings;
+        Map<String, String> origins;
         String handlerName;
         int statusInterval;
         try {
@@ -94,6 +97,7 @@ public final class StandaloneMain {
                 return;
             }
             settings = launch.settings;
+            origins = launch.origins;
             handlerName = launch.handlerName;
             statusInterval = launch.statusInterval;
         } catch (NumberFormatException e) {
@@ -113,20 +117,53 @@ public final class StandaloneMain {
         }
         PreforkEngine engine;
         EngineConfig config;
+        PidFile pidFile = null;
+        LogFile log;
         try {
             config = EngineConfig.fromMap(settings);
+            String logPath = config.get(Settings.LOG_FILE);
+            try {
+                log = LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
+            } catch (IOException e) {
+                throw new IOException("log_file='" + logPath + "' cannot be opened for appending: " + e
+                        + " (from " + origins.getOrDefault(Settings.LOG_FILE.key(), "the command line") + ")");
+            }
+            if (log != null) {
+                out = new LoggedLines(out, log);
+            }
+            Path pidPath = config.get(Settings.PID_FILE);
+            if (pidPath != null) {
+                // Before the pool starts: a second copy must fail before it binds or forks anything.
+                pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
+            }
             engine = PreforkEngine.start(config, handler);
-        } catch (ConfigException | EngineException e) {
+        } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
             System.exit(1);
             return;
         }
-        rereadOnHangup(args, engine, config, out);
+        rereadOnHangup(args, engine, config, out, log);
+        reopenOnUsr1(log, out);
         CountDownLatch stopped = new CountDownLatch(1);
+        PidFile written = pidFile;
+        PrintStream said = out;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.stop();
+            if (written != null) {
+                written.remove(); // after the ports are closed: while it exists, the server is there
+            }
+            said.println("prefork: stopped");
             stopped.countDown();
         }, "prefork-stop"));
+        if (pidFile != null) {
+            try {
+                pidFile.write(); // the ports are bound: start() returns only then
+            } catch (IOException e) {
+                System.err.println("prefork: " + e.getMessage());
+                System.exit(1); // the shutdown hook stops the pool
+                return;
+            }
+        }
         boolean full = engine.awaitAccepting(Duration.ofSeconds(60));
         List<String> addresses = engine.boundAddresses();
         out.println("prefork: " + handlerName + " on " + addresses + ", " + engine.config().maxServers()
@@ -150,9 +187,11 @@ public final class StandaloneMain {
      * nothing and says why.
      */
     @SuppressWarnings("restriction")
-    private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out) {
+    private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out,
+                                       LogFile log) {
         LiveRetune retune = new LiveRetune(engine, startedWith);
         Runnable reread = () -> {
+            reopen(log, out, "SIGHUP");
             try {
                 Launch launch = parse(args);
                 EngineConfig next = EngineConfig.fromMap(launch.settings);
@@ -176,6 +215,55 @@ public final class StandaloneMain {
         }
     }
 
+    /**
+     * SIGUSR1 reopens the log_file and does nothing else: the signal logrotate's postrotate sends to
+     * daemons that keep their log open (nginx's convention), without replacing any worker as HUP does.
+     */
+    @SuppressWarnings("restriction")
+    private static void reopenOnUsr1(LogFile log, PrintStream out) {
+        if (log == null) {
+            return; // the JVM's default for USR1 stays: nothing to reopen
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
+                Thread thread = new Thread(() -> reopen(log, out, "SIGUSR1"), "prefork-sigusr1");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        } catch (IllegalArgumentException e) {
+            out.println("prefork: SIGUSR1 cannot be handled here (" + e.getMessage() + "); SIGHUP reopens the log_file");
+        }
+    }
+
+    private static void reopen(LogFile log, PrintStream out, String signal) {
+        if (log == null) {
+            return;
+        }
+        try {
+            log.reopen();
+            out.println("prefork: " + signal + ": log_file " + log.path() + " reopened");
+        } catch (IOException e) {
+            out.println("prefork: " + signal + ": log_file " + log.path() + " cannot be reopened (" + e + "); still writing to the"
+                    + " file it had open");
+        }
+    }
+
+    /** The launcher's own lines, on standard output as always and in the log_file too. */
+    private static final class LoggedLines extends PrintStream {
+        private final LogFile log;
+
+        LoggedLines(PrintStream out, LogFile log) {
+            super(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            this.log = log;
+        }
+
+        @Override
+        public void println(String line) {
+            super.println(line);
+            log.notice(line.startsWith("prefork: ") ? line.substring("prefork: ".length()) : line);
+        }
+    }
+
     /** Net::Server has no such view; operators of a pre-forked pool want one. */
     private static void printStatusUntilStopped(PreforkEngine engine, CountDownLatch stopped, int seconds, PrintStream out)
             throws InterruptedException {
@@ -188,53 +276,9 @@ public final class StandaloneMain {
         }
     }
 
-    /** Net::Server's conf_file format: "key value" per line; '#' starts a comment; port may repeat. */
+    /** Net::Server's conf_file format (see {@link ConfFile}), on top of {@code settings}. */
     static void readConfFile(Path file, Map<String, String> settings) throws IOException {
-        for (String raw : utf8Lines(file)) {
-            String line = raw.replaceFirst("#.*", "").trim();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] kv = line.split("\\s+", 2);
-            String value = kv.length > 1 ? kv[1] : "";
-            if (kv[0].equals("port")) {
-                settings.merge("port", value, (a, b) -> a + "," + b);
-            } else {
-                settings.put(commandLineKey(kv[0], value), value);
-            }
-        }
-    }
-
-    /** The file's lines; a line that is not UTF-8 fails naming the file and the line, not "Input length = 1". */
-    private static List<String> utf8Lines(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
-        List<String> lines = new java.util.ArrayList<>();
-        int start = 0;
-        for (int end = 0; end <= bytes.length; end++) {
-            if (end < bytes.length && bytes[end] != '\n') {
-                continue;
-            }
-            try {
-                lines.add(strict.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start)).toString());
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new IOException(file + " line " + (lines.size() + 1) + ": not UTF-8 text");
-            }
-            start = end + 1;
-        }
-        return lines;
-    }
-
-    /**
-     * {@code key}, once its declaration allows it here; an unknown key passes, for the engine's message
-     * that lists the known ones.
-     */
-    private static String commandLineKey(String key, String value) {
-        Setting<?> setting = Settings.byKey(key);
-        if (setting != null && !setting.settableFrom(SettingLayer.COMMAND_LINE)) {
-            throw new ConfigException(key, value, "cannot be set on the command line");
-        }
-        return key;
+        ConfFile.read(file, settings);
     }
 
     static void usage(PrintStream out) {

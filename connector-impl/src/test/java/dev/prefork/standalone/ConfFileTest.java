@@ -1,5 +1,7 @@
 package dev.prefork.standalone;
 
+import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,14 +10,143 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Issue 9, item 10: a conf_file that is not UTF-8 is refused naming the file and the line. */
+/**
+ * Net::Server's conf_file format (issue 15): the sample test.conf of Net::Server::PreForkSimple's manual
+ * (a test resource, copied from the manual's text) reads as documented where we support a key, and is
+ * refused naming the file and line of every key we do not; Net::Daemon's names as aliases. Also issue 9,
+ * item 10: a conf_file that is not UTF-8 is refused naming the file and the line.
+ */
 class ConfFileTest {
+
+    /** The manual's sample, as a file of its own (a conf_file is read from a path). */
+    private static Path manualSample(Path dir) throws IOException {
+        try (var in = ConfFileTest.class.getResourceAsStream("test.conf")) {
+            assertNotNull(in, "test resource test.conf");
+            Path conf = dir.resolve("test.conf");
+            Files.write(conf, in.readAllBytes());
+            return conf;
+        }
+    }
+
+    @Test
+    void theManualsSampleNamesEveryKeyWeDoNotSupportByLine(@TempDir Path dir) throws IOException {
+        Path conf = manualSample(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
+        String message = e.getMessage();
+        // user, group, background: each with its file and line, none dropped.
+        for (String expected : List.of("line 9: user is not supported yet", "line 10: group is not supported yet",
+                "line 23: background is not supported yet")) {
+            assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
+        }
+        assertTrue(message.contains("has 3 problems"), message);
+    }
+
+    @Test
+    void theManualsSampleWithoutThoseKeysGivesTheDocumentedPool(@TempDir Path dir) throws IOException {
+        Path sample = manualSample(dir);
+        Path conf = dir.resolve("supported.conf");
+        // Commented out, as a user would, so that the line numbers stay the manual's.
+        Files.write(conf, Files.readAllLines(sample).stream()
+                .map(line -> line.matches("(user|group|background)\\s.*") ? "# " + line : line)
+                .toList());
+        Map<String, String> settings = new LinkedHashMap<>();
+        StandaloneMain.readConfFile(conf, settings);
+        // Repeated list keys accumulate in the order given; the comment and blank lines are skipped.
+        assertEquals(Map.of("max_servers", "80", "max_requests", "1000", "log_file", "/var/log/server.log",
+                "log_level", "3", "pid_file", "/tmp/server.pid", "allow", ".+\\.(net|com) domain\\.com",
+                "deny", "a.+", "port", "localhost:20204,20205"), settings);
+        EngineConfig config = EngineConfig.fromMap(settings);
+        assertEquals(80, config.maxServers());
+        assertEquals(1000, config.maxRequests());
+        assertEquals(Path.of("/tmp/server.pid"), config.get(Settings.PID_FILE));
+        assertEquals("/var/log/server.log", config.get(Settings.LOG_FILE));
+        assertEquals(java.util.logging.Level.FINE, LogFile.level(config.get(Settings.LOG_LEVEL)));
+        assertEquals(List.of("localhost:20204", "*:20205"), config.ports().stream().map(Object::toString).toList());
+        // We match addresses, not reverse-DNS names: these host-name rules serve no address, so every client is refused.
+        assertFalse(config.accessRules().isOpen());
+        assertFalse(config.accessRules().permits("127.0.0.1"));
+    }
+
+    @Test
+    void netDaemonNamesAreAliases(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("daemon.conf");
+        Files.writeString(conf, "localaddr 127.0.0.1\nlocalport 20204\nlocalpath /tmp/prefork-test.sock\nchilds 3\n"
+                + "clients accept:^127\\. deny:.\n");
+        Map<String, String> settings = new LinkedHashMap<>();
+        StandaloneMain.readConfFile(conf, settings);
+        assertEquals(Map.of("host", "127.0.0.1", "port", "20204,/tmp/prefork-test.sock", "max_servers", "3",
+                "clients", "accept:^127\\. deny:."), settings);
+        EngineConfig config = EngineConfig.fromMap(settings);
+        assertEquals(3, config.maxServers());
+        assertEquals(List.of("127.0.0.1:20204", "/tmp/prefork-test.sock|unix"), config.ports().stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void badLinesAreNamedByFileLineKeyAndValue(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "max_servers 2\nmax_servers 3\nmax_sevrers 4\nlisten many\nport\nreverse_lookups on\n"
+                + "chroot /var/empty\nlocalpath relative.sock\nconfigfile /etc/other.conf\nloop-timeout 5\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
+        String message = e.getMessage();
+        for (String expected : List.of(
+                "line 2: max_servers is given again (first on line 1)",
+                "line 3: max_sevrers is not a known setting",
+                "line 4: listen='many' is not valid: must be a whole number",
+                "line 5: 'port' is not 'key value'",
+                "line 6: reverse_lookups does not apply here",
+                "line 7: chroot is not supported yet",
+                "line 8: localpath 'relative.sock' is not valid: must be an absolute path",
+                "line 9: configfile inside a conf_file is not supported",
+                "line 10: loop-timeout is not supported yet")) {
+            assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
+        }
+    }
+
+    @Test
+    void syslogIsRefusedSayingWhy(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("syslog.conf");
+        Files.writeString(conf, "log_file Sys::Syslog\nsyslog_ident prefork\nfacility daemon\nlog_level 5\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
+        String message = e.getMessage();
+        for (String expected : List.of(
+                "line 1: log_file='Sys::Syslog' is not valid: syslog is not supported yet",
+                "line 2: syslog_ident is not supported yet",
+                "line 3: facility is not supported yet",
+                "line 4: log_level='5' is not valid: must be a whole number from 0 to 4")) {
+            assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
+        }
+    }
+
+    @Test
+    void theLauncherRefusesTheManualsSampleAtStartNamingTheLines(@TempDir Path dir) throws Exception {
+        Path conf = manualSample(dir);
+        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.prefork.standalone.StandaloneMain",
+                "--configfile", conf.toString()).redirectErrorStream(true).start();
+        try {
+            assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not exit");
+            String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, launcher.exitValue(), output);
+            assertTrue(output.contains(conf + " line 9: user is not supported yet"), output);
+            assertTrue(output.contains(conf + " line 23: background is not supported yet"), output);
+        } finally {
+            launcher.destroyForcibly();
+            launcher.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 
     @Test
     void aLineThatIsNotUtf8IsNamedByFileAndLine(@TempDir Path dir) throws IOException {

@@ -162,6 +162,38 @@ public final class Settings {
             .means("a line written to a refused client before its connection is closed; by default it is closed without a"
                     + " word, as Net::Server does"));
 
+    // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
+
+    public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a file the standalone launcher writes its process id to once its ports are bound, and removes when it"
+                    + " stops; it refuses to start while the file names a running process, and replaces a stale one"
+                    + " (Net::Daemon's pidfile); by default none"));
+
+    public static final Setting<String> LOG_FILE = declare(Setting.of("log_file", SettingType.of("an absolute path", text -> {
+                String value = text.trim();
+                if (value.equalsIgnoreCase("Sys::Syslog") || value.equalsIgnoreCase("syslog")) {
+                    throw new IllegalArgumentException("syslog is not supported yet: the JDK cannot send a datagram to the"
+                            + " UNIX socket /dev/log (DatagramChannel refuses the UNIX family); name a file");
+                }
+                if (value.equals("STDERR")) {
+                    return ""; // Net::Daemon's name for standard error, where the log goes by default
+                }
+                if (!value.isEmpty() && !value.startsWith("/")) {
+                    throw new IllegalArgumentException("must be an absolute path");
+                }
+                return value;
+            }))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a file the standalone launcher appends its log to, one line per record: its own lines, the engine's, and"
+                    + " those of the supervisor and workers that it relays; reopened on SIGHUP and SIGUSR1 (for logrotate);"
+                    + " by default standard error (Net::Daemon's logfile)"));
+
+    public static final Setting<Integer> LOG_LEVEL = declare(Setting.integer("log_level", 0, 4)
+            .byDefault("2").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("how much the standalone launcher logs, Net::Server's levels: 0 errors (java.util.logging SEVERE),"
+                    + " 1 warnings (WARNING), 2 notices (INFO), 3 information (CONFIG and FINE), 4 debugging (everything)"));
+
     private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(DECLARED));
     private static final Map<String, Setting<?>> BY_KEY;
 

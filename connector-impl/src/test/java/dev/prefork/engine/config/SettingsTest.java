@@ -28,8 +28,13 @@ class SettingsTest {
     @Test
     void nameComesOnlyFromTheActivationConfigOrTheCommandLine() {
         assertEquals(EnumSet.of(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE), Settings.NAME.layers());
+        // The standalone launcher's daemon duties make no sense inside an application server.
+        java.util.Set<Setting<?>> launcherOnly = java.util.Set.of(Settings.PID_FILE, Settings.LOG_FILE, Settings.LOG_LEVEL);
+        for (Setting<?> setting : launcherOnly) {
+            assertEquals(EnumSet.of(SettingLayer.COMMAND_LINE), setting.layers(), setting.key());
+        }
         for (Setting<?> setting : Settings.all()) {
-            if (setting != Settings.NAME) {
+            if (setting != Settings.NAME && !launcherOnly.contains(setting)) {
                 assertEquals(EnumSet.complementOf(EnumSet.of(SettingLayer.DEFAULT)), setting.layers(), setting.key());
             }
         }

@@ -1,0 +1,144 @@
+package dev.prefork.standalone;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Net::Server's log_file and log_level, with the launcher as a process: its lines and the engine's go
+ * to the file, log_level 0 keeps notices out, and after logrotate renames the file SIGUSR1 starts a new
+ * one.
+ */
+class LogFileTest {
+
+    private final List<Process> launchers = new ArrayList<>();
+
+    @AfterEach
+    void stopEveryLauncher() throws InterruptedException {
+        for (Process launcher : launchers) {
+            launcher.destroy();
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+                launcher.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private BlockingQueue<String> launch(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1"));
+        command.addAll(List.of(args));
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
+        launchers.add(launcher);
+        launcher.getOutputStream().close();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static void awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                fail("the launcher never printed a line containing '" + containing + "'; it printed " + seen);
+            }
+            seen.add(line);
+            if (line.contains(containing)) {
+                return;
+            }
+        }
+    }
+
+    /** Polls the file (the launcher announces nothing when it writes), bounded. */
+    private static String awaitInFile(Path file, String containing) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = Files.exists(file) ? Files.readString(file) : "";
+            if (text.contains(containing)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        fail("'" + containing + "' never appeared in " + file + ":\n" + text);
+        return text;
+    }
+
+    @Test
+    void everyLineGoesToTheFileAndUsr1StartsANewOneAfterARename(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("prefork.log");
+        Files.writeString(log, "an earlier line\n");
+        BlockingQueue<String> lines = launch("--logfile", log.toString(), "--log_level", "2");
+        awaitLine(lines, "workers accepting");
+        Process launcher = launchers.get(0);
+        String text = awaitInFile(log, "workers accepting");
+        assertTrue(text.startsWith("an earlier line\n"), "appended, not truncated:\n" + text);
+        assertTrue(text.contains(" INFO prefork: echo on [127.0.0.1:"), text);
+        // The supervisor's own lines, relayed by this JVM, are there too.
+        assertTrue(text.contains(" dev.prefork.process: "), "relayed supervisor lines in:\n" + text);
+
+        Path rotated = dir.resolve("prefork.log.1");
+        Files.move(log, rotated);
+        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(launcher.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+        String fresh = awaitInFile(log, "SIGUSR1: log_file " + log + " reopened");
+        assertFalse(fresh.contains("workers accepting"), "a new file:\n" + fresh);
+        assertTrue(launcher.isAlive(), "SIGUSR1 does not stop the launcher (the JVM's default would)");
+
+        launcher.destroy();
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
+        awaitInFile(log, "INFO prefork: stopped");
+        assertFalse(Files.readString(rotated).contains("stopped"), "the rotated file is no longer written");
+    }
+
+    @Test
+    void logLevelZeroKeepsOnlyErrors(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("quiet.log");
+        BlockingQueue<String> lines = launch("--log_file", log.toString(), "--log_level", "0");
+        awaitLine(lines, "workers accepting");
+        Process launcher = launchers.get(0);
+        launcher.destroy();
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("", Files.readString(log), "no notice, information or warning at log_level 0");
+    }
+
+    @Test
+    void netServersLevelsAsJavaLoggingLevels() {
+        assertEquals(Level.SEVERE, LogFile.level(0));
+        assertEquals(Level.WARNING, LogFile.level(1));
+        assertEquals(Level.INFO, LogFile.level(2));
+        assertEquals(Level.FINE, LogFile.level(3));
+        assertEquals(Level.ALL, LogFile.level(4));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.prefork.standalone;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Net::Server's pid_file, with the launcher run as an init script runs it: the file holds the
+ * launcher's pid once its port is bound, a second copy over a live pid refuses to start naming the file
+ * and the pid, a stale file is replaced with a line saying so, and SIGTERM removes it.
+ */
+class PidFileTest {
+
+    private final List<Process> launchers = new ArrayList<>();
+
+    @AfterEach
+    void stopEveryLauncher() throws InterruptedException {
+        for (Process launcher : launchers) {
+            launcher.destroy(); // SIGTERM: the shutdown hook stops the pool and removes the pid file
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+                launcher.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Process launch(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1"));
+        command.addAll(List.of(args));
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
+        launchers.add(launcher);
+        launcher.getOutputStream().close();
+        return launcher;
+    }
+
+    /** Every line the launcher prints, as it prints them. */
+    private static BlockingQueue<String> lines(Process process) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        InputStream stream = process.getInputStream();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                fail("the launcher never printed a line containing '" + containing + "'; it printed " + seen);
+            }
+            seen.add(line);
+            if (line.contains(containing)) {
+                return line;
+            }
+        }
+    }
+
+    @Test
+    void writtenOnceBoundRefusesASecondCopyAndIsRemovedAtStop(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("prefork.pid");
+        Process first = launch("--pid_file", pidFile.toString());
+        awaitLine(lines(first), "workers accepting");
+        assertEquals(first.pid() + "\n", Files.readString(pidFile));
+
+        // Net::Daemon's name for it, from a conf_file: the same file, now naming a running process.
+        Path conf = dir.resolve("second.conf");
+        Files.writeString(conf, "pidfile " + pidFile + "\n");
+        Process second = launch("--conf_file", conf.toString());
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second launcher did not give up");
+        String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, second.exitValue(), output);
+        assertTrue(output.contains("pid_file " + pidFile + " names process " + first.pid() + ", which is running"), output);
+        assertTrue(output.contains("conf_file " + conf), "says where the setting came from: " + output);
+        assertEquals(first.pid() + "\n", Files.readString(pidFile), "the refused copy left the file alone");
+
+        first.destroy();
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the launcher did not stop on SIGTERM");
+        assertFalse(Files.exists(pidFile), "the pid file is removed at stop");
+    }
+
+    @Test
+    void aStaleFileIsReplacedSayingSo(@TempDir Path dir) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
+        Path pidFile = dir.resolve("prefork.pid");
+        Files.writeString(pidFile, gone.pid() + "\n");
+
+        Process launcher = launch("--pid_file", pidFile.toString());
+        BlockingQueue<String> lines = lines(launcher);
+        String said = awaitLine(lines, "pid_file " + pidFile);
+        assertTrue(said.contains("named process " + gone.pid() + ", which is not running: replacing it"), said);
+        awaitLine(lines, "workers accepting");
+        assertEquals(launcher.pid() + "\n", Files.readString(pidFile));
+    }
+
+    @Test
+    void aDirectoryIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        // The PreForkSimple man page's rendering of test.conf has "pid_file /tmp/": a directory, not a file.
+        Process launcher = launch("--pid_file", dir + "/");
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not give up");
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, launcher.exitValue(), output);
+        assertTrue(output.contains("pid_file='" + dir + "' is not valid: it is a directory"), output);
+        assertTrue(output.contains("command line --pid_file"), output);
+    }
+}
