@@ -208,8 +208,10 @@ class SampleEarIT {
     @Test
     @Order(4)
     void aSystemPropertyChangeResizesTheRunningPoolWithoutARedeploy() throws Exception {
+        // The same supervisor before and after is what shows there was no redeploy. Worker pids are no
+        // evidence either way here: this suite's echo endpoint recycles workers after 5 connections, so
+        // one may be leaving from the previous test when this one starts.
         long supervisor = supervisors().get("echo").pid();
-        Set<Long> before = pids(ProcessTable.workers(supervisor));
         try (JMXConnector jmx = jmx()) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
             assertTrue(mbeans.isRegistered(ECHO_POOL), "the echo pool's MXBean is in WildFly's platform MBeanServer");
@@ -219,7 +221,6 @@ class SampleEarIT {
             execute(systemProperty("add", "3"));
             try {
                 awaitLivePool(mbeans, supervisor, 3);
-                assertTrue(before.stream().allMatch(ProcessTable::alive), "the running workers stay: " + before);
                 try (LineClient client = new LineClient(ECHO_PORT)) {
                     assertEquals("resized", client.ask("resized"));
                 }
