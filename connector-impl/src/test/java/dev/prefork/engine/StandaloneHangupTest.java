@@ -1,22 +1,17 @@
 package dev.prefork.engine;
 
+import dev.prefork.standalone.LauncherOutput;
+
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,38 +25,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * apply what a running pool can take, replace every worker, and say which change waits for a restart.
  */
 class StandaloneHangupTest extends EngineTestSupport {
-
-    /** Every line the launcher prints, from both its streams, as it prints them. */
-    private static BlockingQueue<String> lines(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        for (InputStream stream : List.of(process.getInputStream(), process.getErrorStream())) {
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-        return lines;
-    }
-
-    private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                fail("the launcher never printed a line containing '" + containing + "'");
-            }
-            if (line.contains(containing)) {
-                return line;
-            }
-        }
-    }
 
     private static long number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
@@ -79,8 +42,8 @@ class StandaloneHangupTest extends EngineTestSupport {
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--conf_file", conf.toString()).start();
             launcher.getOutputStream().close();
-            BlockingQueue<String> lines = lines(launcher);
-            Matcher status = Pattern.compile("status on (http://\\S+/status)").matcher(awaitLine(lines, "status on http://"));
+            BlockingQueue<String> lines = LauncherOutput.follow(launcher.getInputStream(), launcher.getErrorStream());
+            Matcher status = Pattern.compile("status on (http://\\S+/status)").matcher(LauncherOutput.awaitLine(lines, "status on http://"));
             assertTrue(status.find());
             URI json = URI.create(status.group(1) + "?json");
             HttpClient http = HttpClient.newHttpClient();
@@ -91,9 +54,9 @@ class StandaloneHangupTest extends EngineTestSupport {
             Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(launcher.pid())).inheritIO().start();
             assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
 
-            String resized = awaitLine(lines, "max_servers changed");
+            String resized = LauncherOutput.awaitLine(lines, "max_servers changed");
             assertTrue(resized.contains("from 2 to 3 (conf_file " + conf + ")"), resized);
-            awaitLine(lines, "serialize changed from flock to none");
+            LauncherOutput.awaitLine(lines, "serialize changed from flock to none");
             String body = awaitJson(http, json, "\"target_workers\":3");
             assertEquals(40, number(body, "max_requests"));
             awaitJson(http, json, "\"restart\":2"); // both old workers replaced; the third is new anyway

@@ -4,16 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
@@ -50,34 +46,7 @@ class LogFileTest {
         Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
         launchers.add(launcher);
         launcher.getOutputStream().close();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static void awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<String> seen = new ArrayList<>();
-        while (true) {
-            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                fail("the launcher never printed a line containing '" + containing + "'; it printed " + seen);
-            }
-            seen.add(line);
-            if (line.contains(containing)) {
-                return;
-            }
-        }
+        return LauncherOutput.follow(launcher.getInputStream());
     }
 
     /** Polls the file (the launcher announces nothing when it writes), bounded. */
@@ -100,7 +69,7 @@ class LogFileTest {
         Path log = dir.resolve("prefork.log");
         Files.writeString(log, "an earlier line\n");
         BlockingQueue<String> lines = launch("--logfile", log.toString(), "--log_level", "2");
-        awaitLine(lines, "workers accepting");
+        LauncherOutput.awaitLine(lines, "workers accepting");
         Process launcher = launchers.get(0);
         String text = awaitInFile(log, "workers accepting");
         assertTrue(text.startsWith("an earlier line\n"), "appended, not truncated:\n" + text);
@@ -126,7 +95,7 @@ class LogFileTest {
     void logLevelZeroKeepsOnlyErrors(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("quiet.log");
         BlockingQueue<String> lines = launch("--log_file", log.toString(), "--log_level", "0");
-        awaitLine(lines, "workers accepting");
+        LauncherOutput.awaitLine(lines, "workers accepting");
         Process launcher = launchers.get(0);
         launcher.destroy();
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));

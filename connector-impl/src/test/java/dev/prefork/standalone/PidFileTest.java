@@ -4,17 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,44 +49,11 @@ class PidFileTest {
         return launcher;
     }
 
-    /** Every line the launcher prints, as it prints them. */
-    private static BlockingQueue<String> lines(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        InputStream stream = process.getInputStream();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<String> seen = new ArrayList<>();
-        while (true) {
-            String line = lines.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                fail("the launcher never printed a line containing '" + containing + "'; it printed " + seen);
-            }
-            seen.add(line);
-            if (line.contains(containing)) {
-                return line;
-            }
-        }
-    }
-
     @Test
     void writtenOnceBoundRefusesASecondCopyAndIsRemovedAtStop(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("prefork.pid");
         Process first = launch("--pid_file", pidFile.toString());
-        awaitLine(lines(first), "workers accepting");
+        LauncherOutput.awaitLine(LauncherOutput.follow(first.getInputStream()), "workers accepting");
         assertEquals(first.pid() + "\n", Files.readString(pidFile));
 
         // Net::Daemon's name for it, from a conf_file: the same file, now naming a running process.
@@ -117,10 +80,10 @@ class PidFileTest {
         Files.writeString(pidFile, gone.pid() + "\n");
 
         Process launcher = launch("--pid_file", pidFile.toString());
-        BlockingQueue<String> lines = lines(launcher);
-        String said = awaitLine(lines, "pid_file " + pidFile);
+        BlockingQueue<String> lines = LauncherOutput.follow(launcher.getInputStream());
+        String said = LauncherOutput.awaitLine(lines, "pid_file " + pidFile);
         assertTrue(said.contains("named process " + gone.pid() + ", which is not running: replacing it"), said);
-        awaitLine(lines, "workers accepting");
+        LauncherOutput.awaitLine(lines, "workers accepting");
         assertEquals(launcher.pid() + "\n", Files.readString(pidFile));
     }
 
