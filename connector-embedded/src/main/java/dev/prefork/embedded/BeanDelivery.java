@@ -2,6 +2,7 @@ package dev.prefork.embedded;
 
 import dev.prefork.api.PreforkListener;
 import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.DeliveriesInFlight;
 import dev.prefork.bridge.ServedConnection;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.control.RequestContextController;
@@ -11,7 +12,6 @@ import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,8 +32,7 @@ final class BeanDelivery<T> implements ConnectionHandler {
     private final Bean<T> bean;
     private final BeanManager beanManager;
     private final Instance<RequestContextController> requestContexts;
-    private final Object lock = new Object();
-    private int inFlight;
+    private final DeliveriesInFlight inFlight = new DeliveriesInFlight();
 
     BeanDelivery(String endpoint, Bean<T> bean, BeanManager beanManager) {
         this.endpoint = endpoint;
@@ -44,9 +43,7 @@ final class BeanDelivery<T> implements ConnectionHandler {
 
     @Override
     public void handle(ServedConnection connection) throws Exception {
-        synchronized (lock) {
-            inFlight++;
-        }
+        inFlight.begin();
         RequestContextController requestContext = requestContexts.get();
         boolean activated = requestContext.activate();
         try {
@@ -56,10 +53,7 @@ final class BeanDelivery<T> implements ConnectionHandler {
                 requestContext.deactivate();
             }
             requestContexts.destroy(requestContext);
-            synchronized (lock) {
-                inFlight--;
-                lock.notifyAll();
-            }
+            inFlight.end();
         }
     }
 
@@ -87,16 +81,6 @@ final class BeanDelivery<T> implements ConnectionHandler {
 
     /** Waits until no delivery runs; false when some still ran at the deadline. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (inFlight > 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(left);
-            }
-            return true;
-        }
+        return inFlight.awaitNone(timeout);
     }
 }

@@ -3,6 +3,7 @@ package dev.prefork.adapter;
 import dev.prefork.api.PreforkConnection;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.bridge.ConnectionHandler;
+import dev.prefork.bridge.DeliveriesInFlight;
 import dev.prefork.bridge.ServedConnection;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
@@ -12,7 +13,6 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,8 +42,7 @@ final class EndpointDelivery implements ConnectionHandler {
     private final MessageEndpointFactory factory;
     private final boolean transacted;
     private final Runnable onComponentShuttingDown;
-    private final Object lock = new Object();
-    private int inFlight;
+    private final DeliveriesInFlight inFlight = new DeliveriesInFlight();
 
     /**
      * @param onComponentShuttingDown run (once per rejection) when the container rejects a delivery because
@@ -67,16 +66,11 @@ final class EndpointDelivery implements ConnectionHandler {
 
     @Override
     public void handle(ServedConnection connection) throws Exception {
-        synchronized (lock) {
-            inFlight++;
-        }
+        inFlight.begin();
         try {
             deliver(connection);
         } finally {
-            synchronized (lock) {
-                inFlight--;
-                lock.notifyAll();
-            }
+            inFlight.end();
         }
     }
 
@@ -123,16 +117,6 @@ final class EndpointDelivery implements ConnectionHandler {
 
     /** Waits until no delivery of this endpoint runs; false when some still ran at the deadline. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (inFlight > 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(left);
-            }
-            return true;
-        }
+        return inFlight.awaitNone(timeout);
     }
 }
