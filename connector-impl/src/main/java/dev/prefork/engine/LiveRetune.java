@@ -1,6 +1,7 @@
 package dev.prefork.engine;
 
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Setting;
 import dev.prefork.engine.config.Settings;
 
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Applies settings read again while a pool runs (the standalone launcher's SIGHUP, the adapter's
@@ -24,9 +26,11 @@ import java.util.logging.Logger;
 public final class LiveRetune {
     private static final Logger LOG = Logger.getLogger(LiveRetune.class.getName());
 
-    /** The settings a running pool takes without a restart. */
-    public static final Set<String> LIVE_KEYS = Set.of(EngineConfig.MAX_SERVERS, EngineConfig.MAX_REQUESTS,
-            EngineConfig.MAX_REQUESTS_JITTER, EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
+    /**
+     * The settings a running pool takes without a restart: those declared so in {@link Settings}, the one
+     * place that says it (a second list here once marked check_for_dead live while nothing applied it).
+     */
+    public static final Set<String> LIVE_KEYS = liveKeys();
 
     private final PreforkEngine engine;
     private EngineConfig lastRead;
@@ -72,6 +76,19 @@ public final class LiveRetune {
         lastRead = carryOverStatic(next);
         changes.forEach(LOG::info);
         return changes;
+    }
+
+    private static Set<String> liveKeys() {
+        Set<String> live = Settings.all().stream().filter(Setting::isChangeableWhileRunning).map(Setting::key)
+                .collect(Collectors.toUnmodifiableSet());
+        Set<String> applied = Set.of(EngineConfig.MAX_SERVERS, EngineConfig.MAX_REQUESTS, EngineConfig.MAX_REQUESTS_JITTER,
+                EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
+        if (!applied.equals(live)) {
+            // A setting declared live must be applied by apply() below; fail the first use, not silently.
+            throw new IllegalStateException("settings declared changeable while running " + live
+                    + " differ from those LiveRetune applies " + applied);
+        }
+        return live;
     }
 
     /** The live keys of {@code next} over the rest of the last read: a static change is reported, not adopted. */

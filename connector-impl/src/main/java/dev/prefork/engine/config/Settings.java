@@ -58,7 +58,7 @@ public final class Settings {
                     + " pools that share one take turns with each other"));
 
     public static final Setting<Integer> CHECK_FOR_DEAD = declare(Setting.integer(EngineConfig.CHECK_FOR_DEAD, 1, 86_400)
-            .byDefault("30").changeableWhileRunning()
+            .byDefault("30")
             .means("seconds between checks for workers that died without being noticed"));
 
     public static final Setting<Integer> LISTEN = declare(Setting.integer(EngineConfig.LISTEN, 1, 65_535)
