@@ -66,6 +66,8 @@ public final class PreforkEngine implements AutoCloseable {
     private final SupervisorKeeper supervisors;
     private final List<String> boundAddresses;
     private final ExecutorService ownExecutor;
+    /** What was retuned since the start, for a supervisor that replaces a dead one. */
+    private final RetunedSettings retuned;
     /** Applies idle_timeout, request_timeout and slow_threshold. */
     private final TimeoutWatch timeoutWatch;
     private boolean stopped;
@@ -73,13 +75,15 @@ public final class PreforkEngine implements AutoCloseable {
     private volatile ObjectName managementName;
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
-                          SupervisorKeeper supervisors, List<String> boundAddresses, ExecutorService ownExecutor) {
+                          SupervisorKeeper supervisors, List<String> boundAddresses, ExecutorService ownExecutor,
+                          RetunedSettings retuned) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
         this.bridge = bridge;
         this.supervisors = supervisors;
         this.boundAddresses = boundAddresses;
         this.ownExecutor = ownExecutor;
+        this.retuned = retuned;
         this.timeoutWatch = TimeoutWatch.start(bridge.connections(),
                 ConnectionTimeouts.ofSeconds(config.idleTimeout(), config.requestTimeout(), config.slowThreshold()), config.name());
     }
@@ -143,19 +147,23 @@ public final class PreforkEngine implements AutoCloseable {
             // A successor binds the same addresses: a port the kernel chose (0) is now the one it chose.
             EngineConfig again = running.toBuilder().ports(samePorts(running, addresses)).build();
             Path bridgeSocket0 = bridge.socketPath();
+            RetunedSettings retuned = new RetunedSettings(again);
             SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
                 releaseOrphanedResources(dead.resources());
                 dir.clearForSuccessor(bridgeSocket0);
                 SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name());
                 try {
-                    setUp(next, again, secret, bridgeSocket0, dir, cache);
+                    setUp(next, retuned.current(), secret, bridgeSocket0, dir, cache);
+                    if (retuned.drained() && !next.send(SupervisorProtocol.DRAIN)) {
+                        throw new IOException("the new supervisor left before it could be told to drain");
+                    }
                     return next;
                 } catch (Exception | Error e) {
                     next.destroyForcibly();
                     throw e;
                 }
             });
-            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor);
+            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor, retuned);
             keeper.start();
             engine.managementName = PoolManagement.register(engine);
             return engine;
@@ -383,18 +391,21 @@ public final class PreforkEngine implements AutoCloseable {
     public void resize(int workersPerPort) {
         checkRange(EngineConfig.MAX_SERVERS, workersPerPort, 1, EngineConfig.MAX_SERVERS_LIMIT);
         command(SupervisorProtocol.WORKERS + " " + workersPerPort);
+        retuned.workersPerPort(workersPerPort);
     }
 
     /** Adds {@code n} workers per port (up to max_servers' limit). */
     public void addWorkers(int n) {
         checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
         command(SupervisorProtocol.ADD_WORKERS + " " + n);
+        retuned.addWorkersPerPort(n);
     }
 
     /** Removes {@code n} workers per port (at least one stays); they leave after their current connection. */
     public void removeWorkers(int n) {
         checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
         command(SupervisorProtocol.REMOVE_WORKERS + " " + n);
+        retuned.addWorkersPerPort(-n);
     }
 
     /**
@@ -408,6 +419,7 @@ public final class PreforkEngine implements AutoCloseable {
                 .gracefulShutdownTimeout(gracefulShutdownTimeout).build();
         command(SupervisorProtocol.LIMITS + " " + checked.maxRequests() + " " + checked.maxRequestsJitter() + " "
                 + checked.gracefulShutdownTimeout());
+        retuned.limits(checked);
     }
 
     /** Replaces every worker, new ones first, so that no connection is refused (as SIGHUP). */
@@ -422,11 +434,13 @@ public final class PreforkEngine implements AutoCloseable {
      */
     public void drain() {
         command(SupervisorProtocol.DRAIN);
+        retuned.drained(true);
     }
 
     /** Accepts again after {@link #drain()}: workers are spawned anew. */
     public void resume() {
         command(SupervisorProtocol.RESUME);
+        retuned.drained(false);
     }
 
     private void command(String line) {

@@ -55,4 +55,34 @@ class SupervisorRestartTest extends EngineTestSupport {
         EngineException down = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, engine::snapshot);
         assertTrue(down.getMessage().contains("died " + SupervisorKeeper.CRASH_LOOP_DEATHS + " times"), down.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void aReplacedSupervisorKeepsWhatWasRetunedNotWhatThePoolStartedWith() throws Exception {
+        PreforkEngine engine = start(config(2));
+        int port = engine.boundPort(0);
+        engine.resize(3);
+        engine.setLimits(1, 0, 10); // max_requests 1: every connection retires its worker
+        long first = engine.supervisorPid();
+
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> engine.supervisorPid() != first && engine.isRunning()),
+                "a new supervisor runs");
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> snapshotOf(engine).workers().size() == 3),
+                "the successor keeps 3 workers, the size set while the first one ran, not the 2 the pool started with");
+        assertEquals(3, engine.snapshot().target());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("again " + i, LineClient.echoOnce(port, "again " + i));
+        }
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> snapshotOf(engine).exited() >= 3),
+                "max_requests 1, set while the first supervisor ran, retires the successor's workers too");
+    }
+
+    private static PoolSnapshot snapshotOf(PreforkEngine engine) {
+        try {
+            return engine.snapshot();
+        } catch (EngineException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
