@@ -2,7 +2,6 @@ package dev.prefork.bench.load;
 
 import org.HdrHistogram.Histogram;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,14 +109,7 @@ final class ClientLoop implements Runnable {
     }
 
     private ErrorKind readReply(InputStream in) throws IOException {
-        int have = 0;
-        while (have < reply.length) {
-            int n = in.read(reply, have, reply.length - have);
-            if (n < 0) {
-                throw new EOFException("closed after " + have + " bytes of the reply");
-            }
-            have += n;
-        }
+        Replies.readFully(in, reply);
         return Arrays.equals(reply, REQUEST) ? null : ErrorKind.MISMATCH;
     }
 

@@ -11,7 +11,7 @@ public enum ErrorKind {
     CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_OTHER, READ_TIMEOUT, RESET, EOF, MISMATCH, OTHER;
 
     /** Classifies a failure; {@code connecting} tells whether it happened before the connection was up. */
-    static ErrorKind of(IOException e, boolean connecting) {
+    public static ErrorKind of(IOException e, boolean connecting) {
         if (connecting) {
             if (e instanceof SocketTimeoutException) {
                 return CONNECT_TIMEOUT;
