@@ -171,6 +171,8 @@ public final class WorkerMain {
             acceptFailures.succeeded();
             String peer = handover.peerOf(client);
             if (proxy != null) {
+                // Busy while it reads the header (up to its time bound), as the status and the agent's weight should say.
+                slot.processing(peer);
                 ProxyHeader header = proxy.read(handover, client, peer);
                 if (header == null) {
                     try {

@@ -28,7 +28,7 @@ public final class ProxyHeaderParser {
     public static final int V1_MAX = 107;
     /** The longest v2 header accepted: 16 fixed bytes and up to 2032 of addresses and TLVs. */
     public static final int V2_MAX = 2048;
-    /** The shortest header of either version ({@code PROXY UNKNOWN\r\n}); always safe to read first. */
+    /** The shortest header of either version ({@code PROXY UNKNOWN\r\n}); always safe to read first (16 with v2 alone). */
     public static final int FIRST_READ = 15;
 
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
@@ -52,8 +52,10 @@ public final class ProxyHeaderParser {
         if (!v1 && !v2) {
             throw new MalformedProxyHeader("no PROXY header: the connection starts with " + printable(bytes, count));
         }
-        if (count < FIRST_READ) {
-            return FIRST_READ;
+        // v2 alone: its 16 fixed bytes at once, length included, so that two reads take a whole header.
+        int first = accepted.acceptsV1() ? FIRST_READ : V2_FIXED;
+        if (count < first) {
+            return first;
         }
         if (v2) {
             if (!accepted.acceptsV2()) {
