@@ -187,6 +187,26 @@ public final class BenchMain {
             progress.accept("scrape: " + ratio);
             notes.add("Status port scraped every second (`scrape`): " + ratio + ".");
         }
+        if (o.sections.contains("proxy")) {
+            // What reading a PROXY v2 header costs per connection: two engines alike, the second with
+            // proxy_protocol v2, whose clients send HAProxy's 28-byte TCP4 header before their request;
+            // Net::Server beside them for the usual ratio.
+            List<Contender> cs = List.of(
+                    new Contender("prefork plain", PreforkTarget.variant(env, "prefork plain", Map.of()),
+                            new ServerSpec(port + 24, 8, engineMaxRequests)),
+                    new Contender("prefork proxy-v2", PreforkTarget.variant(env, "prefork proxy-v2",
+                            Map.of("proxy_protocol", "v2", "proxy_allow", "127.0.0.1")), new ServerSpec(port + 25, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 26, 8, NET_SERVER_MAX_REQUESTS)));
+            ThroughputScenario.Result proxy = new ThroughputScenario("proxy",
+                    "conn RST, 8 workers; the second engine reads a PROXY v2 header (TCP4, 28 bytes) on every connection",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup)
+                    .withPrefixes(Map.of("prefork proxy-v2", PROXY_V2_TCP4))
+                    .run(logDir, progress, null);
+            results.add(proxy);
+            String cost = proxyCost(proxy);
+            progress.accept("proxy: " + cost);
+            notes.add("PROXY v2 header per connection (`proxy`): " + cost + ".");
+        }
         List<StartupScenario.Sample> startup = new ArrayList<>();
         if (o.sections.contains("startup")) {
             List<Contender> cs = new ArrayList<>();
@@ -243,6 +263,38 @@ public final class BenchMain {
      * conn/s of the scraped engine over the unscraped one: the ratio of their medians over the rounds,
      * and the per-round ratios (each round measures both, back to back).
      */
+    /** HAProxy's send-proxy-v2 header for a TCP4 client 192.0.2.10:40000 of 198.51.100.1:443. */
+    static final byte[] PROXY_V2_TCP4 = java.util.HexFormat.of().parseHex(
+            "0d0a0d0a000d0a515549540a" + "2111000c" + "c000020a" + "c6336401" + "9c40" + "01bb");
+
+    /** Server CPU per connection with and without the header, medians over the rounds, and conn/s. */
+    static String proxyCost(ThroughputScenario.Result proxy) {
+        List<Double> plainCpu = new ArrayList<>();
+        List<Double> proxiedCpu = new ArrayList<>();
+        List<Double> plainRate = new ArrayList<>();
+        List<Double> proxiedRate = new ArrayList<>();
+        List<Double> netServerCpu = new ArrayList<>();
+        for (var m : proxy.measurements()) {
+            switch (m.contender()) {
+                case "prefork plain" -> {
+                    plainCpu.add(m.cpuMicrosPerRequest());
+                    plainRate.add(m.result().requestsPerSecond());
+                }
+                case "prefork proxy-v2" -> {
+                    proxiedCpu.add(m.cpuMicrosPerRequest());
+                    proxiedRate.add(m.result().requestsPerSecond());
+                }
+                default -> netServerCpu.add(m.cpuMicrosPerRequest());
+            }
+        }
+        double plain = median(plainCpu);
+        double proxied = median(proxiedCpu);
+        return String.format(java.util.Locale.ROOT, "server CPU %.1f µs/conn with the header against %.1f without"
+                        + " (+%.1f µs, ratio %.3f; Net::Server %.1f µs/conn), conn/s ratio %.3f (medians %.0f / %.0f)",
+                proxied, plain, proxied - plain, proxied / plain, median(netServerCpu),
+                median(proxiedRate) / median(plainRate), median(proxiedRate), median(plainRate));
+    }
+
     static String scrapeRatio(ThroughputScenario.Result scrape) {
         List<Double> quiet = new ArrayList<>();
         List<Double> watched = new ArrayList<>();
@@ -286,7 +338,7 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "scrape", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "scrape", "proxy", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;

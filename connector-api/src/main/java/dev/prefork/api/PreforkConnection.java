@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.time.Duration;
 
 /**
@@ -41,11 +42,31 @@ public interface PreforkConnection {
      */
     void shutdownOutput() throws IOException;
 
-    /** The client's address: an {@link java.net.InetSocketAddress}, or a {@link java.net.UnixDomainSocketAddress} for a UNIX socket port. */
+    /**
+     * The client's address: an {@link java.net.InetSocketAddress}, or a {@link java.net.UnixDomainSocketAddress}
+     * for a UNIX socket port. On a port with {@code proxy_protocol}, the address the balancer's PROXY
+     * header carries (the client's, not the balancer's; see {@link #getProxyAddress()}).
+     */
     SocketAddress getPeerAddress();
 
-    /** The address the client connected to: the listening port's address as the worker saw it. */
+    /**
+     * The address the client connected to: the listening port's address as the worker saw it, or on a
+     * port with {@code proxy_protocol} the original destination the PROXY header carries (the
+     * balancer's address that the client connected to).
+     */
     SocketAddress getLocalAddress();
+
+    /**
+     * The balancer this connection came through: the address of the peer that sent its PROXY protocol
+     * header, on a port with {@code proxy_protocol}; empty for a connection straight from its client. A
+     * header without addresses (the balancer's own health check, {@code LOCAL}) leaves the connection's own
+     * addresses as {@link #getPeerAddress()} and {@link #getLocalAddress()}, and this the same balancer.
+     *
+     * @since 0.2
+     */
+    default Optional<SocketAddress> getProxyAddress() {
+        return Optional.empty();
+    }
 
     /** Facts about the worker process that accepted this connection. */
     WorkerInfo getWorker();

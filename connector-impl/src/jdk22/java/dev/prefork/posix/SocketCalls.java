@@ -335,6 +335,31 @@ public final class SocketCalls {
         }
     }
 
+    /**
+     * Reads up to {@code length} bytes into {@code buffer} without waiting: -1 when none are there yet
+     * ({@link #EAGAIN}), 0 at end of stream. Restarted after signals.
+     */
+    public int receiveNow(int fd, MemorySegment buffer, int length) {
+        while (true) {
+            long n;
+            try {
+                n = (long) Receive.CALL.invokeExact(capture, fd, buffer, (long) length, MSG_DONTWAIT);
+            } catch (Throwable t) {
+                throw unexpected("recv", t);
+            }
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Libc.errno(capture);
+            if (errno == EAGAIN) {
+                return -1;
+            }
+            if (errno != EINTR) {
+                throw Libc.failure("recv", capture);
+            }
+        }
+    }
+
     /** Writes {@code length} bytes from {@code buffer} at {@code offset}; returns how many went. No SIGPIPE. */
     public int send(int fd, MemorySegment buffer, long offset, int length) {
         return send(fd, buffer, offset, length, MSG_NOSIGNAL);
@@ -448,6 +473,11 @@ public final class SocketCalls {
 
     private static final class Read {
         static final MethodHandle CALL = Libc.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Receive {
+        static final MethodHandle CALL = Libc.errnoCall("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
     private static final class Send {

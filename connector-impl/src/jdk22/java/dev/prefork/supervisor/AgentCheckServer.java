@@ -91,6 +91,8 @@ final class AgentCheckServer implements Runnable, AutoCloseable {
             }
         } catch (SocketTimeoutException e) {
             // a client that keeps its side open gets the line and is closed after CLIENT_MILLIS
+        } catch (java.net.SocketException e) {
+            // HAProxy resets the connection once it has read the line: normal, not worth a warning
         }
     }
 

@@ -53,6 +53,11 @@ final class Arbiter {
     private boolean stopping;
     /** Told to stop accepting: no worker is spawned until resumed. */
     private boolean draining;
+    /**
+     * Told that a stop follows (drain_timeout): balancers are told to drain while every worker keeps
+     * serving, so that clients a balancer still sends meanwhile are served.
+     */
+    private boolean stopAnnounced;
     private boolean orphaned;
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
@@ -167,6 +172,12 @@ final class Arbiter {
             case SupervisorProtocol.RESTART -> restart("restart requested");
             case SupervisorProtocol.DRAIN -> drain();
             case SupervisorProtocol.RESUME -> resume();
+            case SupervisorProtocol.STOP_SOON -> {
+                if (!stopAnnounced) {
+                    stopAnnounced = true;
+                    log.info("a stop follows: telling balancers to drain while the workers keep serving");
+                }
+            }
             case SupervisorProtocol.WORKERS, SupervisorProtocol.ADD_WORKERS, SupervisorProtocol.REMOVE_WORKERS,
                  SupervisorProtocol.LIMITS -> onRetune(words);
             default -> log.warning("unknown command from the controlling JVM: " + line);
@@ -498,7 +509,8 @@ final class Arbiter {
             }
         }
         figures.publish(children.values(), totalTarget(), ready,
-                stopping ? PoolFigures.Phase.STOPPING : draining ? PoolFigures.Phase.DRAINING : PoolFigures.Phase.SERVING);
+                stopping ? PoolFigures.Phase.STOPPING
+                        : draining || stopAnnounced ? PoolFigures.Phase.DRAINING : PoolFigures.Phase.SERVING);
     }
 
     /** Workers the supervisor keeps running over all ports. */

@@ -23,17 +23,19 @@ final class PoolHealth {
     }
 
     /**
-     * The agent-check reply: {@code ready N%} where N is the share of the target that is idle (at least
-     * 1%, so that a saturated pool still gets a trickle and is seen to recover), {@code drain} while
-     * draining, {@code maint} while stopping or before any worker is ready.
+     * The agent-check reply, in HAProxy's words: {@code up ready N%} while serving, where N is the share
+     * of the target that is idle (at least 1%, so that a saturated pool still gets a trickle and is seen
+     * to recover; HAProxy scales the server's configured weight by it); {@code drain} while draining
+     * (weight 0: no new connections, those in flight finish); {@code down} while stopping or before any
+     * worker is ready. {@code up} and {@code ready} undo an earlier {@code down} and {@code drain}.
      */
     static String agentLine(StatusReport report) {
         String health = of(report.phase(), report.ready());
         return switch (health) {
-            case OK -> "ready " + Math.max(1, Math.min(100, report.target() == 0 ? 0
+            case OK -> "up ready " + Math.max(1, Math.min(100, report.target() == 0 ? 0
                     : (int) (100 * report.idle() / report.target()))) + "%";
             case DRAINING -> "drain";
-            default -> "maint";
+            default -> "down";
         };
     }
 }

@@ -12,6 +12,7 @@ import dev.prefork.engine.protocol.CurrentProcess;
 import dev.prefork.engine.protocol.Scoreboard;
 import dev.prefork.engine.protocol.WorkerEnvironment;
 import dev.prefork.engine.protocol.ProcessLog;
+import dev.prefork.engine.proxy.ProxyHeader;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -50,6 +51,8 @@ public final class WorkerMain {
     private final String bridgeSocket = env(WorkerEnvironment.BRIDGE_SOCKET);
     /** Null when every client is served. */
     private final AccessGate access = AccessGate.fromEnvironment(log);
+    /** Null unless proxy_protocol is on. */
+    private final ProxyGate proxy = ProxyGate.fromEnvironment(log);
     /** Set once the accept turn is open; how every exit of ours gives the turn back. */
     private WorkerControl control;
     /** An anonymous class rather than a method reference: no lambda class to spin at start-up. */
@@ -60,6 +63,7 @@ public final class WorkerMain {
         }
     });
     private int exitStatus;
+    private HeaderMaker headers;
 
     public static void main(String[] args) {
         WorkerMain worker = new WorkerMain();
@@ -92,7 +96,7 @@ public final class WorkerMain {
         slot.start(pid, portIndex, startedMillis);
         Serialize mode = Serialize.valueOf(env(WorkerEnvironment.SERIALIZE).toUpperCase(Locale.ROOT));
         String lockResource = System.getenv(WorkerEnvironment.ACCEPT_LOCK);
-        HeaderMaker headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
+        headers = new HeaderMaker(secret, pid, slotIndex, startedMillis, portIndex,
                 BridgeHeader.formatAddress(listener.getLocalAddress()));
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
@@ -166,6 +170,23 @@ public final class WorkerMain {
             }
             acceptFailures.succeeded();
             String peer = handover.peerOf(client);
+            if (proxy != null) {
+                // Busy while it reads the header (up to its time bound), as the status and the agent's weight should say.
+                slot.processing(peer);
+                ProxyHeader header = proxy.read(handover, client, peer);
+                if (header == null) {
+                    try {
+                        handover.refuse(client, null);
+                    } finally {
+                        control.endConnection();
+                    }
+                    continue;
+                }
+                headers.carried(header.destination(), peer);
+                if (header.carriesAddresses()) {
+                    peer = header.source();
+                }
+            }
             if (access != null && !access.admits(peer)) {
                 try {
                     handover.refuse(client, access.denyLine());

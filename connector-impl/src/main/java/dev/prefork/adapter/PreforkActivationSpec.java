@@ -153,6 +153,15 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setConfig_refresh(String value) { values.set("config_refresh", value); }
     public String getConfig_refresh() { return values.get("config_refresh"); }
 
+    public void setProxy_protocol(String value) { values.set("proxy_protocol", value); }
+    public String getProxy_protocol() { return values.get("proxy_protocol"); }
+
+    public void setProxy_allow(String value) { values.set("proxy_allow", value); }
+    public String getProxy_allow() { return values.get("proxy_allow"); }
+
+    public void setDrain_timeout(String value) { values.set("drain_timeout", value); }
+    public String getDrain_timeout() { return values.get("drain_timeout"); }
+
     public void setName(String value) { values.set("name", value); }
     public String getName() { return values.get("name"); }
 

@@ -140,6 +140,18 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getConfigRefresh() { return values.get("configRefresh"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setProxyProtocol(String value) { values.set("proxyProtocol", value); }
+    public String getProxyProtocol() { return values.get("proxyProtocol"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setProxyAllow(String value) { values.set("proxyAllow", value); }
+    public String getProxyAllow() { return values.get("proxyAllow"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setDrainTimeout(String value) { values.set("drainTimeout", value); }
+    public String getDrainTimeout() { return values.get("drainTimeout"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setMaxWorkerRss(String value) { values.set("maxWorkerRss", value); }
     public String getMaxWorkerRss() { return values.get("maxWorkerRss"); }
 

@@ -20,9 +20,19 @@ import java.util.HexFormat;
  * <p>After the header the worker relays the client's bytes as they come, and the controlling JVM
  * answers in {@link BridgeFrames frames}. The header is length-prefixed and bounded, so a reader never
  * buffers more than {@link #MAX_LENGTH} bytes for it.
+ *
+ * <p>{@code via} is the balancer's address when a PROXY protocol header carried the client's
+ * ({@code peer} and {@code local} are then the header's), else empty; it is written only when set, so a
+ * header without it has the same bytes as before it existed.
  */
 public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNumber, long workerStartedMillis,
-                           int portIndex, String peer, String local) {
+                           int portIndex, String peer, String local, String via) {
+
+    /** A header of a connection that came straight from its client. */
+    public BridgeHeader(byte[] secret, long pid, int slot, long connectionNumber, long workerStartedMillis,
+                        int portIndex, String peer, String local) {
+        this(secret, pid, slot, connectionNumber, workerStartedMillis, portIndex, peer, local, "");
+    }
 
     public static final int MAGIC = 0x50464B31; // "PFK1"
     public static final int SECRET_LENGTH = 32;
@@ -52,6 +62,9 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
         try {
             putModifiedUtf8(target, peer);
             putModifiedUtf8(target, local);
+            if (!via.isEmpty()) {
+                putModifiedUtf8(target, via);
+            }
         } catch (java.nio.BufferOverflowException e) {
             throw new IllegalArgumentException("bridge header longer than " + MAX_LENGTH + " bytes (peer " + peer + ", local " + local + ")");
         }
@@ -119,7 +132,8 @@ public record BridgeHeader(byte[] secret, long pid, int slot, long connectionNum
             byte[] secret = new byte[SECRET_LENGTH];
             fields.readFully(secret);
             BridgeHeader header = new BridgeHeader(secret, fields.readLong(), fields.readInt(), fields.readLong(),
-                    fields.readLong(), fields.readInt(), fields.readUTF(), fields.readUTF());
+                    fields.readLong(), fields.readInt(), fields.readUTF(), fields.readUTF(),
+                    fields.available() > 0 ? fields.readUTF() : "");
             if (fields.available() > 0) {
                 throw new IOException("bridge header with " + fields.available() + " bytes after its fields");
             }

@@ -13,6 +13,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What both kinds of handed-over connection share: the addresses and worker facts from the worker's
@@ -24,6 +25,8 @@ public abstract class StreamConnection implements ServedConnection {
     private final OutputStream output;
     private final SocketAddress peer;
     private final SocketAddress local;
+    /** The balancer a PROXY protocol header came from; null for a direct connection. */
+    private final SocketAddress via;
     private final WorkerInfo worker;
     private BufferedReader reader;
     private PrintWriter writer;
@@ -37,6 +40,7 @@ public abstract class StreamConnection implements ServedConnection {
         this.output = output;
         this.peer = BridgeHeader.parseAddress(header.peer());
         this.local = BridgeHeader.parseAddress(header.local());
+        this.via = header.via().isEmpty() ? null : BridgeHeader.parseAddress(header.via());
         this.worker = new WorkerInfo(header.pid(), header.slot(), header.connectionNumber(),
                 Instant.ofEpochMilli(header.workerStartedMillis()));
     }
@@ -136,12 +140,18 @@ public abstract class StreamConnection implements ServedConnection {
     }
 
     @Override
+    public Optional<SocketAddress> getProxyAddress() {
+        return Optional.ofNullable(via);
+    }
+
+    @Override
     public WorkerInfo getWorker() {
         return worker;
     }
 
     @Override
     public String toString() {
-        return "connection from " + BridgeHeader.formatAddress(peer) + " via worker " + worker.pid();
+        return "connection from " + BridgeHeader.formatAddress(peer)
+                + (via == null ? "" : " through " + BridgeHeader.formatAddress(via)) + " via worker " + worker.pid();
     }
 }

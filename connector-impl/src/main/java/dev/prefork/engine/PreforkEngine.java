@@ -472,6 +472,7 @@ public final class PreforkEngine implements AutoCloseable {
         managementName = null;
         supervisors.stop();
         SupervisorProcess supervisor = supervisors.current();
+        drainBeforeStop(supervisor);
         supervisor.send(SupervisorProtocol.STOP);
         timeoutWatch.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
@@ -479,6 +480,23 @@ public final class PreforkEngine implements AutoCloseable {
             ownExecutor.shutdownNow();
         }
         LOG.info(config.name() + ": stopped");
+    }
+
+    /**
+     * {@code drain_timeout}: the supervisor tells balancers to drain while every worker keeps serving,
+     * for that long (less if the supervisor ends), so that a balancer sends new clients elsewhere before
+     * the ports close and a rolling restart loses none.
+     */
+    private void drainBeforeStop(SupervisorProcess supervisor) {
+        if (config.drainTimeout() == 0 || !supervisor.send(SupervisorProtocol.STOP_SOON)) {
+            return;
+        }
+        LOG.info(config.name() + ": draining for drain_timeout " + config.drainTimeout() + " s before stopping");
+        try {
+            supervisor.awaitExit(Duration.ofSeconds(config.drainTimeout()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop now, and keep the news for our caller
+        }
     }
 
     @Override

@@ -37,7 +37,7 @@ final class ConfFile {
 
     /** Settings whose repetitions accumulate, with the separator the setting's own syntax uses between items. */
     static final Map<String, String> LIST_KEYS = Map.of(
-            "port", ",", "allow", " ", "deny", " ", "cidr_allow", " ", "cidr_deny", " ");
+            "port", ",", "allow", " ", "deny", " ", "cidr_allow", " ", "cidr_deny", " ", "proxy_allow", " ");
 
     /** Net::Daemon's names (with '-' read as '_') for settings that have another name here. */
     static final Map<String, String> ALIASES = Map.of(

@@ -48,6 +48,7 @@ class ArbiterTest {
     private final List<CountingTurn> turns = new ArrayList<>();
     private Scoreboard scoreboard;
     private Arbiter arbiter;
+    private StatusPorts watch;
 
     /** What the pool's workers take turns on, counting the tokens the arbiter puts back. */
     private static final class CountingTurn extends AcceptLockResource {
@@ -85,9 +86,9 @@ class ArbiterTest {
         }
         workers.limits = new LiveLimits(config);
         ProcessLog log = new ProcessLog("supervisor", "arbitertest");
+        watch = StatusPorts.open(config, workers.limits, scoreboard, pools, log);
         arbiter = new Arbiter(config, new ArrayBlockingQueue<>(1), pools, scoreboard, workers,
-                new PrintStream(reportBytes, true, StandardCharsets.UTF_8), log,
-                StatusPorts.open(config, workers.limits, scoreboard, pools, log));
+                new PrintStream(reportBytes, true, StandardCharsets.UTF_8), log, watch);
         return arbiter;
     }
 
@@ -106,6 +107,9 @@ class ArbiterTest {
 
     @AfterEach
     void closeEverything() throws IOException {
+        if (watch != null) {
+            watch.close();
+        }
         workers.closeLinks();
         pools.forEach(Pool::close);
         if (scoreboard != null) {
@@ -245,6 +249,25 @@ class ArbiterTest {
         assertEquals(List.of(survivor), workers.quit, "the pool stops: the remaining worker is asked to quit");
         assertTrue(exit(survivor, EXIT_0), "done once every child is gone");
         assertEquals(4, workers.spawned.size(), "nothing more spawned while stopping");
+    }
+
+    /** drain_timeout's first phase: balancers are told to drain while every worker keeps serving; then stop says down. */
+    @Test
+    void aStopAnnouncedSaysDrainWhileEveryWorkerServesThenDown() throws IOException {
+        start(config(2));
+        step();
+        helloAll();
+        assertEquals("up ready 100%", PoolHealth.agentLine(watch.report(false)));
+
+        arbiter.step(new Event.Command(SupervisorProtocol.STOP_SOON));
+
+        assertEquals("drain", PoolHealth.agentLine(watch.report(false)));
+        assertEquals(PoolHealth.DRAINING, PoolHealth.of(watch.report(false).phase(), watch.report(false).ready()));
+        assertTrue(workers.quit.isEmpty(), "no worker is asked to leave while the pool drains before a stop");
+        assertEquals(2, workers.spawned.size());
+        assertFalse(arbiter.step(new Event.Command(SupervisorProtocol.STOP)), "stopping: the workers are still there");
+        assertEquals("down", PoolHealth.agentLine(watch.report(false)));
+        assertEquals(Set.copyOf(workers.pids()), Set.copyOf(workers.quit));
     }
 
     @Test

@@ -99,7 +99,7 @@ class StatusPortTest extends EngineTestSupport {
         PreforkEngine engine = startWithStatus(2);
         int port = engine.boundPort(0);
         assertTrue(engine.statusAddress().orElseThrow().startsWith("127.0.0.1:"), "loopback by default");
-        assertEquals("ready 100%", agentLine(engine));
+        assertEquals("up ready 100%", agentLine(engine));
         assertEquals(200, get(engine, "/health").statusCode());
 
         List<LineClient> busy = new ArrayList<>();
@@ -141,7 +141,7 @@ class StatusPortTest extends EngineTestSupport {
             assertTrue(html.body().contains("http-equiv=\"refresh\""), html.body());
             assertTrue(html.body().contains(busy.get(0).localAddress()), html.body());
             assertEquals(200, get(engine, "/health").statusCode());
-            assertEquals("ready 1%", agentLine(engine), "a saturated pool asks for the least weight");
+            assertEquals("up ready 1%", agentLine(engine), "a saturated pool asks for the least weight");
 
             awaitJson(engine, j -> number(j, "all_workers_busy_times") >= 1 && number(j, "max_busy_workers") == 2
                     && number(j, "max_listen_queue") >= 3, "the sampler to see the saturation");
@@ -198,6 +198,46 @@ class StatusPortTest extends EngineTestSupport {
     }
 
     /** Debian's python3 first (the package installs there), then whatever python3 the PATH has. */
+    /**
+     * drain_timeout: a stopping pool first tells balancers to drain (agent {@code drain}, {@code /health}
+     * 503 draining) while it keeps serving for that long, then stops; the agent port closes with it.
+     */
+    @Test
+    void aStopWithDrainTimeoutReportsDrainAndKeepsServingFirst() throws Exception {
+        PreforkEngine engine = start(config(2).set(EngineConfig.STATUS_PORT, "0").set(EngineConfig.AGENT_PORT, "0")
+                .set(EngineConfig.DRAIN_TIMEOUT, "8"));
+        int port = engine.boundPort(0);
+        assertTrue(Processes.eventually(Duration.ofSeconds(20), () -> agentLineOrEmpty(engine).startsWith("up ready")));
+        long stopStarted = System.nanoTime();
+        Thread stopper = new Thread(engine::stop, "stop-with-drain");
+        stopper.start();
+        try {
+            assertTrue(Processes.eventually(Duration.ofSeconds(3), () -> agentLineOrEmpty(engine).equals("drain")),
+                    "the agent says drain at once");
+            // Not timed (get() is, for a warm status port): this is the port's first request.
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://" + engine.statusAddress().orElseThrow()
+                    + "/health")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode());
+            assertEquals("draining\n", health.body());
+            assertEquals("still served", LineClient.echoOnce(port, "still served"), "the pool keeps serving while it drains");
+        } finally {
+            stopper.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        assertTrue(!stopper.isAlive());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStarted);
+        assertTrue(millis >= 7_500, "stopped after drain_timeout, not at once: " + millis + " ms");
+        assertEquals("", agentLineOrEmpty(engine), "the agent port is closed once stopped");
+    }
+
+    /** The agent's line, or "" when it does not answer (not bound yet, or closed). */
+    private static String agentLineOrEmpty(PreforkEngine engine) {
+        try {
+            return agentLine(engine);
+        } catch (IOException | AssertionError e) {
+            return "";
+        }
+    }
+
     private static String pythonWithPrometheusClient() {
         for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
             try {
@@ -281,9 +321,9 @@ class StatusPortTest extends EngineTestSupport {
             chatty.getOutputStream().write("hello agent\n".getBytes(StandardCharsets.US_ASCII));
             byte[] line = new byte[64];
             int n = chatty.getInputStream().read(line);
-            assertEquals("ready 100%\n", new String(line, 0, n, StandardCharsets.US_ASCII));
+            assertEquals("up ready 100%\n", new String(line, 0, n, StandardCharsets.US_ASCII));
             assertEquals(-1, chatty.getInputStream().read(), "closed after the line, within a bounded time");
         }
-        assertEquals("ready 100%", agentLine(engine));
+        assertEquals("up ready 100%", agentLine(engine));
     }
 }

@@ -24,6 +24,9 @@ final class ClientLoop implements Runnable {
     private final long deadlineNanos;
     private final InetSocketAddress address;
     private final byte[] reply = new byte[REQUEST.length];
+    /** What a new connection sends first: the spec's prefix (a PROXY header) and the request, in one write. */
+    private final byte[] firstWrite;
+    private long keptRequests;
     final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
     final Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
     long successes;
@@ -33,6 +36,8 @@ final class ClientLoop implements Runnable {
         this.spec = spec;
         this.deadlineNanos = deadlineNanos;
         this.address = new InetSocketAddress(spec.host(), spec.port());
+        this.firstWrite = java.util.Arrays.copyOf(spec.prefix(), spec.prefix().length + REQUEST.length);
+        System.arraycopy(REQUEST, 0, firstWrite, spec.prefix().length, REQUEST.length);
     }
 
     @Override
@@ -66,7 +71,7 @@ final class ClientLoop implements Runnable {
             connecting = false;
             socket.setSoTimeout((int) spec.ioTimeout().toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(REQUEST);
+            out.write(firstWrite);
             if (spec.mode() == Mode.HOLD) {
                 Thread.sleep(spec.hold().toMillis());
             }
@@ -89,12 +94,13 @@ final class ClientLoop implements Runnable {
                 connecting = true;
                 Socket socket = new Socket();
                 kept = socket;
+                keptRequests = 0;
                 socket.setTcpNoDelay(true);
                 socket.connect(address, (int) spec.ioTimeout().toMillis());
                 socket.setSoTimeout((int) spec.ioTimeout().toMillis());
                 connecting = false;
             }
-            kept.getOutputStream().write(REQUEST);
+            kept.getOutputStream().write(keptRequests++ == 0 ? firstWrite : REQUEST);
             ErrorKind failure = readReply(kept.getInputStream());
             if (failure != null) {
                 close(kept);

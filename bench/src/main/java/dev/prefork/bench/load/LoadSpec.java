@@ -9,9 +9,16 @@ import java.time.Duration;
  * @param rstClose close with RST (SO_LINGER 0) instead of FIN, so that the client's ports do not pile up
  *                 in TIME_WAIT and cap the rate (measured: ~14k conn/s for every server)
  * @param hold     for {@link Mode#HOLD}: how long a client keeps its connection before reading
+ * @param prefix   bytes every new connection sends before its first request, as a balancer's PROXY
+ *                 header; empty for none
  */
 public record LoadSpec(String host, int port, Mode mode, int clients, Duration duration, boolean rstClose,
-                       Duration hold, long maxRequestsPerClient, Duration ioTimeout) {
+                       Duration hold, long maxRequestsPerClient, Duration ioTimeout, byte[] prefix) {
+
+    public LoadSpec(String host, int port, Mode mode, int clients, Duration duration, boolean rstClose,
+                    Duration hold, long maxRequestsPerClient, Duration ioTimeout) {
+        this(host, port, mode, clients, duration, rstClose, hold, maxRequestsPerClient, ioTimeout, new byte[0]);
+    }
 
     public static final long DEFAULT_MAX_REQUESTS_PER_CLIENT = 5_000_000;
 
@@ -33,14 +40,19 @@ public record LoadSpec(String host, int port, Mode mode, int clients, Duration d
     }
 
     public LoadSpec withDuration(Duration d) {
-        return new LoadSpec(host, port, mode, clients, d, rstClose, hold, maxRequestsPerClient, ioTimeout);
+        return new LoadSpec(host, port, mode, clients, d, rstClose, hold, maxRequestsPerClient, ioTimeout, prefix);
     }
 
     public LoadSpec withHold(Duration h) {
-        return new LoadSpec(host, port, mode, clients, duration, rstClose, h, maxRequestsPerClient, ioTimeout);
+        return new LoadSpec(host, port, mode, clients, duration, rstClose, h, maxRequestsPerClient, ioTimeout, prefix);
     }
 
     public LoadSpec withPort(int p) {
-        return new LoadSpec(host, p, mode, clients, duration, rstClose, hold, maxRequestsPerClient, ioTimeout);
+        return new LoadSpec(host, p, mode, clients, duration, rstClose, hold, maxRequestsPerClient, ioTimeout, prefix);
+    }
+
+    /** The same load with {@code bytes} sent first on every new connection. */
+    public LoadSpec withPrefix(byte[] bytes) {
+        return new LoadSpec(host, port, mode, clients, duration, rstClose, hold, maxRequestsPerClient, ioTimeout, bytes.clone());
     }
 }

@@ -29,6 +29,7 @@ public final class ThroughputScenario {
     private final Duration warmup;
     private LoadSpec background;
     private Map<String, java.net.URI> scraped = Map.of();
+    private Map<String, byte[]> prefixes = Map.of();
 
     public ThroughputScenario(String name, String description, LoadSpec load, List<Contender> contenders, int rounds,
                               Duration warmup) {
@@ -55,6 +56,12 @@ public final class ThroughputScenario {
      */
     public ThroughputScenario withScraping(Map<String, java.net.URI> statusByLabel) {
         this.scraped = Map.copyOf(statusByLabel);
+        return this;
+    }
+
+    /** Makes every new connection to the named contenders send these bytes first (a PROXY header). */
+    public ThroughputScenario withPrefixes(Map<String, byte[]> prefixByLabel) {
+        this.prefixes = Map.copyOf(prefixByLabel);
         return this;
     }
 
@@ -86,6 +93,9 @@ public final class ThroughputScenario {
                     Contender c = contenders.get((i + round - 1) % contenders.size());
                     RunningServer server = running.get(c.label());
                     LoadSpec spec = load.withPort(server.port());
+                    if (prefixes.containsKey(c.label())) {
+                        spec = spec.withPrefix(prefixes.get(c.label()));
+                    }
                     Thread behind = startBackground(server.port(), warmup.plus(load.duration()));
                     StatusScraper scraper = scraped.containsKey(c.label()) ? StatusScraper.start(scraped.get(c.label())) : null;
                     LoadGenerator.run(spec.withDuration(warmup));
@@ -127,6 +137,9 @@ public final class ThroughputScenario {
                     if (profile.wants(c.label())) {
                         RunningServer server = running.get(c.label());
                         LoadSpec spec = load.withPort(server.port());
+                    if (prefixes.containsKey(c.label())) {
+                        spec = spec.withPrefix(prefixes.get(c.label()));
+                    }
                         LoadGenerator.run(spec.withDuration(warmup));
                         profile.before(c.label(), server);
                         LoadResult result = LoadGenerator.run(spec);

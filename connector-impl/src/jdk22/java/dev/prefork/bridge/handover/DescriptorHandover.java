@@ -51,6 +51,10 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
     private final long acceptingThread;
     /** Whether {@link #WAKE_SIGNAL} has a handler here: looked at on the first wake-up (1) or not yet (0); -1 if not. */
     private int wakeHandled;
+    /** Where a PROXY header is read to, made on the first one. */
+    private MemorySegment firstBytes;
+    /** Whether this connection's header had to wait, so that its socket has a receive timeout to clear. */
+    private boolean timeoutSet;
     /** The access rules' refusal line in native memory, made on the first refusal. */
     private MemorySegment refusalLine;
 
@@ -199,5 +203,48 @@ public final class DescriptorHandover implements Handover<DescriptorHandover.Acc
     @Override
     public void drop(Accepted client) {
         SocketCalls.closeQuietly(client.fd());
+    }
+
+    @Override
+    public int readTimed(Accepted client, byte[] into, int offset, int length, long millis) throws IOException {
+        if (firstBytes == null) {
+            firstBytes = arena.allocate(dev.prefork.engine.proxy.ProxyHeaderParser.V2_MAX);
+        }
+        int wanted = Math.min(length, (int) firstBytes.byteSize());
+        int n;
+        try {
+            // A balancer sends its header as soon as it connects, so it is usually there already: one
+            // system call, and no receive timeout to set and clear again.
+            n = calls.receiveNow(client.fd(), firstBytes, wanted);
+            if (n < 0) {
+                calls.receiveTimeout(client.fd(), Math.max(1, millis));
+                timeoutSet = true;
+                n = calls.read(client.fd(), firstBytes, wanted);
+            }
+        } catch (PosixException e) {
+            if (e.errno() == SocketCalls.EAGAIN) {
+                throw new java.net.SocketTimeoutException("no PROXY header within " + millis + " ms");
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+        if (n == 0) {
+            return -1;
+        }
+        MemorySegment.copy(firstBytes, JAVA_BYTE, 0, into, offset, n);
+        return n;
+    }
+
+    @Override
+    public void endTimedReads(Accepted client) throws IOException {
+        if (!timeoutSet) {
+            return;
+        }
+        timeoutSet = false;
+        try {
+            // The controlling JVM receives this very socket: SO_RCVTIMEO left on it would fail its reads.
+            calls.receiveTimeout(client.fd(), 0);
+        } catch (PosixException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 }

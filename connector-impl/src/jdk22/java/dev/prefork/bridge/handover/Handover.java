@@ -39,4 +39,14 @@ public interface Handover<C> {
      * The write never waits: a fresh connection's send buffer is empty, and what does not fit is lost.
      */
     void refuse(C client, byte[] line);
+
+    /**
+     * Reads up to {@code length} of the bytes the client sent first into {@code into} at {@code offset},
+     * waiting at most {@code millis} (then {@link java.net.SocketTimeoutException}); -1 at end of stream.
+     * The worker reads a PROXY protocol header this way, then calls {@link #endTimedReads}.
+     */
+    int readTimed(C client, byte[] into, int offset, int length, long millis) throws IOException;
+
+    /** Lets reads on {@code client} wait for ever again, as whoever serves it next expects. */
+    void endTimedReads(C client) throws IOException;
 }

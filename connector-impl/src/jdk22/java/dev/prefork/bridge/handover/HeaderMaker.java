@@ -16,6 +16,9 @@ public final class HeaderMaker {
     private final int portIndex;
     private final String local;
     private final ByteBuffer buffer = ByteBuffer.allocate(BridgeHeader.MAX_LENGTH + 4);
+    /** The next connection's destination and balancer from its PROXY header; null for a direct one. */
+    private String carriedLocal;
+    private String carriedVia;
 
     public HeaderMaker(byte[] secret, long pid, int slot, long startedMillis, int portIndex, String local) {
         this.secret = secret;
@@ -26,9 +29,20 @@ public final class HeaderMaker {
         this.local = local;
     }
 
+    /**
+     * Says that the next connection came through the balancer at {@code via} and was addressed to
+     * {@code destination} (its PROXY header's), or with nulls that it came straight from its client. Set
+     * here rather than passed through {@link Handover#pass}, which every way of handing over implements.
+     */
+    public void carried(String destination, String via) {
+        carriedLocal = destination;
+        carriedVia = via;
+    }
+
     /** The header, ready to write; valid until the next call. */
     ByteBuffer header(String peer, long number) {
-        new BridgeHeader(secret, pid, slot, number, startedMillis, portIndex, peer, local).encodeTo(buffer);
+        new BridgeHeader(secret, pid, slot, number, startedMillis, portIndex, peer,
+                carriedLocal != null ? carriedLocal : local, carriedVia != null ? carriedVia : "").encodeTo(buffer);
         return buffer;
     }
 }

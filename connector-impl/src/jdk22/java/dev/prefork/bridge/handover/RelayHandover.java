@@ -104,4 +104,16 @@ public final class RelayHandover implements Handover<SocketChannel> {
             // closing
         }
     }
+
+    @Override
+    public int readTimed(SocketChannel client, byte[] into, int offset, int length, long millis) throws IOException {
+        // The socket adaptor's stream times a blocking channel's read out; the channel stays blocking.
+        client.socket().setSoTimeout((int) Math.max(1, millis));
+        return client.socket().getInputStream().read(into, offset, length);
+    }
+
+    @Override
+    public void endTimedReads(SocketChannel client) throws IOException {
+        client.socket().setSoTimeout(0);
+    }
 }

@@ -79,6 +79,24 @@ public final class AccessRules {
         blocks("cidr_allow", value);
     }
 
+    /** Checks a {@code proxy_allow} list: every block parses. */
+    public static void checkProxyAllow(String value) {
+        blocks("proxy_allow", value);
+    }
+
+    /**
+     * The rules of {@code proxy_allow}: the balancers whose PROXY headers are believed, as blocks (a
+     * single address is a block); nobody when {@code value} is blank. Throws {@link Form} naming the bad entry.
+     */
+    public static AccessRules proxyAllow(String value) {
+        List<CidrBlock> blocks = blocks("proxy_allow", value);
+        if (blocks.isEmpty()) {
+            // isOpen() would serve everyone: a rule nothing matches serves no one, as intended here.
+            return new AccessRules(List.of(), List.of(), List.of(), List.of(), List.of(new ClientEntry(false, Pattern.compile(""))));
+        }
+        return new AccessRules(List.of(), List.of(), blocks, List.of(), List.of());
+    }
+
     /** Checks a {@code clients} list: every entry is accept:MASK or deny:MASK with a valid expression. */
     public static void checkClients(String value) {
         clientEntries(value);

@@ -30,6 +30,22 @@ public final class IpLiteral {
         return new IpLiteral(parsed);
     }
 
+    /**
+     * The address in {@code bytes} (4 for IPv4, 16 for IPv6, network order, as a PROXY v2 header carries
+     * it); an IPv4-mapped IPv6 address becomes the IPv4 address, as {@link #parse} makes it.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is neither 4 nor 16 long
+     */
+    public static IpLiteral of(byte[] bytes) {
+        if (bytes.length != 4 && bytes.length != 16) {
+            throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + bytes.length);
+        }
+        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+            return new IpLiteral(java.util.Arrays.copyOfRange(bytes, 12, 16));
+        }
+        return new IpLiteral(bytes.clone());
+    }
+
     /** 4 bytes for IPv4, 16 for IPv6, network order. */
     public byte[] bytes() {
         return bytes.clone();

@@ -55,12 +55,16 @@ public final class EngineConfig {
     public static final String STATUS_PORT = "status_port";
     public static final String AGENT_PORT = "agent_port";
     public static final String CONFIG_REFRESH = "config_refresh";
+    public static final String PROXY_PROTOCOL = "proxy_protocol";
+    public static final String PROXY_ALLOW = "proxy_allow";
+    public static final String DRAIN_TIMEOUT = "drain_timeout";
 
     /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
     public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
 
     /** The settings a worker needs to decide who it serves. */
-    public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE);
+    public static final List<String> ACCESS_KEYS = List.of(ALLOW, DENY, CIDR_ALLOW, CIDR_DENY, CLIENTS, DENY_MESSAGE,
+            PROXY_PROTOCOL, PROXY_ALLOW);
 
     public static final int MAX_SERVERS_LIMIT = 1024;
 
@@ -111,6 +115,11 @@ public final class EngineConfig {
                     get(Settings.CIDR_DENY), get(Settings.CLIENTS));
         } catch (AccessRules.Form e) {
             throw new ConfigException(e.key(), e.value(), e.problem());
+        }
+        // Never trust a PROXY header from anyone: the balancers must be named.
+        if (get(Settings.PROXY_PROTOCOL) != ProxyProtocol.OFF && get(Settings.PROXY_ALLOW).isBlank()) {
+            throw new ConfigException(PROXY_PROTOCOL, given.get(PROXY_PROTOCOL), "needs proxy_allow: the addresses or"
+                    + " blocks of the balancers whose PROXY headers are believed (e.g. 127.0.0.1 or 10.0.0.0/24)");
         }
     }
 
@@ -215,6 +224,15 @@ public final class EngineConfig {
         return get(Settings.GRACEFUL_SHUTDOWN_TIMEOUT);
     }
 
+    /** Seconds a stopping pool keeps serving while it tells balancers it drains; 0 stops at once. */
+    public int drainTimeout() {
+        return get(Settings.DRAIN_TIMEOUT);
+    }
+
+    public ProxyProtocol proxyProtocol() {
+        return get(Settings.PROXY_PROTOCOL);
+    }
+
     public Optional<Path> javaHome() {
         return Optional.ofNullable(get(Settings.JAVA_HOME));
     }
@@ -289,7 +307,8 @@ public final class EngineConfig {
     public Map<String, String> accessSettings() {
         Map<String, String> given = new TreeMap<>();
         for (String key : ACCESS_KEYS) {
-            String value = (String) get(Settings.byKey(key));
+            Object setting = get(Settings.byKey(key));
+            String value = setting instanceof ProxyProtocol proxy ? (proxy == ProxyProtocol.OFF ? "" : proxy.key()) : (String) setting;
             if (!value.isBlank()) {
                 given.put(key, value);
             }

@@ -96,8 +96,8 @@ public final class Settings {
                     + " address; the page shows client addresses, so bind wider only on purpose); TCP only; off by default"));
 
     public static final Setting<PortSpec> AGENT_PORT = declare(Setting.of(EngineConfig.AGENT_PORT, tcpListener(EngineConfig.AGENT_PORT))
-            .means("where the supervisor answers HAProxy's agent-check: one line (ready N% with N the share of idle workers,"
-                    + " drain, or maint) per connection; a port number (binds 127.0.0.1) or host:port; off by default"));
+            .means("where the supervisor answers HAProxy's agent-check: one line (up ready N% with N the share of idle workers,"
+                    + " drain, or down while stopping) per connection; a port number (binds 127.0.0.1) or host:port; off by default"));
 
     public static final Setting<Integer> CONFIG_REFRESH = declare(Setting.integer(EngineConfig.CONFIG_REFRESH, 0, 86_400)
             .byDefault("5")
@@ -161,6 +161,23 @@ public final class Settings {
                     }))
             .means("a line written to a refused client before its connection is closed; by default it is closed without a"
                     + " word, as Net::Server does"));
+
+    public static final Setting<ProxyProtocol> PROXY_PROTOCOL = declare(Setting.choice(EngineConfig.PROXY_PROTOCOL, ProxyProtocol.class)
+            .byDefault("off")
+            .means("the PROXY protocol header (HAProxy's, v1 text or v2 binary, or any: either) every connection must start"
+                    + " with, read by the worker within 3 s before the handoff: the handler and the access rules then see the"
+                    + " client's address it carries; a connection without a valid header is closed and logged. Needs"
+                    + " proxy_allow; see Running on several machines"));
+
+    public static final Setting<String> PROXY_ALLOW = declare(Setting.of(EngineConfig.PROXY_ALLOW, accessList(AccessRules::checkProxyAllow))
+            .means("the balancers whose PROXY headers are believed: addresses or blocks separated by spaces or commas, e.g."
+                    + " 127.0.0.1, 10.0.0.0/24; with proxy_protocol on, a connection from anywhere else is refused and logged"));
+
+    public static final Setting<Integer> DRAIN_TIMEOUT = declare(Setting.integer(EngineConfig.DRAIN_TIMEOUT, 0, 3_600)
+            .byDefault("0")
+            .means("seconds a stopping pool (stop, undeploy, SIGTERM) first keeps serving while its agent-check answers drain"
+                    + " and /health answers draining, so that a balancer sends new clients elsewhere before the ports close; 0"
+                    + " stops at once"));
 
     // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
 

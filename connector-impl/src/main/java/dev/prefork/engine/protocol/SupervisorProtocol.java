@@ -18,6 +18,7 @@ package dev.prefork.engine.protocol;
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
  *   status ID                            status ID KEY=VALUE...      (the status port's figures, one line)
  *   restart | drain | resume
+ *   stop-soon                            (drain_timeout: report drain, keep serving; stop follows)
  *   workers N | add-workers N | remove-workers N
  *   limits MAX_REQUESTS JITTER GRACE     (for workers spawned from now on)
  *   stop                                 stopped
@@ -41,6 +42,7 @@ public final class SupervisorProtocol {
     public static final String RESTART = "restart";
     public static final String DRAIN = "drain";
     public static final String RESUME = "resume";
+    public static final String STOP_SOON = "stop-soon";
     public static final String WORKERS = "workers";
     public static final String ADD_WORKERS = "add-workers";
     public static final String REMOVE_WORKERS = "remove-workers";

@@ -1,0 +1,301 @@
+package dev.prefork.engine;
+
+import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.config.EngineConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two pools ("nodes" A on 127.0.0.2 and B on 127.0.0.3) behind one real HAProxy in TCP mode, with the
+ * configuration the README's "Running on several machines" shows: {@code send-proxy-v2}, a health check
+ * on each node's {@code /health} and HAProxy's {@code agent-check} on its agent port. Clients connect
+ * from 127.0.0.9. Skipped, saying so, when HAProxy is not installed (CI installs it).
+ */
+@Timeout(value = 400, unit = TimeUnit.SECONDS)
+class BalancerTest extends EngineTestSupport {
+    private static final String CLIENT = "127.0.0.9";
+    private static final int DRAIN_SECONDS = 6;
+
+    /** One connection through HAProxy as a client saw it: when it started, which node answered, what it said. */
+    record Answer(long startedNanos, String node, String line) {
+    }
+
+    @Test
+    void twoPoolsBehindHaproxyServeDrainAndFailOver() throws Exception {
+        Assumptions.assumeTrue(Haproxy.binary() != null,
+                "skipped: HAProxy is not installed (Debian: apt-get install -y haproxy; .ci/run installs it)");
+        int frontend = freePort();
+        Node a = new Node("A", "127.0.0.2", freePort("127.0.0.2"), freePort("127.0.0.2"), freePort("127.0.0.2"));
+        Node b = new Node("B", "127.0.0.3", freePort("127.0.0.3"), freePort("127.0.0.3"), freePort("127.0.0.3"));
+        PreforkEngine engineA = a.start();
+        PreforkEngine engineB = b.start();
+        try (Haproxy haproxy = Haproxy.start(config(frontend, a, b))) {
+            assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> up(haproxy, "a") && up(haproxy, "b")),
+                    () -> "both nodes UP in HAProxy's eyes:\n" + show(haproxy));
+
+            // 1. Both nodes serve, and each handler sees the client's own address, not HAProxy's.
+            List<Answer> first = new ArrayList<>();
+            for (int i = 0; i < 40 && first.stream().map(Answer::node).distinct().count() < 2; i++) {
+                first.add(ask(frontend, "hello " + i));
+            }
+            assertEquals(2, first.stream().map(Answer::node).distinct().count(), "both nodes served: " + first);
+            for (Answer answer : first) {
+                assertTrue(answer.line().startsWith("peer=" + CLIENT + ":") && answer.line().contains(" local=127.0.0.1:" + frontend + " ")
+                        && answer.line().contains(" via=127.0.0.1:"), answer.line());
+            }
+
+            // 2. A stops with drain_timeout under steady load: HAProxy moves new clients to B, nobody fails.
+            try (Load load = new Load(frontend, 4)) {
+                load.awaitAnswers(40, 120);
+                long drainStart = System.nanoTime();
+                Thread stopper = new Thread(engineA::stop, "stop-node-a");
+                stopper.start();
+                assertTrue(Processes.eventually(Duration.ofSeconds(DRAIN_SECONDS - 1), () -> !up(haproxy, "a")),
+                        () -> "A no longer UP while it drains:\n" + show(haproxy));
+                long movedAt = System.nanoTime();
+                stopper.join(TimeUnit.SECONDS.toMillis(120));
+                assertTrue(!stopper.isAlive(), "node A stopped");
+                assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - drainStart) >= DRAIN_SECONDS - 1,
+                        "A kept its ports open for drain_timeout");
+                assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> status(haproxy, "a").startsWith("DOWN")),
+                        () -> "the stopped node is taken out:\n" + show(haproxy));
+                load.awaitAnswers(40, 120);
+                List<String> failures = load.stop();
+                assertEquals(List.of(), failures.subList(0, Math.min(20, failures.size())),
+                        () -> "no client failed while A drained and stopped:\n" + show(haproxy));
+                List<Answer> later = load.answers().stream().filter(answer -> answer.startedNanos() > movedAt).toList();
+                assertTrue(later.size() >= 40, "load went on: " + later.size());
+                assertTrue(later.stream().allMatch(answer -> answer.node().equals("B")),
+                        "once HAProxy saw A drain, every new client went to B: " + later.stream().filter(x -> !x.node().equals("B")).toList());
+            }
+
+            // 3. A comes back; then B's supervisor and workers are killed (SIGKILL) under load: HAProxy's
+            // checks take B out, and the clients that start while it is out are all served by A.
+            engineA = a.start();
+            assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> up(haproxy, "a")), () -> "A is UP again:\n" + show(haproxy));
+            try (Load load = new Load(frontend, 4)) {
+                load.awaitAnswers(40, 120);
+                List<Long> pids = new ArrayList<>(Processes.children(engineB.supervisorPid()));
+                pids.add(0, engineB.supervisorPid());
+                pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                long killedAt = System.nanoTime();
+                assertTrue(Processes.eventually(Duration.ofSeconds(30), () -> status(haproxy, "b").startsWith("DOWN")),
+                        () -> "HAProxy took the killed node out:\n" + show(haproxy));
+                long outAt = System.nanoTime();
+                load.awaitAnswers(40, 120);
+                List<String> failures = load.stop();
+                List<Answer> whileOut = load.answers().stream().filter(answer -> answer.startedNanos() > outAt).toList();
+                assertTrue(whileOut.stream().allMatch(answer -> answer.node().equals("A")) || restarted(engineB),
+                        "while B was out every client went to A");
+                // Only the connections in flight on B when it died may fail: one per client thread at most,
+                // plus those HAProxy had already sent to B's listen queue (redispatch covers refused connects).
+                assertTrue(failures.size() <= 8, "failures only among the connections in flight on B: " + failures);
+                assertTrue(load.failuresStartedAfter(outAt).isEmpty(), "none after B was out: " + load.failuresStartedAfter(outAt));
+                assertTrue(outAt - killedAt < TimeUnit.SECONDS.toNanos(30));
+            }
+        } finally {
+            engineA.stop();
+            engineB.stop();
+        }
+    }
+
+    /** Whether B's supervisor was started again by the engine's keeper (it may be, after a SIGKILL). */
+    private static boolean restarted(PreforkEngine engine) {
+        return engine.isRunning();
+    }
+
+    private static boolean up(Haproxy haproxy, String server) {
+        return status(haproxy, server).equals("UP");
+    }
+
+    /** HAProxy's status of a server of backend "nodes"; "" when its admin socket does not answer. */
+    private static String status(Haproxy haproxy, String server) {
+        try {
+            return haproxy.status("nodes", server);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static String show(Haproxy haproxy) {
+        try {
+            return haproxy.command("show stat") + "\n" + haproxy.log();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The configuration the README shows, with this test's addresses and ports. */
+    static String config(int frontend, Node a, Node b) {
+        return """
+                defaults
+                    mode tcp
+                    log global
+                    option tcplog
+                    timeout connect 5s
+                    timeout client 60s
+                    timeout server 60s
+                    timeout check 5s
+                    retries 3
+                    option redispatch
+
+                frontend pools
+                    bind 127.0.0.1:%d
+                    default_backend nodes
+
+                backend nodes
+                    balance leastconn
+                    option httpchk GET /health
+                %s%s""".formatted(frontend, a.serverLine(), b.serverLine());
+    }
+
+    /** One node: a pool on its own loopback address with its pool, status and agent ports. */
+    private final class Node {
+        final String name;
+        final String host;
+        final int port;
+        final int statusPort;
+        final int agentPort;
+
+        Node(String name, String host, int port, int statusPort, int agentPort) {
+            this.name = name;
+            this.host = host;
+            this.port = port;
+            this.statusPort = statusPort;
+            this.agentPort = agentPort;
+        }
+
+        PreforkEngine start() throws Exception {
+            return BalancerTest.this.start(EngineConfig.builder().ports(host + ":" + port).maxServers(4).name("node-" + name)
+                    .set(EngineConfig.STATUS_PORT, host + ":" + statusPort)
+                    .set(EngineConfig.AGENT_PORT, host + ":" + agentPort)
+                    .set(EngineConfig.PROXY_PROTOCOL, "v2")
+                    .set(EngineConfig.PROXY_ALLOW, "127.0.0.1")
+                    .set(EngineConfig.DRAIN_TIMEOUT, Integer.toString(DRAIN_SECONDS)), connection -> {
+                String line = connection.getReader().readLine();
+                String via = connection.getProxyAddress().map(BridgeHeader::formatAddress).orElse("none");
+                connection.getOutputStream().write(("node=" + name + " peer=" + BridgeHeader.formatAddress(connection.getPeerAddress())
+                        + " local=" + BridgeHeader.formatAddress(connection.getLocalAddress()) + " via=" + via + " line=" + line + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            });
+        }
+
+        String serverLine() {
+            return "    server " + name.toLowerCase(java.util.Locale.ROOT) + " " + host + ":" + port + " send-proxy-v2 maxconn 4 weight 100"
+                    + " check port " + statusPort + " inter 500ms fall 3 rise 2"
+                    + " agent-check agent-port " + agentPort + " agent-inter 500ms\n";
+        }
+    }
+
+    /** One connection from {@link #CLIENT} through HAProxy. */
+    private static Answer ask(int frontend, String line) throws Exception {
+        long started = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(CLIENT, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", frontend), 10_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            String answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            if (answer == null || !answer.endsWith(" line=" + line)) {
+                throw new java.io.IOException("answered " + answer);
+            }
+            return new Answer(started, answer.substring(5, answer.indexOf(' ')), answer.substring(answer.indexOf(' ') + 1));
+        }
+    }
+
+    /** Client threads that connect through HAProxy one connection after another until stopped; bounded by the test's timeout. */
+    private static final class Load implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Long> failureStarts = new ConcurrentLinkedQueue<>();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(int frontend, int clients) {
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread thread = new Thread(() -> {
+                    for (long i = 0; running.get(); i++) {
+                        long started = System.nanoTime();
+                        try {
+                            answers.add(ask(frontend, "client " + client + " connection " + i));
+                        } catch (Exception e) {
+                            if (failureStarts.size() < 1000) {
+                                failures.add("client " + client + " connection " + i + ": " + e);
+                                failureStarts.add(started);
+                            }
+                            pause(); // a node that refuses comes back at once: do not spin
+                        }
+                    }
+                }, "balancer-load-" + c);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void awaitAnswers(int more, long timeoutSeconds) throws InterruptedException {
+            int target = answers.size() + more;
+            assertTrue(Processes.eventually(Duration.ofSeconds(timeoutSeconds), () -> answers.size() >= target),
+                    "the load got " + more + " more answers; failures: " + failures);
+        }
+
+        List<Answer> answers() {
+            return List.copyOf(answers);
+        }
+
+        List<Long> failuresStartedAfter(long nanos) {
+            return failureStarts.stream().filter(started -> started > nanos).toList();
+        }
+
+        List<String> stop() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            return List.copyOf(failures);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        return freePort("127.0.0.1");
+    }
+
+    /** A port the kernel says is free on {@code host} now (HAProxy's configuration needs fixed numbers). */
+    private static int freePort(String host) throws Exception {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, 0));
+            return socket.getLocalPort();
+        }
+    }
+}
