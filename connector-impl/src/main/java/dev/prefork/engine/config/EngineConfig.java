@@ -55,6 +55,8 @@ public final class EngineConfig {
     public static final String STATUS_PORT = "status_port";
     public static final String AGENT_PORT = "agent_port";
     public static final String CONFIG_REFRESH = "config_refresh";
+    public static final String MAX_STARTING = "max_starting";
+    public static final String WORKER_BOOT_TIMEOUT = "worker_boot_timeout";
 
     /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
     public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
@@ -250,6 +252,17 @@ public final class EngineConfig {
         return get(Settings.CONFIG_REFRESH);
     }
 
+    /** Workers that may be starting at once: as set, else twice the CPUs this JVM may use. */
+    public int maxStarting() {
+        Integer set = get(Settings.MAX_STARTING);
+        return set != null ? set : Math.min(MAX_SERVERS_LIMIT, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Seconds from a worker's spawn to its accept loop before it is killed; 0 for no limit. */
+    public int workerBootTimeout() {
+        return get(Settings.WORKER_BOOT_TIMEOUT);
+    }
+
     /** Megabytes of RSS past which a worker is retired; 0 for no limit. */
     public int maxWorkerRss() {
         return get(Settings.MAX_WORKER_RSS);
@@ -351,6 +364,14 @@ public final class EngineConfig {
 
         public Builder lockFile(Path lockFile) {
             return set(LOCK_FILE, lockFile == null ? null : lockFile.toString());
+        }
+
+        public Builder maxStarting(int workers) {
+            return set(MAX_STARTING, Integer.toString(workers));
+        }
+
+        public Builder workerBootTimeout(int seconds) {
+            return set(WORKER_BOOT_TIMEOUT, Integer.toString(seconds));
         }
 
         public Builder checkForDead(int seconds) {
