@@ -638,7 +638,10 @@ final class Arbiter {
         for (Child child : sorted) {
             Scoreboard.SlotView view = scoreboard.read(child.slot);
             boolean written = view != null && view.pid() == child.pid;
-            WorkerState state = written ? view.state() : WorkerState.STARTING;
+            // Starting means not ready yet, as the arbiter counts it for max_starting: a worker that said
+            // hello but has not yet written that it waits for its turn is ready.
+            WorkerState state = !child.ready() ? WorkerState.STARTING
+                    : !written || view.state() == WorkerState.STARTING ? WorkerState.WAITING : view.state();
             out.append(SupervisorProtocol.WORKER)
                     .append(" slot=").append(child.slot)
                     .append(" pid=").append(child.pid)
