@@ -33,22 +33,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 9's chaos test: under steady load, real worker and supervisor processes are killed
  * ({@code kill -9}) and stopped ({@code kill -STOP}, continued after a second, or, when the stopped
- * worker holds the accept turn, left for the supervisor to notice and kill). Afterwards the pool is
+ * worker holds the accept turn, left for the supervisor to notice and kill; a stopped supervisor is
+ * continued after a second). Afterwards the pool is
  * whole, no more clients failed than there were connections in flight on the victims, and nothing
  * leaked: no process, no socket or pipe of this JVM, no thread of the engine's, no private directory,
  * no semaphore.
  *
- * <p>In the build each serialize mode runs once, the handoffs alternating, with three blows each (a
- * stop, a worker's kill, the supervisor's kill); {@code -Dprefork.test.chaosMatrix=full} runs all eight
- * pairs, {@code -Dprefork.test.chaosBlows=N} deals N blows (random after the first three),
+ * <p>In the build each serialize mode runs once, the handoffs alternating, with four blows each (a
+ * worker's stop, a worker's kill, the supervisor's stop, the supervisor's kill); {@code -Dprefork.test.chaosMatrix=full} runs all eight
+ * pairs, {@code -Dprefork.test.chaosBlows=N} deals N blows (random after the first four),
  * {@code -Dprefork.test.chaosSeed=S} repeats a run.
  */
 class ChaosTest extends EngineTestSupport {
     private static final int CLIENTS = 3;
-    private static final int BLOWS = Integer.getInteger("prefork.test.chaosBlows", 3);
+    private static final int BLOWS = Integer.getInteger("prefork.test.chaosBlows", 4);
     private static final long SEED = Long.getLong("prefork.test.chaosSeed", System.nanoTime());
 
-    enum Blow { STOP_WORKER, KILL_WORKER, KILL_SUPERVISOR }
+    enum Blow { STOP_WORKER, KILL_WORKER, STOP_SUPERVISOR, KILL_SUPERVISOR }
 
     /**
      * Has the JDK make the descriptors it keeps for its life before the first count: the NIO dispatcher's
@@ -115,6 +116,13 @@ class ChaosTest extends EngineTestSupport {
                     switch (next) {
                         case STOP_WORKER -> stopAWorker(engine, serialize, random);
                         case KILL_WORKER -> killAWorker(engine, random);
+                        case STOP_SUPERVISOR -> {
+                            // The workers serve on without it; it catches up with what happened meanwhile.
+                            long supervisor = engine.supervisorPid();
+                            signal("STOP", supervisor);
+                            TimeUnit.SECONDS.sleep(1); // stopped for a while: that is the blow
+                            signal("CONT", supervisor);
+                        }
                         case KILL_SUPERVISOR -> {
                             long victim = engine.supervisorPid();
                             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -124,7 +132,7 @@ class ChaosTest extends EngineTestSupport {
                     }
                     if (next == Blow.KILL_SUPERVISOR) {
                         supervisorVictims++;
-                    } else {
+                    } else if (next != Blow.STOP_SUPERVISOR) {
                         workerVictims++;
                     }
                     assertTrue(Processes.eventually(Duration.ofSeconds(120), () -> wholePool(engine)),
