@@ -3,6 +3,7 @@ package dev.prefork.supervisor;
 import dev.prefork.engine.WorkerState;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
+import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.protocol.Scoreboard;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 import dev.prefork.engine.protocol.ProcessLog;
@@ -10,6 +11,7 @@ import dev.prefork.posix.Posix;
 import dev.prefork.posix.PosixException;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,6 +38,8 @@ final class Arbiter {
     private static final int FATAL_START_FAILURES = 3;
     private static final long KILL_GRACE_MARGIN_MILLIS = 1_000;
     private static final long REAP_AFTER_KILL_MILLIS = 10_000;
+    /** How often the workers are looked at for a stuck accept turn and an overdue start. */
+    static final long WATCH_INTERVAL_MILLIS = 1_000;
 
     private final EngineConfig config;
     private final BlockingQueue<Event> events;
@@ -71,6 +75,13 @@ final class Arbiter {
     private boolean anyWorkerReady;
     private long spawnNotBeforeMillis;
     private String lastPoolReport = "";
+    private final int maxStarting;
+    private final long bootTimeoutMillis;
+    private final StuckTurnWatch stuckTurns;
+    private final ListenQueueGauge queues;
+    private long nextWatchMillis;
+    /** Whether the pacing of start-ups (max_starting) was logged since the pools were last whole. */
+    private boolean pacingLogged;
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
             WorkerProcesses processes, PrintStream reports, ProcessLog log, StatusPorts watch) {
@@ -86,6 +97,11 @@ final class Arbiter {
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
         this.limits = new WorkerLimits(config.maxWorkerRss(), config.maxWorkerAge());
         this.nextLimitCheckMillis = limits.active() ? now() + WorkerLimits.CHECK_INTERVAL_MILLIS : Long.MAX_VALUE;
+        this.maxStarting = config.maxStarting();
+        this.bootTimeoutMillis = TimeUnit.SECONDS.toMillis(config.workerBootTimeout());
+        this.stuckTurns = new StuckTurnWatch(pools.size());
+        this.queues = watch.queues();
+        this.nextWatchMillis = now() + WATCH_INTERVAL_MILLIS;
     }
 
     /** Runs until stopped and every child is reaped; returns whether the controlling JVM went away. */
@@ -115,6 +131,13 @@ final class Arbiter {
             retireWorkersOverLimits();
             nextLimitCheckMillis = now + WorkerLimits.CHECK_INTERVAL_MILLIS;
         }
+        if (now >= nextWatchMillis) {
+            if (!stopping) {
+                killOverdueStarts(now);
+                killStuckTurnHolders(now);
+            }
+            nextWatchMillis = now + WATCH_INTERVAL_MILLIS;
+        }
         if (now >= killAtMillis) {
             killRemaining();
         }
@@ -138,6 +161,7 @@ final class Arbiter {
     /** How long the loop may wait for the next event before a duty (check, kill, spawn) is due. */
     long millisUntilNextDuty() {
         long next = Math.min(Math.min(nextDeadCheckMillis, nextLimitCheckMillis), Math.min(killAtMillis, giveUpAtMillis));
+        next = Math.min(next, nextWatchMillis);
         if (!stopping && spawnNotBeforeMillis > now() && missingWorkers() > 0) {
             next = Math.min(next, spawnNotBeforeMillis);
         }
@@ -381,8 +405,19 @@ final class Arbiter {
         if (draining || now() < spawnNotBeforeMillis) {
             return;
         }
+        int starting = startingChildren();
         for (Pool pool : pools) {
             for (int missing = pool.target - countingChildren(pool); missing > 0; missing--) {
+                if (starting >= maxStarting) {
+                    // The rest are spawned as these say hello (or die): a thousand JVMs starting at once on
+                    // a few cores would each take minutes, and none would serve meanwhile.
+                    if (!pacingLogged) {
+                        pacingLogged = true;
+                        log.info(starting + " workers starting; " + missingWorkers() + " more follow as they become ready"
+                                + " (max_starting " + maxStarting + ")");
+                    }
+                    return;
+                }
                 int slot = freeSlot(pool);
                 if (slot < 0) {
                     log.warning("port " + pool.socket.boundAddress() + " has no free scoreboard slot; waiting for workers to exit");
@@ -397,8 +432,93 @@ final class Arbiter {
                     return;
                 }
                 spawned++;
-                children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis()));
+                starting++;
+                children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis(), now()));
             }
+        }
+        pacingLogged = false;
+    }
+
+    /** Children that have not said hello yet: JVMs starting (or being told to leave before they could). */
+    private int startingChildren() {
+        int starting = 0;
+        for (Child child : children.values()) {
+            if (!child.ready()) {
+                starting++;
+            }
+        }
+        return starting;
+    }
+
+    /**
+     * worker_boot_timeout: a worker that has not reached its accept loop this long after its spawn is
+     * killed. It then counts as a start-up failure when it is reaped, and the pool backs off as from a
+     * worker that exited at start-up; without this, a worker hung at start-up would hold its place (and
+     * a place among max_starting) for ever.
+     */
+    private void killOverdueStarts(long now) {
+        if (bootTimeoutMillis <= 0) {
+            return;
+        }
+        for (Child child : children.values()) {
+            if (child.ready() || child.killed() || now - child.spawnedAtTick < bootTimeoutMillis) {
+                continue;
+            }
+            Scoreboard.SlotView view = scoreboard.read(child.slot);
+            String doing = view != null && view.pid() == child.pid
+                    ? "its scoreboard says " + view.state().name().toLowerCase(Locale.ROOT) + " since " + Instant.ofEpochMilli(view.sinceMillis())
+                    : "it has not written its scoreboard slot yet";
+            log.warning("worker " + child.pid + " did not reach its accept loop within worker_boot_timeout "
+                    + config.workerBootTimeout() + " s (" + doing + "); killing it (SIGKILL), a start-up failure");
+            child.killedAtBoot = true;
+            processes.kill(child.pid);
+        }
+    }
+
+    /**
+     * A worker that holds its pool's accept turn while connections wait in the listen queue, and does
+     * not take them, blocks every sibling (see {@link StuckTurnWatch}). It is killed: the kernel then
+     * releases its lock or semaphore (the pipe token is put back when it is reaped), another worker takes
+     * the turn, and the killed one is replaced. Without serialization there is no turn to hold.
+     */
+    private void killStuckTurnHolders(long now) {
+        if (config.serialize() == Serialize.NONE) {
+            return;
+        }
+        int[] depths = queues.depths();
+        Child[] holders = new Child[pools.size()];
+        Scoreboard.SlotView[] holderViews = new Scoreboard.SlotView[pools.size()];
+        for (Child child : children.values()) {
+            if (!child.ready() || child.killed()) {
+                continue;
+            }
+            Scoreboard.SlotView view = scoreboard.read(child.slot);
+            if (view == null || view.pid() != child.pid || view.state() != WorkerState.ACCEPTING) {
+                continue;
+            }
+            // Two can say accepting for an instant (the one that just accepted has given the turn back but
+            // not yet written that it serves): the one in it longest is the one that can hold it up.
+            Scoreboard.SlotView other = holderViews[child.pool.index];
+            if (other == null || view.sinceMillis() < other.sinceMillis()) {
+                holders[child.pool.index] = child;
+                holderViews[child.pool.index] = view;
+            }
+        }
+        for (Pool pool : pools) {
+            long stuckFor = stuckTurns.look(pool.index, holderViews[pool.index], depths[pool.index], now);
+            if (stuckFor == 0) {
+                continue;
+            }
+            Child holder = holders[pool.index];
+            Scoreboard.SlotView view = holderViews[pool.index];
+            log.warning("worker " + holder.pid + " holds the accept turn of " + pool.socket.boundAddress()
+                    + " (serialize " + config.serialize().key() + ") and took no connection for " + stuckFor
+                    + " ms while " + depths[pool.index] + " waited: its scoreboard says accepting since "
+                    + Instant.ofEpochMilli(view.sinceMillis()) + ", after " + view.served()
+                    + " connections; stopped or hung, killing it (SIGKILL) so that another worker takes the turn");
+            holder.killedStuck = true;
+            processes.kill(holder.pid);
+            stuckTurns.forget(pool.index);
         }
     }
 
@@ -530,7 +650,10 @@ final class Arbiter {
         for (Child child : sorted) {
             Scoreboard.SlotView view = scoreboard.read(child.slot);
             boolean written = view != null && view.pid() == child.pid;
-            WorkerState state = written ? view.state() : WorkerState.STARTING;
+            // Starting means not ready yet, as the arbiter counts it for max_starting: a worker that said
+            // hello but has not yet written that it waits for its turn is ready.
+            WorkerState state = !child.ready() ? WorkerState.STARTING
+                    : !written || view.state() == WorkerState.STARTING ? WorkerState.WAITING : view.state();
             out.append(SupervisorProtocol.WORKER)
                     .append(" slot=").append(child.slot)
                     .append(" pid=").append(child.pid)

@@ -19,7 +19,11 @@ enum Departure {
     /** Ended by a signal we did not send (the OOM killer, an operator's kill). */
     KILLED,
     /** Killed by us: it did not finish its connection within graceful_shutdown_timeout. */
-    TIMEOUT;
+    TIMEOUT,
+    /** Killed by us: it held the accept turn while connections waited (stopped or hung; see {@link StuckTurnWatch}). */
+    STUCK,
+    /** Killed by us: it did not reach its accept loop within worker_boot_timeout (a start-up failure). */
+    BOOT_TIMEOUT;
 
     /** The name shown on the status port and in metric labels. */
     String label() {
@@ -29,6 +33,12 @@ enum Departure {
     static Departure of(Child child, int waitStatus, boolean stopping) {
         if (child.killedAfterGrace) {
             return TIMEOUT;
+        }
+        if (child.killedStuck) {
+            return STUCK;
+        }
+        if (child.killedAtBoot) {
+            return BOOT_TIMEOUT;
         }
         int signal = waitStatus & 0x7f;
         // A worker told to quit before it had a link is sent SIGTERM by us: that is no crash.

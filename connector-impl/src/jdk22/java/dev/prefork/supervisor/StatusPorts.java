@@ -60,6 +60,11 @@ final class StatusPorts implements AutoCloseable {
         return figures;
     }
 
+    /** The listen queues' gauge, which the arbiter reads too (to notice a stuck accept turn). */
+    ListenQueueGauge queues() {
+        return queues;
+    }
+
     /** Tells the controlling JVM where the status and agent ports are (port 0 becomes the kernel's choice). */
     void reportBound(PrintStream reports) {
         if (status != null) {

@@ -102,12 +102,10 @@ public final class WorkerMain {
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
             control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
             if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
-                // The bridge link first: the hello below makes this worker count as ready, so it must be able to hand over.
+                // The bridge link first: the hello in serve() makes this worker count as ready, so it must be able to hand over.
                 DescriptorHandover handover = DescriptorHandover.connect(bridgeSocket, headers, log);
-                SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
                 why = serve(handover, turn, slot, control);
             } else {
-                SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
                 why = serve(new RelayHandover(listener, UnixDomainSocketAddress.of(bridgeSocket), headers, log),
                         turn, slot, control);
             }

@@ -117,6 +117,12 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setMax_worker_age(String value) { values.set("max_worker_age", value); }
     public String getMax_worker_age() { return values.get("max_worker_age"); }
 
+    public void setMax_starting(String value) { values.set("max_starting", value); }
+    public String getMax_starting() { return values.get("max_starting"); }
+
+    public void setWorker_boot_timeout(String value) { values.set("worker_boot_timeout", value); }
+    public String getWorker_boot_timeout() { return values.get("worker_boot_timeout"); }
+
     public void setIdle_timeout(String value) { values.set("idle_timeout", value); }
     public String getIdle_timeout() { return values.get("idle_timeout"); }
 

@@ -152,6 +152,14 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getDrainTimeout() { return values.get("drainTimeout"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxStarting(String value) { values.set("maxStarting", value); }
+    public String getMaxStarting() { return values.get("maxStarting"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setWorkerBootTimeout(String value) { values.set("workerBootTimeout", value); }
+    public String getWorkerBootTimeout() { return values.get("workerBootTimeout"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setMaxWorkerRss(String value) { values.set("maxWorkerRss", value); }
     public String getMaxWorkerRss() { return values.get("maxWorkerRss"); }
 

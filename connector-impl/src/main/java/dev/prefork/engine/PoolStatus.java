@@ -11,7 +11,8 @@ import java.util.Map;
  */
 public final class PoolStatus {
     /** The reasons a worker leaves, in the order the status port lists them. */
-    public static final String[] REPLACEMENT_REASONS = {"max_requests", "restart", "removed", "stop", "crash", "killed", "timeout"};
+    public static final String[] REPLACEMENT_REASONS = {"max_requests", "restart", "removed", "stop", "crash", "killed", "timeout",
+            "stuck", "boot_timeout"};
 
     private final Map<String, String> fields;
 

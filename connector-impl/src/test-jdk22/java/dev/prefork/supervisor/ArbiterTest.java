@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +51,8 @@ class ArbiterTest {
     private Scoreboard scoreboard;
     private Arbiter arbiter;
     private StatusPorts watch;
+    /** Clients left waiting in a pool's listen queue, closed at the end. */
+    private final List<Socket> waiting = new ArrayList<>();
 
     /** What the pool's workers take turns on, counting the tokens the arbiter puts back. */
     private static final class CountingTurn extends AcceptLockResource {
@@ -69,8 +73,10 @@ class ArbiterTest {
         }
     }
 
+    /** A pool whose workers may all start at once unless a test sets max_starting itself. */
     private static EngineConfig.Builder config(int maxServers) {
-        return EngineConfig.builder().ports("127.0.0.1:0").maxServers(maxServers).name("arbitertest");
+        return EngineConfig.builder().ports("127.0.0.1:0").maxServers(maxServers).name("arbitertest")
+                .maxStarting(EngineConfig.MAX_SERVERS_LIMIT);
     }
 
     /** An arbiter over {@code ports} pools of real (unused) listening sockets and a real scoreboard. */
@@ -107,6 +113,9 @@ class ArbiterTest {
 
     @AfterEach
     void closeEverything() throws IOException {
+        for (Socket client : waiting) {
+            client.close();
+        }
         if (watch != null) {
             watch.close();
         }
@@ -435,5 +444,145 @@ class ArbiterTest {
         workers.advance(1);
         step();
         assertEquals(2, workers.spawned.size());
+    }
+
+    /** Moves the clock in steps of the arbiter's watch interval, one loop turn each. */
+    private void advanceByWatches(int watches) {
+        for (int i = 0; i < watches; i++) {
+            workers.advance(Arbiter.WATCH_INTERVAL_MILLIS);
+            step();
+        }
+    }
+
+    /** A client the kernel has accepted on pool {@code index}'s port and no worker has taken: the listen queue grows. */
+    private void clientWaitsIn(int index) throws IOException {
+        String address = pools.get(index).socket.boundAddress();
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        waiting.add(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private long departures(Departure why) {
+        return watch.figures().counters().departures().get(why);
+    }
+
+    @Test
+    void startsAtMostMaxStartingWorkersAtOnceAndTheRestAsTheyBecomeReady() throws IOException {
+        start(config(10).maxStarting(3));
+        step();
+        assertEquals(3, workers.spawned.size(), "only max_starting spawned at first");
+        hello(workers.pids().get(0));
+        assertEquals(4, workers.spawned.size(), "one more for the one that became ready");
+        exit(workers.pids().get(1), EXIT_1);
+        assertEquals(5, workers.spawned.size(), "one that died at start-up frees its place too");
+        Set<Long> done = new HashSet<>(workers.pids().subList(0, 2)); // ready or dead
+        for (int round = 0; round < 10 && done.size() < workers.spawned.size(); round++) {
+            for (long pid : workers.pids()) {
+                if (done.add(pid)) {
+                    hello(pid);
+                    assertTrue(workers.spawned.size() - done.size() <= 3, "never more than max_starting starting");
+                }
+            }
+        }
+        assertEquals(11, workers.spawned.size(), "the pool is whole in the end (one of the 11 died)");
+        assertEquals(SupervisorProtocol.POOL + " 10 10", lastPoolReport());
+    }
+
+    @Test
+    void aRollingRestartIsPacedByMaxStartingToo() throws IOException {
+        start(config(6).maxStarting(2));
+        step();
+        helloAll();
+        helloAll();
+        helloAll();
+        assertEquals(6, workers.spawned.size());
+        arbiter.step(new Event.Signal("HUP"));
+        assertEquals(8, workers.spawned.size(), "two replacements start at a time");
+    }
+
+    @Test
+    void killsAWorkerThatDoesNotReachItsAcceptLoopWithinWorkerBootTimeoutAsAStartFailure() throws IOException {
+        start(config(2).workerBootTimeout(5));
+        step();
+        long slow = workers.pids().get(1);
+        hello(workers.pids().get(0));
+        advanceByWatches(4);
+        assertTrue(workers.killed.isEmpty(), "not before worker_boot_timeout");
+        advanceByWatches(1);
+        assertEquals(List.of(slow), workers.killed, "the worker still starting is killed");
+        advanceByWatches(2);
+        assertEquals(List.of(slow), workers.killed, "once");
+        exit(slow, KILLED);
+        assertEquals(3, workers.spawned.size(), "replaced");
+        assertEquals(1, departures(Departure.BOOT_TIMEOUT));
+        assertEquals(0, departures(Departure.KILLED), "not counted as a kill by someone else");
+    }
+
+    @Test
+    void workersThatNeverReachAcceptWithinWorkerBootTimeoutAreStartFailuresAndStopThePool() throws IOException {
+        start(config(1).workerBootTimeout(1));
+        step();
+        for (int i = 0; i < 3; i++) {
+            advanceByWatches(1);
+            long last = workers.pids().get(workers.spawned.size() - 1);
+            assertTrue(workers.killed.contains(last), "killed at its boot timeout");
+            exit(last, KILLED);
+        }
+        assertTrue(reports().contains(SupervisorProtocol.FATAL + " 3 workers in a row exited before accepting"), reports());
+    }
+
+    @Test
+    void killsTheWorkerThatHoldsTheAcceptTurnWhileConnectionsWait() throws IOException {
+        start(config(3));
+        step();
+        helloAll();
+        List<Long> pids = workers.pids();
+        state(pids.get(1), WorkerState.ACCEPTING);
+        clientWaitsIn(0);
+
+        advanceByWatches(3);
+        assertTrue(workers.killed.isEmpty(), "not before it sat in accept for " + StuckTurnWatch.STUCK_MILLIS + " ms");
+        advanceByWatches(1);
+        assertEquals(List.of(pids.get(1)), workers.killed, "the holder is killed");
+        advanceByWatches(3);
+        assertEquals(List.of(pids.get(1)), workers.killed, "once, while it is being reaped");
+
+        exit(pids.get(1), KILLED);
+        assertEquals(1, turns.get(0).tokensPutBack, "a pipe token would be put back");
+        assertEquals(4, workers.spawned.size(), "and the holder replaced");
+        assertEquals(1, departures(Departure.STUCK));
+    }
+
+    @Test
+    void aHolderWithNobodyWaitingOrOneThatKeepsAcceptingIsHealthy() throws IOException {
+        start(config(2));
+        step();
+        helloAll();
+        long holder = workers.pids().get(0);
+        state(holder, WorkerState.ACCEPTING);
+        advanceByWatches(10);
+        assertTrue(workers.killed.isEmpty(), "an empty listen queue: nothing to take");
+
+        clientWaitsIn(0);
+        for (int i = 0; i < 10; i++) {
+            // It takes a connection and is back in accept between two looks: its record changes.
+            long since = scoreboard.read(workers.spawned.get(holder)).sinceMillis();
+            while (scoreboard.read(workers.spawned.get(holder)).sinceMillis() == since) {
+                state(holder, WorkerState.PROCESSING);
+                state(holder, WorkerState.ACCEPTING);
+            }
+            advanceByWatches(1);
+        }
+        assertTrue(workers.killed.isEmpty(), "a holder that moves is not stuck, however full the queue");
+    }
+
+    @Test
+    void withoutSerializationNoWorkerHoldsUpTheOthers() throws IOException {
+        start(config(2).serialize(dev.prefork.engine.config.Serialize.NONE));
+        step();
+        helloAll();
+        state(workers.pids().get(0), WorkerState.ACCEPTING);
+        clientWaitsIn(0);
+        advanceByWatches(10);
+        assertTrue(workers.killed.isEmpty());
     }
 }

@@ -58,6 +58,8 @@ public final class EngineConfig {
     public static final String PROXY_PROTOCOL = "proxy_protocol";
     public static final String PROXY_ALLOW = "proxy_allow";
     public static final String DRAIN_TIMEOUT = "drain_timeout";
+    public static final String MAX_STARTING = "max_starting";
+    public static final String WORKER_BOOT_TIMEOUT = "worker_boot_timeout";
 
     /** Where status_port and agent_port bind when only a port number is given: they reveal client addresses. */
     public static final String STATUS_DEFAULT_HOST = "127.0.0.1";
@@ -268,6 +270,17 @@ public final class EngineConfig {
         return get(Settings.CONFIG_REFRESH);
     }
 
+    /** Workers that may be starting at once: as set, else twice the CPUs this JVM may use. */
+    public int maxStarting() {
+        Integer set = get(Settings.MAX_STARTING);
+        return set != null ? set : Math.min(MAX_SERVERS_LIMIT, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Seconds from a worker's spawn to its accept loop before it is killed; 0 for no limit. */
+    public int workerBootTimeout() {
+        return get(Settings.WORKER_BOOT_TIMEOUT);
+    }
+
     /** Megabytes of RSS past which a worker is retired; 0 for no limit. */
     public int maxWorkerRss() {
         return get(Settings.MAX_WORKER_RSS);
@@ -370,6 +383,14 @@ public final class EngineConfig {
 
         public Builder lockFile(Path lockFile) {
             return set(LOCK_FILE, lockFile == null ? null : lockFile.toString());
+        }
+
+        public Builder maxStarting(int workers) {
+            return set(MAX_STARTING, Integer.toString(workers));
+        }
+
+        public Builder workerBootTimeout(int seconds) {
+            return set(WORKER_BOOT_TIMEOUT, Integer.toString(seconds));
         }
 
         public Builder checkForDead(int seconds) {

@@ -69,6 +69,18 @@ public final class Settings {
             .byDefault("10").changeableWhileRunning()
             .means("seconds a stopping worker may finish its current connection before it is killed"));
 
+    public static final Setting<Integer> MAX_STARTING = declare(Setting.of(EngineConfig.MAX_STARTING,
+                    SettingType.optional(SettingType.integer(1, EngineConfig.MAX_SERVERS_LIMIT)))
+            .means("worker JVMs that may be starting at once (spawned, not yet accepting); the others are spawned as these"
+                    + " become ready, so that a large pool serves with its first workers within a second or two instead of"
+                    + " starting them all at once and none for a long time; by default twice the supervisor's CPU count"));
+
+    public static final Setting<Integer> WORKER_BOOT_TIMEOUT = declare(Setting.integer(EngineConfig.WORKER_BOOT_TIMEOUT, 0, 3_600)
+            .byDefault("60")
+            .means("seconds a worker may take from its spawn to its accept loop before it is killed (SIGKILL) and counted as a"
+                    + " start-up failure, which the pool backs off from as from a worker that exits at start-up; 0 waits for"
+                    + " ever"));
+
     public static final Setting<Path> JAVA_HOME = declare(Setting.absolutePath(EngineConfig.JAVA_HOME)
             .means("the JDK 22+ that runs the supervisor and workers; by default the current java.home when it qualifies"));
 

@@ -370,7 +370,16 @@ public final class SupervisorProcess {
         }
     }
 
+    /**
+     * Kills the supervisor and every process under it. Its workers first: once it is dead they are
+     * another process's children, out of reach of this JVM, and a worker that was starting (no link to
+     * the supervisor yet, so it cannot see it go) would run on until its start-up failed. Two passes, for
+     * a worker spawned while the first was under way.
+     */
     public void destroyForcibly() {
+        for (int pass = 0; pass < 2; pass++) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
         process.destroyForcibly();
     }
 
