@@ -109,6 +109,31 @@ public final class StandaloneMain {
             System.exit(2);
             return;
         }
+        if (detachRequested(settings)) {
+            String why = ProcessJarCalls.unavailableReason();
+            if (why != null) {
+                String key = settings.containsKey(Settings.BACKGROUND.key()) ? Settings.BACKGROUND.key() : Settings.SETSID.key();
+                System.err.println("prefork: " + key + "=" + settings.get(key) + " (from " + origins.get(key) + ") " + why);
+                System.exit(2);
+                return;
+            }
+            if (!Background.isDaemon()) {
+                try {
+                    System.exit(Background.startDaemon(args, out));
+                } catch (IOException e) {
+                    System.err.println("prefork: background: cannot start the server: " + e.getMessage());
+                    System.exit(1);
+                }
+                return;
+            }
+            try {
+                Background.beginSession();
+            } catch (IOException e) {
+                System.err.println("prefork: background: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
         ConnectionHandler handler = BuiltinHandlers.BY_NAME.get(handlerName);
         if (handler == null) {
             System.err.println("prefork: handler=" + handlerName + " is not valid: must be one of " + BuiltinHandlers.BY_NAME.keySet());
@@ -121,6 +146,7 @@ public final class StandaloneMain {
         LogFile log;
         try {
             config = EngineConfig.fromMap(settings);
+            UserSwitchCheck.check(config, key -> origins.getOrDefault(key, "the default"));
             String logPath = config.get(Settings.LOG_FILE);
             try {
                 log = LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
@@ -172,6 +198,13 @@ public final class StandaloneMain {
         if (!first.startsWith("unix:")) {
             String host = first.startsWith("*") ? "127.0.0.1" : first.substring(0, first.lastIndexOf(':')).replace("[", "").replace("]", "");
             out.println("prefork: try  printf 'hello\\n' | nc -q1 " + host + " " + engine.boundPort(0));
+        }
+        if (Background.isDaemon()) {
+            try {
+                Background.detach(out);
+            } catch (IOException e) {
+                out.println("prefork: background: the standard streams stay open: " + e.getMessage());
+            }
         }
         if (statusInterval > 0) {
             printStatusUntilStopped(engine, stopped, statusInterval, out);
@@ -274,6 +307,12 @@ public final class StandaloneMain {
                 out.println("prefork: " + e.getMessage());
             }
         }
+    }
+
+    /** Whether background or setsid is set: either detaches the launcher into a session of its own. */
+    private static boolean detachRequested(Map<String, String> settings) {
+        return Settings.BACKGROUND.parse(settings.getOrDefault(Settings.BACKGROUND.key(), "false"))
+                || Settings.SETSID.parse(settings.getOrDefault(Settings.SETSID.key(), "false"));
     }
 
     /** Net::Server's conf_file format (see {@link ConfFile}), on top of {@code settings}. */

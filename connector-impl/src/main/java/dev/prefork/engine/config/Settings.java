@@ -164,6 +164,25 @@ public final class Settings {
 
     // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
 
+    public static final Setting<String> USER = declare(Setting.of("user", accountNames("a user name or number", false))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the user the supervisor and every worker run as once the ports are bound (the launcher must run as root);"
+                    + " without group, that user's group and supplementary groups (initgroups). By default the launcher's user"));
+
+    public static final Setting<String> GROUP = declare(Setting.of("group", accountNames("group names or numbers", true))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the group the supervisor and every worker run as with user (needs root): the first is the primary group,"
+                    + " all of them the supplementary groups, as Net::Server's space-separated list; by default user's own"));
+
+    public static final Setting<Boolean> BACKGROUND = declare(Setting.bool("background")
+            .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the standalone launcher detaches once it serves: the command returns, the server goes on in a new"
+                    + " session with its standard streams on /dev/null (give log_file), and pid_file names it"));
+
+    public static final Setting<Boolean> SETSID = declare(Setting.bool("setsid")
+            .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("as background (which always starts a new session here)"));
+
     public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("a file the standalone launcher writes its process id to once its ports are bound, and removes when it"
@@ -193,6 +212,20 @@ public final class Settings {
             .byDefault("2").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("how much the standalone launcher logs, Net::Server's levels: 0 errors (java.util.logging SEVERE),"
                     + " 1 warnings (WARNING), 2 notices (INFO), 3 information (CONFIG and FINE), 4 debugging (everything)"));
+
+    /** User or group names (as useradd allows them) or numbers; several separated by spaces when {@code several}. */
+    private static SettingType<String> accountNames(String what, boolean several) {
+        String name = "[A-Za-z0-9_.][A-Za-z0-9_.-]*\\$?";
+        String pattern = several ? name + "(\\s+" + name + ")*" : name;
+        return SettingType.of(what, text -> {
+            String value = text.trim();
+            if (!value.isEmpty() && !value.matches(pattern)) {
+                throw new IllegalArgumentException(several ? "must be names or numbers separated by spaces"
+                        : "must be one name or number");
+            }
+            return value;
+        });
+    }
 
     private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(DECLARED));
     private static final Map<String, Setting<?>> BY_KEY;
