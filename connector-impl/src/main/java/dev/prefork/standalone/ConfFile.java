@@ -56,7 +56,6 @@ final class ConfFile {
      */
     static final Set<String> NOT_YET = Set.of(
             "check_for_dequeue", "max_dequeue",
-            "syslog_logsock", "syslog_ident", "syslog_logopt", "syslog_facility",
             "no_close_by_child", "leave_children_open_on_hup", "loop_timeout", "loop_child", "debug");
 
     /** Keys that do not apply to this launcher, with why; refused for the same reason as {@link #NOT_YET}. */

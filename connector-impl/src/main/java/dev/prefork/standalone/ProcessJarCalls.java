@@ -31,7 +31,19 @@ final class ProcessJarCalls {
     }
 
     /** Calls {@code LauncherCalls.method(args)}; failures of the call itself come back as IOException. */
-    static synchronized Object call(String method, Class<?>[] types, Object... args) throws IOException {
+    static Object call(String method, Class<?>[] types, Object... args) throws IOException {
+        Method target = method(method, types);
+        try {
+            return target.invoke(null, args);
+        } catch (InvocationTargetException e) {
+            throw new IOException(method + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("cannot call " + CALLS_CLASS + "." + method + ": " + e, e);
+        }
+    }
+
+    /** {@code LauncherCalls.method}, for a caller that calls it often (loading the class on first use). */
+    static synchronized Method method(String method, Class<?>... types) throws IOException {
         String unavailable = unavailableReason();
         if (unavailable != null) {
             throw new IOException(unavailable);
@@ -44,10 +56,7 @@ final class ProcessJarCalls {
                         ProcessJarCalls.class.getClassLoader());
                 calls = Class.forName(CALLS_CLASS, true, loader);
             }
-            Method target = calls.getMethod(method, types);
-            return target.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            throw new IOException(method + ": " + e.getCause().getMessage(), e.getCause());
+            return calls.getMethod(method, types);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IOException("cannot load " + CALLS_CLASS + " from the process jar: " + e, e);
         }

@@ -143,15 +143,17 @@ public final class StandaloneMain {
         PreforkEngine engine;
         EngineConfig config;
         PidFile pidFile = null;
-        LogFile log;
+        LogSink log;
         try {
             config = EngineConfig.fromMap(settings);
             UserSwitchCheck.check(config, key -> origins.getOrDefault(key, "the default"));
             String logPath = config.get(Settings.LOG_FILE);
             try {
-                log = LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
+                log = Settings.SYSLOG.equals(logPath) ? SyslogLog.install(config, config.get(Settings.LOG_LEVEL))
+                        : LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
             } catch (IOException e) {
-                throw new IOException("log_file='" + logPath + "' cannot be opened for appending: " + e
+                throw new IOException("log_file='" + logPath + "' cannot be "
+                        + (Settings.SYSLOG.equals(logPath) ? "used: " + e.getMessage() : "opened for appending: " + e)
                         + " (from " + origins.getOrDefault(Settings.LOG_FILE.key(), "the command line") + ")");
             }
             if (log != null) {
@@ -221,7 +223,7 @@ public final class StandaloneMain {
      */
     @SuppressWarnings("restriction")
     private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out,
-                                       LogFile log) {
+                                       LogSink log) {
         LiveRetune retune = new LiveRetune(engine, startedWith);
         Runnable reread = () -> {
             reopen(log, out, "SIGHUP");
@@ -253,9 +255,9 @@ public final class StandaloneMain {
      * daemons that keep their log open (nginx's convention), without replacing any worker as HUP does.
      */
     @SuppressWarnings("restriction")
-    private static void reopenOnUsr1(LogFile log, PrintStream out) {
-        if (log == null) {
-            return; // the JVM's default for USR1 stays: nothing to reopen
+    private static void reopenOnUsr1(LogSink log, PrintStream out) {
+        if (!(log instanceof LogFile)) {
+            return; // the JVM's default for USR1 stays: nothing to reopen (syslog is addressed afresh per message)
         }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
@@ -268,8 +270,8 @@ public final class StandaloneMain {
         }
     }
 
-    private static void reopen(LogFile log, PrintStream out, String signal) {
-        if (log == null) {
+    private static void reopen(LogSink sink, PrintStream out, String signal) {
+        if (!(sink instanceof LogFile log)) {
             return;
         }
         try {
@@ -283,9 +285,9 @@ public final class StandaloneMain {
 
     /** The launcher's own lines, on standard output as always and in the log_file too. */
     private static final class LoggedLines extends PrintStream {
-        private final LogFile log;
+        private final LogSink log;
 
-        LoggedLines(PrintStream out, LogFile log) {
+        LoggedLines(PrintStream out, LogSink log) {
             super(out, true, java.nio.charset.StandardCharsets.UTF_8);
             this.log = log;
         }

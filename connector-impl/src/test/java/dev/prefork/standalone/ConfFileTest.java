@@ -101,19 +101,32 @@ class ConfFileTest {
     }
 
     @Test
-    void syslogIsRefusedSayingWhy(@TempDir Path dir) throws IOException {
-        Path conf = dir.resolve("syslog.conf");
-        Files.writeString(conf, "log_file Sys::Syslog\nsyslog_ident prefork\nfacility daemon\nlog_level 5\n");
+    void syslogSettingsAreReadAndBadOnesNamed(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("syslog.conf");
+        Files.writeString(good, "logfile syslog\nsyslog_ident my-server\nfacility LOCAL5\nsyslog_logsock unix\n");
+        Map<String, String> settings = new LinkedHashMap<>();
+        StandaloneMain.readConfFile(good, settings);
+        EngineConfig config = EngineConfig.fromMap(settings);
+        assertEquals(Settings.SYSLOG, config.get(Settings.LOG_FILE));
+        assertEquals("my-server", config.get(Settings.SYSLOG_IDENT));
+        assertEquals(21, config.get(Settings.SYSLOG_FACILITY).code());
+        assertEquals("/dev/log", config.get(Settings.SYSLOG_LOGSOCK));
+        assertEquals("pid", config.get(Settings.SYSLOG_LOGOPT));
+
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "log_file Sys::Syslog\nsyslog_ident two words\nfacility nosuch\nlog_level 5\n"
+                + "syslog_logsock inet\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
         String message = e.getMessage();
         for (String expected : List.of(
-                "line 1: log_file='Sys::Syslog' is not valid: syslog is not supported yet",
-                "line 2: syslog_ident is not supported yet",
-                "line 3: facility is not supported yet",
-                "line 4: log_level='5' is not valid: must be a whole number from 0 to 4")) {
+                "line 2: syslog_ident='two words' is not valid",
+                "line 3: syslog_facility='nosuch' is not valid: must be one of kern, user, mail, daemon",
+                "line 4: log_level='5' is not valid: must be a whole number from 0 to 4",
+                "line 5: syslog_logsock='inet' is not valid: must be unix or native")) {
             assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
         }
+        assertTrue(message.contains("has 4 problems"), message);
     }
 
     @Test

@@ -162,6 +162,9 @@ public final class Settings {
             .means("a line written to a refused client before its connection is closed; by default it is closed without a"
                     + " word, as Net::Server does"));
 
+    /** log_file's value for syslog (Net::Server's name; "syslog" is read as it too). */
+    public static final String SYSLOG = "Sys::Syslog";
+
     // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
 
     public static final Setting<String> USER = declare(Setting.of("user", accountNames("a user name or number", false))
@@ -189,11 +192,10 @@ public final class Settings {
                     + " stops; it refuses to start while the file names a running process, and replaces a stale one"
                     + " (Net::Daemon's pidfile); by default none"));
 
-    public static final Setting<String> LOG_FILE = declare(Setting.of("log_file", SettingType.of("an absolute path", text -> {
+    public static final Setting<String> LOG_FILE = declare(Setting.of("log_file", SettingType.of("an absolute path, or Sys::Syslog", text -> {
                 String value = text.trim();
-                if (value.equalsIgnoreCase("Sys::Syslog") || value.equalsIgnoreCase("syslog")) {
-                    throw new IllegalArgumentException("syslog is not supported yet: the JDK cannot send a datagram to the"
-                            + " UNIX socket /dev/log (DatagramChannel refuses the UNIX family); name a file");
+                if (value.equalsIgnoreCase(SYSLOG) || value.equalsIgnoreCase("syslog")) {
+                    return SYSLOG;
                 }
                 if (value.equals("STDERR")) {
                     return ""; // Net::Daemon's name for standard error, where the log goes by default
@@ -206,12 +208,56 @@ public final class Settings {
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("a file the standalone launcher appends its log to, one line per record: its own lines, the engine's, and"
                     + " those of the supervisor and workers that it relays; reopened on SIGHUP and SIGUSR1 (for logrotate);"
-                    + " by default standard error (Net::Daemon's logfile)"));
+                    + " by default standard error (Net::Daemon's logfile). Sys::Syslog (or syslog) sends every record to the"
+                    + " local syslog socket instead (syslog_*)"));
 
     public static final Setting<Integer> LOG_LEVEL = declare(Setting.integer("log_level", 0, 4)
             .byDefault("2").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("how much the standalone launcher logs, Net::Server's levels: 0 errors (java.util.logging SEVERE),"
                     + " 1 warnings (WARNING), 2 notices (INFO), 3 information (CONFIG and FINE), 4 debugging (everything)"));
+
+    public static final Setting<String> SYSLOG_IDENT = declare(Setting.of("syslog_ident", SettingType.of(
+                    "1 to 32 letters, digits or . _ - /", text -> {
+                        String value = text.trim();
+                        if (!value.matches("[A-Za-z0-9._/-]{1,32}")) {
+                            throw new IllegalArgumentException("must be 1 to 32 letters, digits or . _ - / (RFC 3164's TAG)");
+                        }
+                        return value;
+                    }))
+            .byDefault("prefork").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the name each message is tagged with (Net::Server's default is net_server)"));
+
+    public static final Setting<SyslogFacility> SYSLOG_FACILITY = declare(Setting.choice("syslog_facility", SyslogFacility.class)
+            .byDefault("daemon").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the facility of every message (Net::Daemon's facility)"));
+
+    public static final Setting<String> SYSLOG_LOGSOCK = declare(Setting.of("syslog_logsock", SettingType.of(
+                    "unix, native or an absolute path", text -> {
+                        String value = text.trim();
+                        if (value.equals("unix") || value.equals("native")) {
+                            return "/dev/log";
+                        }
+                        if (!value.startsWith("/")) {
+                            throw new IllegalArgumentException("must be unix or native (both /dev/log), or the absolute path of"
+                                    + " a UNIX datagram socket; inet, udp, tcp, stream and console are not supported");
+                        }
+                        return value;
+                    }))
+            .byDefault("/dev/log").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the local syslog socket the messages are sent to, as datagrams"));
+
+    public static final Setting<String> SYSLOG_LOGOPT = declare(Setting.of("syslog_logopt", SettingType.of(
+                    "words of pid, ndelay, nowait, cons, nofatal, perror, odelay", text -> {
+                        String value = text.trim();
+                        if (!value.matches("((pid|ndelay|nowait|cons|nofatal|perror|odelay)([\\s,|]+|$))*")) {
+                            throw new IllegalArgumentException("must be words of pid, ndelay, nowait, cons, nofatal, perror or"
+                                    + " odelay (Sys::Syslog's openlog options)");
+                        }
+                        return value;
+                    }))
+            .byDefault("pid").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: openlog's options; pid adds [PID] after the ident, the others change nothing"
+                    + " here (messages are sent one datagram each, at once, never to the console)"));
 
     /** User or group names (as useradd allows them) or numbers; several separated by spaces when {@code several}. */
     private static SettingType<String> accountNames(String what, boolean several) {
