@@ -38,16 +38,7 @@ class BackgroundTest {
 
     @AfterEach
     void killWhatIsLeft() throws Exception {
-        for (ProcessHandle process : started) {
-            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-            tree.add(0, process);
-            for (ProcessHandle each : tree) {
-                each.destroyForcibly();
-            }
-            for (ProcessHandle each : tree) {
-                each.onExit().get(30, TimeUnit.SECONDS);
-            }
-        }
+        LauncherCommand.stopAll(started);
     }
 
     private Process start(Path dir, String... args) throws IOException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The command that runs the launcher as a process from the test class path, as {@code java -jar prefork.jar} would. */
 final class LauncherCommand {
@@ -25,5 +27,26 @@ final class LauncherCommand {
         started.add(launcher);
         launcher.getOutputStream().close();
         return launcher;
+    }
+
+    /**
+     * Stops each process and everything below it: TERM first, so that a server's own stop removes what it
+     * made (its private directory, its pid file), then, after at most 60 s, whatever is left by force.
+     */
+    static void stopAll(List<ProcessHandle> processes) throws Exception {
+        for (ProcessHandle process : processes) {
+            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+            tree.add(0, process);
+            process.destroy();
+            try {
+                process.onExit().get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // forced below
+            }
+            for (ProcessHandle each : tree) {
+                each.destroyForcibly();
+                each.onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 }

@@ -47,12 +47,8 @@ class UserGroupTest {
             }
         }
         for (String[] command : cleanUp) {
-            run(command);
+            Accounts.run(command);
         }
-    }
-
-    private static boolean root() throws IOException {
-        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
     }
 
     private Process launch(List<String> prefix, String... args) throws IOException {
@@ -64,16 +60,16 @@ class UserGroupTest {
 
     @Test
     void aNamedUserGetsItsOwnGroupsInTheSupervisorAndEveryWorker() throws Exception {
-        assumeTrue(root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
+        assumeTrue(Accounts.root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
         String name = "pfkt" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
         // A supplementary group of its own, which initgroups must add: the test's proof that it did.
-        run("groupadd", "--system", name + "x");
+        Accounts.run("groupadd", "--system", name + "x");
         cleanUp.add(new String[] {"groupdel", name + "x"});
-        run("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", "--groups", name + "x", name);
+        Accounts.run("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", "--groups", name + "x", name);
         cleanUp.add(0, new String[] {"userdel", name});
-        int uid = Integer.parseInt(output("id", "-u", name).strip());
-        int gid = Integer.parseInt(output("id", "-g", name).strip());
-        int extra = Integer.parseInt(output("getent", "group", name + "x").split(":")[2]);
+        int uid = Integer.parseInt(Accounts.output("id", "-u", name).strip());
+        int gid = Integer.parseInt(Accounts.output("id", "-g", name).strip());
+        int extra = Integer.parseInt(Accounts.output("getent", "group", name + "x").split(":")[2]);
 
         Process launcher = launch(List.of(), "--user", name);
         assertServesAs(launcher, uid, gid, List.of(gid, extra));
@@ -81,7 +77,7 @@ class UserGroupTest {
 
     @Test
     void numbersTheUserDatabaseDoesNotKnowWorkWithGroupsAsGiven() throws Exception {
-        assumeTrue(root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
+        assumeTrue(Accounts.root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
         int uid = unusedId("passwd");
         int gid = unusedId("group");
         int second = gid + 1;
@@ -91,7 +87,7 @@ class UserGroupTest {
 
     @Test
     void notRootIsRefusedNamingTheSetting() throws Exception {
-        List<String> asAnotherUser = root()
+        List<String> asAnotherUser = Accounts.root()
                 ? List.of("setpriv", "--reuid=" + unusedId("passwd"), "--regid=" + unusedId("group"), "--clear-groups")
                 : List.of();
         Process launcher = launch(asAnotherUser, "--user", "nobody");
@@ -111,10 +107,10 @@ class UserGroupTest {
         long supervisor = Long.parseLong(pid.group(1));
 
         assertEquals("hello", LineClient.echoOnce(Integer.parseInt(port.group(1)), "hello"), "the pool serves after the switch");
-        assertEquals(List.of(0, 0, 0, 0), ids(Path.of("/proc/" + launcher.pid()), "Uid"),
+        assertEquals(List.of(0, 0, 0, 0), Accounts.ids(Path.of("/proc/" + launcher.pid()), "Uid"),
                 "the launcher keeps root: it restarts a supervisor on the same ports");
 
-        String expectedGroups = groups.stream().sorted().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("");
+        List<Integer> expectedGroups = groups.stream().sorted().toList();
         List<Path> tasks;
         try (Stream<Path> list = Files.list(Path.of("/proc/" + supervisor + "/task"))) {
             tasks = list.toList();
@@ -123,72 +119,26 @@ class UserGroupTest {
         for (Path task : tasks) {
             assertIds(task, uid, gid, expectedGroups, "supervisor " + supervisor + " thread " + task.getFileName());
         }
-        List<ProcessHandle> workers = awaitWorkers(supervisor, 2);
+        List<ProcessHandle> workers = Accounts.awaitChildren(ProcessHandle.of(supervisor).orElseThrow(), 2);
         for (ProcessHandle worker : workers) {
             assertIds(Path.of("/proc/" + worker.pid()), uid, gid, expectedGroups, "worker " + worker.pid());
         }
     }
 
-    private static void assertIds(Path proc, int uid, int gid, String groups, String who) throws IOException {
-        assertEquals(List.of(uid, uid, uid, uid), ids(proc, "Uid"), who + ": real, effective, saved, filesystem uid");
-        assertEquals(List.of(gid, gid, gid, gid), ids(proc, "Gid"), who + ": real, effective, saved, filesystem gid");
-        String listed = status(proc, "Groups").strip();
-        assertEquals(groups, Stream.of(listed.split("\\s+")).map(Integer::parseInt).sorted().map(String::valueOf)
-                .reduce((a, b) -> a + " " + b).orElse(""), who + ": supplementary groups");
-    }
-
-    private static List<Integer> ids(Path proc, String field) throws IOException {
-        return Stream.of(status(proc, field).strip().split("\\s+")).map(Integer::parseInt).toList();
-    }
-
-    private static String status(Path proc, String field) throws IOException {
-        return Files.readAllLines(proc.resolve("status")).stream().filter(line -> line.startsWith(field + ":"))
-                .map(line -> line.substring(field.length() + 1)).findFirst().orElseThrow();
-    }
-
-    /** The supervisor's children once {@code count} of them are running java (a worker replaced meanwhile counts too). */
-    private static List<ProcessHandle> awaitWorkers(long supervisor, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<ProcessHandle> workers = List.of();
-        while (System.nanoTime() < deadline) {
-            workers = ProcessHandle.of(supervisor).orElseThrow().children().toList();
-            if (workers.size() >= count) {
-                return workers;
-            }
-            Thread.sleep(100); // polling /proc: no event announces a worker to the test
-        }
-        fail("the supervisor has " + workers.size() + " workers, not " + count);
-        return workers;
+    private static void assertIds(Path proc, int uid, int gid, List<Integer> groups, String who) throws IOException {
+        assertEquals(List.of(uid, uid, uid, uid), Accounts.ids(proc, "Uid"), who + ": real, effective, saved, filesystem uid");
+        assertEquals(List.of(gid, gid, gid, gid), Accounts.ids(proc, "Gid"), who + ": real, effective, saved, filesystem gid");
+        assertEquals(groups, Accounts.ids(proc, "Groups").stream().sorted().toList(), who + ": supplementary groups");
     }
 
     /** An id in 60000-64999 that the database does not list (nor the next one up). */
     private static int unusedId(String database) throws Exception {
         for (int attempt = 0; attempt < 100; attempt++) {
             int id = 60_000 + ThreadLocalRandom.current().nextInt(5_000);
-            if (!known(database, id) && !known(database, id + 1)) {
+            if (!Accounts.known(database, Integer.toString(id)) && !Accounts.known(database, Integer.toString(id + 1))) {
                 return id;
             }
         }
         throw new IllegalStateException("no unused id in " + database);
-    }
-
-    private static boolean known(String database, int id) throws Exception {
-        Process getent = new ProcessBuilder("getent", database, Integer.toString(id)).redirectErrorStream(true).start();
-        getent.getInputStream().readAllBytes();
-        assertTrue(getent.waitFor(30, TimeUnit.SECONDS));
-        return getent.exitValue() == 0;
-    }
-
-    private static void run(String... command) throws Exception {
-        output(command);
-    }
-
-    private static String output(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
     }
 }
