@@ -55,7 +55,6 @@ final class ConfFile {
      * ignored: each changes what the daemon is (who it runs as, where it logs, whether it detaches).
      */
     static final Set<String> NOT_YET = Set.of(
-            "check_for_dequeue", "max_dequeue",
             "no_close_by_child", "leave_children_open_on_hup", "loop_timeout", "loop_child", "debug");
 
     /** Keys that do not apply to this launcher, with why; refused for the same reason as {@link #NOT_YET}. */

@@ -144,6 +144,7 @@ public final class StandaloneMain {
         EngineConfig config;
         PidFile pidFile = null;
         LogSink log;
+        DequeueJobs dequeue = null;
         try {
             config = EngineConfig.fromMap(settings);
             UserSwitchCheck.check(config, key -> origins.getOrDefault(key, "the default"));
@@ -164,6 +165,7 @@ public final class StandaloneMain {
                 // Before the pool starts: a second copy must fail before it binds or forks anything.
                 pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
             }
+            dequeue = DequeueJobs.start(config, out); // its first job after check_for_dequeue seconds
             engine = PreforkEngine.start(config, handler);
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
@@ -174,8 +176,12 @@ public final class StandaloneMain {
         reopenOnUsr1(log, out);
         CountDownLatch stopped = new CountDownLatch(1);
         PidFile written = pidFile;
+        DequeueJobs jobs = dequeue;
         PrintStream said = out;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (jobs != null) {
+                jobs.stop();
+            }
             engine.stop();
             if (written != null) {
                 written.remove(); // after the ports are closed: while it exists, the server is there

@@ -186,6 +186,20 @@ public final class Settings {
             .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("as background (which always starts a new session here)"));
 
+    public static final Setting<Integer> CHECK_FOR_DEQUEUE = declare(Setting.of("check_for_dequeue",
+                    SettingType.optional(SettingType.integer(1, 86_400))).onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("every this many seconds the standalone launcher starts dequeue_command unless max_dequeue copies of it"
+                    + " are running (PreForkSimple's run_dequeue, for mail queues and the like); by default never"));
+
+    public static final Setting<Integer> MAX_DEQUEUE = declare(Setting.integer("max_dequeue", 0, 64)
+            .byDefault("0").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("dequeue jobs that may run at once; 0 starts none, as in Net::Server"));
+
+    public static final Setting<String> DEQUEUE_COMMAND = declare(Setting.text("dequeue_command")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the dequeue job, run with /bin/sh -c as the launcher's user, its output logged line by line tagged"
+                    + " dequeue[PID]; stopped (TERM, then KILL after graceful_shutdown_timeout) when the launcher stops"));
+
     public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("a file the standalone launcher writes its process id to once its ports are bound, and removes when it"
