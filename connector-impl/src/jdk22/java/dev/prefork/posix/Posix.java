@@ -135,11 +135,11 @@ public final class Posix {
 
     /** A native call that sets errno: the first argument is the capture segment. */
     @FunctionalInterface
-    private interface ErrnoCall {
+    interface ErrnoCall {
         int invoke(MemorySegment capture) throws Throwable;
     }
 
-    private static int checked(String what, ErrnoCall call) {
+    static int checked(String what, ErrnoCall call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
             int result = call.invoke(capture);

@@ -180,7 +180,7 @@ public final class SocketCalls {
         return fd;
     }
 
-    private static MemorySegment unixAddress(Arena arena, String path) {
+    static MemorySegment unixAddress(Arena arena, String path) {
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
         if (bytes.length >= SOCKADDR_UN_SIZE - 2) {
             throw new IllegalArgumentException("socket path longer than " + (SOCKADDR_UN_SIZE - 3) + " bytes: " + path);

@@ -100,6 +100,9 @@ public final class SupervisorMain {
                 links = new HelloListener(runtime.resolve("supervisor.sock"), events,
                         slotsPerPool * config.ports().size() + 16, log);
                 watch = StatusPorts.open(config, limits, scoreboard, pools, log);
+                if (UserSwitch.requested(config)) {
+                    UserSwitch.apply(config, runtime, configuredLockFiles(config), log);
+                }
             } catch (IOException e) {
                 reports.println(SupervisorProtocol.FATAL + " " + e.getMessage());
                 reports.flush();
@@ -159,9 +162,7 @@ public final class SupervisorMain {
     private static Pool openPool(EngineConfig config, int index, Path runtime, int slotsPerPool) throws IOException {
         ListeningSocket socket = ListeningSocket.open(config.ports().get(index), config.listen());
         try {
-            Path configuredLock = config.lockFile()
-                    .map(file -> index == 0 ? file : Path.of(file + "." + index))
-                    .orElse(null);
+            Path configuredLock = config.lockFile().isPresent() ? configuredLockFiles(config).get(index) : null;
             String generated = switch (config.serialize()) {
                 case PIPE -> "accept-" + index + ".fifo";
                 default -> "accept-" + index + ".lock";
@@ -175,6 +176,17 @@ public final class SupervisorMain {
             socket.close();
             throw e;
         }
+    }
+
+    /** The lock files a configured lock_file names: one per port, the second and later with .1, .2 ... */
+    private static List<Path> configuredLockFiles(EngineConfig config) {
+        List<Path> files = new ArrayList<>();
+        config.lockFile().ifPresent(file -> {
+            for (int i = 0; i < config.ports().size(); i++) {
+                files.add(i == 0 ? file : Path.of(file + "." + i));
+            }
+        });
+        return files;
     }
 
     private static List<String> boundAddresses(List<Pool> pools) {

@@ -10,6 +10,7 @@ import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.PortSpec;
+import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.launch.CacheDirectory;
 import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.launch.ProcessJar;
@@ -137,7 +138,7 @@ public final class PreforkEngine implements AutoCloseable {
             bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
-            supervisor = SupervisorProcess.launch(java, jar, running.name());
+            supervisor = SupervisorProcess.launch(java, jar, running.name(), switchesUser(running));
             List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
@@ -151,7 +152,7 @@ public final class PreforkEngine implements AutoCloseable {
             SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
                 releaseOrphanedResources(dead.resources());
                 dir.clearForSuccessor(bridgeSocket0);
-                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name());
+                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name(), switchesUser(again));
                 try {
                     setUp(next, retuned.current(), secret, bridgeSocket0, dir, cache);
                     if (retuned.drained() && !next.send(SupervisorProtocol.DRAIN)) {
@@ -258,12 +259,21 @@ public final class PreforkEngine implements AutoCloseable {
 
     /** The shared cache, or a private one inside the runtime directory when the shared one is unusable. */
     private static CacheDirectory cacheDirectory(EngineConfig config, Path base, RuntimeDirectory dir) throws IOException {
+        if (switchesUser(config)) {
+            // The supervisor hands the private directory to that user; this JVM's cache stays this user's.
+            return CacheDirectory.under(dir.path());
+        }
         try {
             return CacheDirectory.under(base);
         } catch (IOException e) {
             LOG.warning(config.name() + ": " + e.getMessage() + "; using a cache that lasts for this start only");
             return CacheDirectory.under(dir.path());
         }
+    }
+
+    /** Whether the supervisor becomes another user once its ports are bound (user/group). */
+    private static boolean switchesUser(EngineConfig config) {
+        return !config.get(Settings.USER).isEmpty() || !config.get(Settings.GROUP).isEmpty();
     }
 
     private static void checkLockFile(Path lockFile) {

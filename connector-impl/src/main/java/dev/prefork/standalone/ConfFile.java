@@ -55,8 +55,6 @@ final class ConfFile {
      * ignored: each changes what the daemon is (who it runs as, where it logs, whether it detaches).
      */
     static final Set<String> NOT_YET = Set.of(
-            "user", "group", "chroot", "background", "setsid", "check_for_dequeue", "max_dequeue",
-            "syslog_logsock", "syslog_ident", "syslog_logopt", "syslog_facility",
             "no_close_by_child", "leave_children_open_on_hup", "loop_timeout", "loop_child", "debug");
 
     /** Keys that do not apply to this launcher, with why; refused for the same reason as {@link #NOT_YET}. */
@@ -66,7 +64,9 @@ final class ConfFile {
             "ipv", "a port's address says its family: write 0.0.0.0:PORT or [::]:PORT, or * for both",
             "mode", "workers are always pre-forked processes (Net::Daemon's --childs); there is no thread or single mode",
             "catchint", "the JVM retries system calls interrupted by a signal itself",
-            "version", "use --help");
+            "version", "use --help",
+            "chroot", "workers are JVMs: they need the JDK, the process jar and the private runtime directory, all outside"
+                    + " any chroot; user and group still drop root");
 
     /** Net::Server's line: a key of word characters (Net::Daemon's may have '-'), white space, the value. */
     private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_-]+)(?:\\s+(.*))?");

@@ -28,7 +28,7 @@ import java.util.logging.SimpleFormatter;
  * on SIGHUP (which Net::Server users send after rotating: there it restarts the server, which reopens
  * its log).
  */
-final class LogFile extends Handler {
+final class LogFile extends Handler implements LogSink {
 
     /** Kept: java.util.logging holds loggers weakly, and a collected logger forgets the level set on it. */
     private static final Logger PREFORK = Logger.getLogger("dev.prefork");
@@ -64,9 +64,8 @@ final class LogFile extends Handler {
      * @return the file's handler, or {@code null} when the log stays on standard error
      */
     static LogFile install(String path, int logLevel) throws IOException {
-        Level level = level(logLevel);
+        Level level = applyLevel(logLevel);
         Logger root = Logger.getLogger("");
-        PREFORK.setLevel(level);
         if (path.isEmpty()) {
             for (Handler handler : root.getHandlers()) {
                 handler.setLevel(level);
@@ -74,12 +73,25 @@ final class LogFile extends Handler {
             return null;
         }
         LogFile file = new LogFile(Path.of(path));
-        file.setLevel(level);
+        replaceHandlers(file, level);
+        return file;
+    }
+
+    /** Makes {@code sink} this JVM's only log handler, at {@code level} (already applied to dev.prefork's loggers). */
+    static void replaceHandlers(Handler sink, Level level) {
+        Logger root = Logger.getLogger("");
+        sink.setLevel(level);
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        root.addHandler(file);
-        return file;
+        root.addHandler(sink);
+    }
+
+    /** Applies Net::Server's {@code logLevel} to the engine's loggers; returns it as a java.util.logging level. */
+    static Level applyLevel(int logLevel) {
+        Level level = level(logLevel);
+        PREFORK.setLevel(level);
+        return level;
     }
 
     private static OutputStream open(Path path) throws IOException {
@@ -87,7 +99,8 @@ final class LogFile extends Handler {
     }
 
     /** Closes the file and opens {@code path} again: after logrotate renamed it, a new file. */
-    synchronized void reopen() throws IOException {
+    @Override
+    public synchronized void reopen() throws IOException {
         OutputStream next = open(path);
         try {
             out.close();
@@ -100,8 +113,8 @@ final class LogFile extends Handler {
         return path;
     }
 
-    /** One of the launcher's own lines, as a notice (log_level 2). */
-    void notice(String line) {
+    @Override
+    public void notice(String line) {
         if (isLoggable(new LogRecord(Level.INFO, line))) {
             write(Instant.now(), Level.INFO, "prefork", line, null);
         }

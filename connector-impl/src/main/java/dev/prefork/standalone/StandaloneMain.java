@@ -109,6 +109,31 @@ public final class StandaloneMain {
             System.exit(2);
             return;
         }
+        if (detachRequested(settings)) {
+            String why = ProcessJarCalls.unavailableReason();
+            if (why != null) {
+                String key = settings.containsKey(Settings.BACKGROUND.key()) ? Settings.BACKGROUND.key() : Settings.SETSID.key();
+                System.err.println("prefork: " + key + "=" + settings.get(key) + " (from " + origins.get(key) + ") " + why);
+                System.exit(2);
+                return;
+            }
+            if (!Background.isDaemon()) {
+                try {
+                    System.exit(Background.startDaemon(args, out));
+                } catch (IOException e) {
+                    System.err.println("prefork: background: cannot start the server: " + e.getMessage());
+                    System.exit(1);
+                }
+                return;
+            }
+            try {
+                Background.beginSession();
+            } catch (IOException e) {
+                System.err.println("prefork: background: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
         ConnectionHandler handler = BuiltinHandlers.BY_NAME.get(handlerName);
         if (handler == null) {
             System.err.println("prefork: handler=" + handlerName + " is not valid: must be one of " + BuiltinHandlers.BY_NAME.keySet());
@@ -118,14 +143,18 @@ public final class StandaloneMain {
         PreforkEngine engine;
         EngineConfig config;
         PidFile pidFile = null;
-        LogFile log;
+        LogSink log;
+        DequeueJobs dequeue = null;
         try {
             config = EngineConfig.fromMap(settings);
+            UserSwitchCheck.check(config, key -> origins.getOrDefault(key, "the default"));
             String logPath = config.get(Settings.LOG_FILE);
             try {
-                log = LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
+                log = Settings.SYSLOG.equals(logPath) ? SyslogLog.install(config, config.get(Settings.LOG_LEVEL))
+                        : LogFile.install(logPath, config.get(Settings.LOG_LEVEL));
             } catch (IOException e) {
-                throw new IOException("log_file='" + logPath + "' cannot be opened for appending: " + e
+                throw new IOException("log_file='" + logPath + "' cannot be "
+                        + (Settings.SYSLOG.equals(logPath) ? "used: " + e.getMessage() : "opened for appending: " + e)
                         + " (from " + origins.getOrDefault(Settings.LOG_FILE.key(), "the command line") + ")");
             }
             if (log != null) {
@@ -136,6 +165,7 @@ public final class StandaloneMain {
                 // Before the pool starts: a second copy must fail before it binds or forks anything.
                 pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
             }
+            dequeue = DequeueJobs.start(config, out); // its first job after check_for_dequeue seconds
             engine = PreforkEngine.start(config, handler);
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
@@ -146,8 +176,12 @@ public final class StandaloneMain {
         reopenOnUsr1(log, out);
         CountDownLatch stopped = new CountDownLatch(1);
         PidFile written = pidFile;
+        DequeueJobs jobs = dequeue;
         PrintStream said = out;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (jobs != null) {
+                jobs.stop();
+            }
             engine.stop();
             if (written != null) {
                 written.remove(); // after the ports are closed: while it exists, the server is there
@@ -173,6 +207,13 @@ public final class StandaloneMain {
             String host = first.startsWith("*") ? "127.0.0.1" : first.substring(0, first.lastIndexOf(':')).replace("[", "").replace("]", "");
             out.println("prefork: try  printf 'hello\\n' | nc -q1 " + host + " " + engine.boundPort(0));
         }
+        if (Background.isDaemon()) {
+            try {
+                Background.detach(out);
+            } catch (IOException e) {
+                out.println("prefork: background: the standard streams stay open: " + e.getMessage());
+            }
+        }
         if (statusInterval > 0) {
             printStatusUntilStopped(engine, stopped, statusInterval, out);
         }
@@ -188,7 +229,7 @@ public final class StandaloneMain {
      */
     @SuppressWarnings("restriction")
     private static void rereadOnHangup(String[] args, PreforkEngine engine, EngineConfig startedWith, PrintStream out,
-                                       LogFile log) {
+                                       LogSink log) {
         LiveRetune retune = new LiveRetune(engine, startedWith);
         Runnable reread = () -> {
             reopen(log, out, "SIGHUP");
@@ -220,9 +261,9 @@ public final class StandaloneMain {
      * daemons that keep their log open (nginx's convention), without replacing any worker as HUP does.
      */
     @SuppressWarnings("restriction")
-    private static void reopenOnUsr1(LogFile log, PrintStream out) {
-        if (log == null) {
-            return; // the JVM's default for USR1 stays: nothing to reopen
+    private static void reopenOnUsr1(LogSink log, PrintStream out) {
+        if (!(log instanceof LogFile)) {
+            return; // the JVM's default for USR1 stays: nothing to reopen (syslog is addressed afresh per message)
         }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
@@ -235,8 +276,8 @@ public final class StandaloneMain {
         }
     }
 
-    private static void reopen(LogFile log, PrintStream out, String signal) {
-        if (log == null) {
+    private static void reopen(LogSink sink, PrintStream out, String signal) {
+        if (!(sink instanceof LogFile log)) {
             return;
         }
         try {
@@ -250,9 +291,9 @@ public final class StandaloneMain {
 
     /** The launcher's own lines, on standard output as always and in the log_file too. */
     private static final class LoggedLines extends PrintStream {
-        private final LogFile log;
+        private final LogSink log;
 
-        LoggedLines(PrintStream out, LogFile log) {
+        LoggedLines(PrintStream out, LogSink log) {
             super(out, true, java.nio.charset.StandardCharsets.UTF_8);
             this.log = log;
         }
@@ -274,6 +315,12 @@ public final class StandaloneMain {
                 out.println("prefork: " + e.getMessage());
             }
         }
+    }
+
+    /** Whether background or setsid is set: either detaches the launcher into a session of its own. */
+    private static boolean detachRequested(Map<String, String> settings) {
+        return Settings.BACKGROUND.parse(settings.getOrDefault(Settings.BACKGROUND.key(), "false"))
+                || Settings.SETSID.parse(settings.getOrDefault(Settings.SETSID.key(), "false"));
     }
 
     /** Net::Server's conf_file format (see {@link ConfFile}), on top of {@code settings}. */

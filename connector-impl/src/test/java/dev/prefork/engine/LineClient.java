@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A blocking line client with timeouts, as a test's TCP peer. */
-final class LineClient implements AutoCloseable {
+public final class LineClient implements AutoCloseable {
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
@@ -51,7 +51,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** One connection: send a line, read it back, close. */
-    static String echoOnce(int port, String line) throws IOException {
+    public static String echoOnce(int port, String line) throws IOException {
         try (LineClient client = new LineClient(port)) {
             return client.roundTrip(line);
         }

@@ -52,4 +52,19 @@ public final class LauncherOutput {
             }
         }
     }
+
+    /** The file's text once it contains {@code containing}, polling (nothing announces a write) for at most 60 s. */
+    public static String awaitInFile(java.nio.file.Path file, String containing) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+            if (text.contains(containing)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        fail("'" + containing + "' never appeared in " + file + ":\n" + text);
+        return text;
+    }
 }

@@ -49,21 +49,6 @@ class LogFileTest {
         return LauncherOutput.follow(launcher.getInputStream());
     }
 
-    /** Polls the file (the launcher announces nothing when it writes), bounded. */
-    private static String awaitInFile(Path file, String containing) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String text = "";
-        while (System.nanoTime() < deadline) {
-            text = Files.exists(file) ? Files.readString(file) : "";
-            if (text.contains(containing)) {
-                return text;
-            }
-            Thread.sleep(50);
-        }
-        fail("'" + containing + "' never appeared in " + file + ":\n" + text);
-        return text;
-    }
-
     @Test
     void everyLineGoesToTheFileAndUsr1StartsANewOneAfterARename(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("prefork.log");
@@ -71,7 +56,7 @@ class LogFileTest {
         BlockingQueue<String> lines = launch("--logfile", log.toString(), "--log_level", "2");
         LauncherOutput.awaitLine(lines, "workers accepting");
         Process launcher = launchers.get(0);
-        String text = awaitInFile(log, "workers accepting");
+        String text = LauncherOutput.awaitInFile(log, "workers accepting");
         assertTrue(text.startsWith("an earlier line\n"), "appended, not truncated:\n" + text);
         assertTrue(text.contains(" INFO prefork: echo on [127.0.0.1:"), text);
         // The supervisor's own lines, relayed by this JVM, are there too.
@@ -81,13 +66,13 @@ class LogFileTest {
         Files.move(log, rotated);
         Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(launcher.pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
-        String fresh = awaitInFile(log, "SIGUSR1: log_file " + log + " reopened");
+        String fresh = LauncherOutput.awaitInFile(log, "SIGUSR1: log_file " + log + " reopened");
         assertFalse(fresh.contains("workers accepting"), "a new file:\n" + fresh);
         assertTrue(launcher.isAlive(), "SIGUSR1 does not stop the launcher (the JVM's default would)");
 
         launcher.destroy();
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
-        awaitInFile(log, "INFO prefork: stopped");
+        LauncherOutput.awaitInFile(log, "INFO prefork: stopped");
         assertFalse(Files.readString(rotated).contains("stopped"), "the rotated file is no longer written");
     }
 

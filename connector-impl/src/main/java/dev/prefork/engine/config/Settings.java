@@ -191,7 +191,43 @@ public final class Settings {
                     + " and /health answers draining, so that a balancer sends new clients elsewhere before the ports close; 0"
                     + " stops at once"));
 
+    /** log_file's value for syslog (Net::Server's name; "syslog" is read as it too). */
+    public static final String SYSLOG = "Sys::Syslog";
+
     // The standalone launcher's daemon duties (Net::Server's names): an application server has its own.
+
+    public static final Setting<String> USER = declare(Setting.of("user", accountNames("a user name or number", false))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the user the supervisor and every worker run as once the ports are bound (the launcher must run as root);"
+                    + " without group, that user's group and supplementary groups (initgroups). By default the launcher's user"));
+
+    public static final Setting<String> GROUP = declare(Setting.of("group", accountNames("group names or numbers", true))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the group the supervisor and every worker run as with user (needs root): the first is the primary group,"
+                    + " all of them the supplementary groups, as Net::Server's space-separated list; by default user's own"));
+
+    public static final Setting<Boolean> BACKGROUND = declare(Setting.bool("background")
+            .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the standalone launcher detaches once it serves: the command returns, the server goes on in a new"
+                    + " session with its standard streams on /dev/null (give log_file), and pid_file names it"));
+
+    public static final Setting<Boolean> SETSID = declare(Setting.bool("setsid")
+            .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("as background (which always starts a new session here)"));
+
+    public static final Setting<Integer> CHECK_FOR_DEQUEUE = declare(Setting.of("check_for_dequeue",
+                    SettingType.optional(SettingType.integer(1, 86_400))).onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("every this many seconds the standalone launcher starts dequeue_command unless max_dequeue copies of it"
+                    + " are running (PreForkSimple's run_dequeue, for mail queues and the like); by default never"));
+
+    public static final Setting<Integer> MAX_DEQUEUE = declare(Setting.integer("max_dequeue", 0, 64)
+            .byDefault("0").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("dequeue jobs that may run at once; 0 starts none, as in Net::Server"));
+
+    public static final Setting<String> DEQUEUE_COMMAND = declare(Setting.text("dequeue_command")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("the dequeue job, run with /bin/sh -c as the launcher's user, its output logged line by line tagged"
+                    + " dequeue[PID]; stopped (TERM, then KILL after graceful_shutdown_timeout) when the launcher stops"));
 
     public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
             .onlyFrom(SettingLayer.COMMAND_LINE)
@@ -199,11 +235,10 @@ public final class Settings {
                     + " stops; it refuses to start while the file names a running process, and replaces a stale one"
                     + " (Net::Daemon's pidfile); by default none"));
 
-    public static final Setting<String> LOG_FILE = declare(Setting.of("log_file", SettingType.of("an absolute path", text -> {
+    public static final Setting<String> LOG_FILE = declare(Setting.of("log_file", SettingType.of("an absolute path, or Sys::Syslog", text -> {
                 String value = text.trim();
-                if (value.equalsIgnoreCase("Sys::Syslog") || value.equalsIgnoreCase("syslog")) {
-                    throw new IllegalArgumentException("syslog is not supported yet: the JDK cannot send a datagram to the"
-                            + " UNIX socket /dev/log (DatagramChannel refuses the UNIX family); name a file");
+                if (value.equalsIgnoreCase(SYSLOG) || value.equalsIgnoreCase("syslog")) {
+                    return SYSLOG;
                 }
                 if (value.equals("STDERR")) {
                     return ""; // Net::Daemon's name for standard error, where the log goes by default
@@ -216,12 +251,70 @@ public final class Settings {
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("a file the standalone launcher appends its log to, one line per record: its own lines, the engine's, and"
                     + " those of the supervisor and workers that it relays; reopened on SIGHUP and SIGUSR1 (for logrotate);"
-                    + " by default standard error (Net::Daemon's logfile)"));
+                    + " by default standard error (Net::Daemon's logfile). Sys::Syslog (or syslog) sends every record to the"
+                    + " local syslog socket instead (syslog_*)"));
 
     public static final Setting<Integer> LOG_LEVEL = declare(Setting.integer("log_level", 0, 4)
             .byDefault("2").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("how much the standalone launcher logs, Net::Server's levels: 0 errors (java.util.logging SEVERE),"
                     + " 1 warnings (WARNING), 2 notices (INFO), 3 information (CONFIG and FINE), 4 debugging (everything)"));
+
+    public static final Setting<String> SYSLOG_IDENT = declare(Setting.of("syslog_ident", SettingType.of(
+                    "1 to 32 letters, digits or . _ - /", text -> {
+                        String value = text.trim();
+                        if (!value.matches("[A-Za-z0-9._/-]{1,32}")) {
+                            throw new IllegalArgumentException("must be 1 to 32 letters, digits or . _ - / (RFC 3164's TAG)");
+                        }
+                        return value;
+                    }))
+            .byDefault("prefork").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the name each message is tagged with (Net::Server's default is net_server)"));
+
+    public static final Setting<SyslogFacility> SYSLOG_FACILITY = declare(Setting.choice("syslog_facility", SyslogFacility.class)
+            .byDefault("daemon").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the facility of every message (Net::Daemon's facility)"));
+
+    public static final Setting<String> SYSLOG_LOGSOCK = declare(Setting.of("syslog_logsock", SettingType.of(
+                    "unix, native or an absolute path", text -> {
+                        String value = text.trim();
+                        if (value.equals("unix") || value.equals("native")) {
+                            return "/dev/log";
+                        }
+                        if (!value.startsWith("/")) {
+                            throw new IllegalArgumentException("must be unix or native (both /dev/log), or the absolute path of"
+                                    + " a UNIX datagram socket; inet, udp, tcp, stream and console are not supported");
+                        }
+                        return value;
+                    }))
+            .byDefault("/dev/log").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: the local syslog socket the messages are sent to, as datagrams"));
+
+    public static final Setting<String> SYSLOG_LOGOPT = declare(Setting.of("syslog_logopt", SettingType.of(
+                    "words of pid, ndelay, nowait, cons, nofatal, perror, odelay", text -> {
+                        String value = text.trim();
+                        if (!value.matches("((pid|ndelay|nowait|cons|nofatal|perror|odelay)([\\s,|]+|$))*")) {
+                            throw new IllegalArgumentException("must be words of pid, ndelay, nowait, cons, nofatal, perror or"
+                                    + " odelay (Sys::Syslog's openlog options)");
+                        }
+                        return value;
+                    }))
+            .byDefault("pid").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("with log_file Sys::Syslog: openlog's options; pid adds [PID] after the ident, the others change nothing"
+                    + " here (messages are sent one datagram each, at once, never to the console)"));
+
+    /** User or group names (as useradd allows them) or numbers; several separated by spaces when {@code several}. */
+    private static SettingType<String> accountNames(String what, boolean several) {
+        String name = "[A-Za-z0-9_.][A-Za-z0-9_.-]*\\$?";
+        String pattern = several ? name + "(\\s+" + name + ")*" : name;
+        return SettingType.of(what, text -> {
+            String value = text.trim();
+            if (!value.isEmpty() && !value.matches(pattern)) {
+                throw new IllegalArgumentException(several ? "must be names or numbers separated by spaces"
+                        : "must be one name or number");
+            }
+            return value;
+        });
+    }
 
     private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(DECLARED));
     private static final Map<String, Setting<?>> BY_KEY;

@@ -61,11 +61,18 @@ public final class SupervisorProcess {
         this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     }
 
-    /** Starts {@code java -cp jar SupervisorMain}; it waits for its configuration on standard input. */
-    public static SupervisorProcess launch(Path java, Path jar, String name) throws IOException {
+    /**
+     * Starts {@code java -cp jar SupervisorMain}; it waits for its configuration on standard input.
+     * {@code switchesUser}: it will become another user, and could then not remove the performance data
+     * file the JVM keeps under /tmp/hsperfdata_USER, so it keeps none.
+     */
+    public static SupervisorProcess launch(Path java, Path jar, String name, boolean switchesUser) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(SUPERVISOR_JVM_OPTIONS);
+        if (switchesUser) {
+            command.add("-XX:-UsePerfData");
+        }
         command.add("-Dprefork.name=" + name);
         command.add("-cp");
         command.add(jar.toString());

@@ -30,12 +30,14 @@ class SettingsTest {
     void nameComesOnlyFromTheActivationConfigOrTheCommandLine() {
         assertEquals(EnumSet.of(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE), Settings.NAME.layers());
         // The standalone launcher's daemon duties make no sense inside an application server.
-        java.util.Set<Setting<?>> launcherOnly = java.util.Set.of(Settings.PID_FILE, Settings.LOG_FILE, Settings.LOG_LEVEL);
-        for (Setting<?> setting : launcherOnly) {
-            assertEquals(EnumSet.of(SettingLayer.COMMAND_LINE), setting.layers(), setting.key());
+        Set<String> launcherOnly = Set.of("pid_file", "log_file", "log_level", "user", "group", "background", "setsid",
+                "check_for_dequeue", "max_dequeue", "dequeue_command", "syslog_ident", "syslog_facility", "syslog_logsock",
+                "syslog_logopt");
+        for (String key : launcherOnly) {
+            assertEquals(EnumSet.of(SettingLayer.COMMAND_LINE), Settings.byKey(key).layers(), key);
         }
         for (Setting<?> setting : Settings.all()) {
-            if (setting != Settings.NAME && !launcherOnly.contains(setting)) {
+            if (setting != Settings.NAME && !launcherOnly.contains(setting.key())) {
                 assertEquals(EnumSet.complementOf(EnumSet.of(SettingLayer.DEFAULT)), setting.layers(), setting.key());
             }
         }

@@ -1,0 +1,69 @@
+package dev.prefork.standalone;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * For tests of user and group: who this test runs as, the system's user database (throwaway accounts
+ * are made and removed with its commands), and the ids /proc/PID/status shows for a process.
+ */
+final class Accounts {
+    private Accounts() {
+    }
+
+    static boolean root() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+    }
+
+    /** Whether {@code getent database key} finds an entry (database passwd or group; key a name or number). */
+    static boolean known(String database, String key) throws Exception {
+        Process getent = new ProcessBuilder("getent", database, key).redirectErrorStream(true).start();
+        getent.getInputStream().readAllBytes();
+        assertTrue(getent.waitFor(30, TimeUnit.SECONDS));
+        return getent.exitValue() == 0;
+    }
+
+    static void run(String... command) throws Exception {
+        output(command);
+    }
+
+    /** What {@code command} prints; fails when it fails. */
+    static String output(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** The numbers of a /proc/PID/status line: Uid and Gid (real, effective, saved, filesystem), Groups. */
+    static List<Integer> ids(Path proc, String field) throws IOException {
+        String line = Files.readAllLines(proc.resolve("status")).stream().filter(each -> each.startsWith(field + ":"))
+                .map(each -> each.substring(field.length() + 1)).findFirst().orElseThrow().strip();
+        return line.isEmpty() ? List.of() : Stream.of(line.split("\\s+")).map(Integer::parseInt).toList();
+    }
+
+    /** The children of {@code parent} once there are {@code count} of them; at most 60 s. */
+    static List<ProcessHandle> awaitChildren(ProcessHandle parent, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<ProcessHandle> children = List.of();
+        while (System.nanoTime() < deadline) {
+            children = parent.children().toList();
+            if (children.size() >= count) {
+                return children;
+            }
+            Thread.sleep(100); // polling /proc: no event announces a worker to the test
+        }
+        fail("process " + parent.pid() + " has " + children.size() + " children, not " + count);
+        return children;
+    }
+}
