@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -43,6 +44,12 @@ final class WorkManagerExecutor implements LinkExecutor {
     /** This endpoint's links and connections running on container threads now. */
     private final AtomicInteger running = new AtomicInteger();
     private final LogThrottle refusals = new LogThrottle(10, TimeUnit.SECONDS);
+    /**
+     * When a start last timed out (System.nanoTime), or 0 once one of ours started or ended since: while it
+     * is recent, connections are refused at once instead of each waiting for a thread in vain (with
+     * {@code handoff relay} one bridge thread dispatches them all, one after another).
+     */
+    private final AtomicLong starvedSince = new AtomicLong();
 
     WorkManagerExecutor(WorkManager workManager, boolean longRunningHint, String endpoint) {
         this.workManager = workManager;
@@ -77,11 +84,16 @@ final class WorkManagerExecutor implements LinkExecutor {
     public void execute(Runnable task) {
         String why;
         WorkException cause = null;
+        long starved = starvedSince.get();
         try {
-            if (startWithin(task, "prefork-" + endpoint)) {
+            if (starved != 0 && System.nanoTime() - starved < TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS)) {
+                why = "no WorkManager thread took the previous one within " + START_TIMEOUT_MILLIS + " ms, and none of"
+                        + " this endpoint's has ended since";
+            } else if (startWithin(task, "prefork-" + endpoint)) {
                 return;
+            } else {
+                why = "no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms";
             }
-            why = "no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms";
         } catch (WorkException e) {
             why = "the WorkManager rejected it (" + e.getMessage() + ")";
             cause = e;
@@ -102,7 +114,11 @@ final class WorkManagerExecutor implements LinkExecutor {
     private boolean startWithin(Runnable task, String name) throws WorkException {
         StartGate gate = new StartGate(task);
         workManager.scheduleWork(new ConnectionWork(gate, longRunningHint, name));
-        return gate.awaitStart(START_TIMEOUT_MILLIS);
+        boolean started = gate.awaitStart(START_TIMEOUT_MILLIS);
+        if (!started) {
+            starvedSince.set(Math.max(1, System.nanoTime()));
+        }
+        return started;
     }
 
     /** A task that runs only if it starts before its caller gives up waiting for it. */
@@ -125,11 +141,13 @@ final class WorkManagerExecutor implements LinkExecutor {
                 return; // its caller gave up on it; the client was answered busy
             }
             started.countDown();
+            starvedSince.set(0);
             running.incrementAndGet();
             try {
                 task.run();
             } finally {
                 running.decrementAndGet();
+                starvedSince.set(0); // a thread is free again
             }
         }
 
