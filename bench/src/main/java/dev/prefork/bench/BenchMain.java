@@ -69,7 +69,19 @@ public final class BenchMain {
         WildFlyTarget embedded = o.wildflyCheckout == null || o.noEmbedded
                 || !java.nio.file.Files.isExecutable(o.wildflyCheckout.resolve("bin/sample-embedded")) ? null
                 : new WildFlyTarget(env, o.wildflyCheckout, o.embeddedCommand, "embedded-mdb");
+        // The same sample on the other application servers (--app-servers), each through bin/sample SERVER.
+        Path sampleCheckout = o.wildflyCheckout != null ? o.wildflyCheckout : o.repo;
+        Map<String, Target> otherServers = new LinkedHashMap<>();
+        for (String server : List.of("glassfish", "liberty")) {
+            if (o.appServers.contains(server)) {
+                otherServers.put(server + "-mdb", new WildFlyTarget(env, sampleCheckout, WildFlyTarget.sampleCommand(server),
+                        server + "-mdb"));
+            }
+        }
         List<String> notes = new ArrayList<>();
+        otherServers.forEach((label, target) -> notes.add("`" + label + "` is the same echo MDB in " + label.replace("-mdb", "")
+                + " through `" + WildFlyTarget.sampleCommand(label.replace("-mdb", "")) + "`, in a PID namespace of its own so"
+                + " that the server the admin tool starts in the background counts as part of its process tree."));
         if (embedded != null) {
             notes.add("`embedded-mdb` is the same echo MDB class without an application server: Weld SE through `"
                     + o.embeddedCommand + "` (placeholders filled per scenario); its process tree also holds the"
@@ -118,7 +130,7 @@ public final class BenchMain {
         int port = o.basePort;
 
         if (o.sections.contains("conn")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, 8, engineMaxRequests);
             results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
             if (o.sections.contains("fin")) {
@@ -127,12 +139,12 @@ public final class BenchMain {
             }
         }
         if (o.sections.contains("keepalive")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, o.clients, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, o.clients, engineMaxRequests);
             results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
                     LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
         if (o.sections.contains("hold")) {
-            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, port, 8, engineMaxRequests);
+            List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, 8, engineMaxRequests);
             // Slow clients tie up workers: 6 clients hold their connection 200 ms before reading while 8
             // clients make ordinary requests (keep-alive would pin workers; a new connection each time
             // shows what a slow client does to everyone else's latency).
@@ -240,7 +252,8 @@ public final class BenchMain {
      * with {@code workers} each, and the MDB path when it takes part.
      */
     private static List<Contender> sideBySide(Target direct, Target prefork, Target relay, Target perl, Target wildfly,
-                                              Target embedded, int port, int workers, int engineMaxRequests) {
+                                              Target embedded, Map<String, Target> otherServers, int port, int workers,
+                                              int engineMaxRequests) {
         List<Contender> contenders = new ArrayList<>(List.of(
                 new Contender("direct-jvm", direct, new ServerSpec(port, 1, 0)),
                 new Contender("prefork", prefork, new ServerSpec(port + 1, workers, engineMaxRequests)),
@@ -251,6 +264,10 @@ public final class BenchMain {
         }
         if (embedded != null) {
             contenders.add(new Contender("embedded-mdb", embedded, new ServerSpec(port + 5, workers, engineMaxRequests)));
+        }
+        int next = port + 6;
+        for (Map.Entry<String, Target> other : otherServers.entrySet()) {
+            contenders.add(new Contender(other.getKey(), other.getValue(), new ServerSpec(next++, workers, engineMaxRequests)));
         }
         return contenders;
     }
@@ -341,6 +358,8 @@ public final class BenchMain {
         Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "scrape", "proxy", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
+        /** The application servers whose echo MDB takes part: wildfly, glassfish, liberty. */
+        Set<String> appServers = Set.of("wildfly");
         String wildflyCommand = WildFlyTarget.DEFAULT_COMMAND;
         boolean noEmbedded;
         String embeddedCommand = WildFlyTarget.EMBEDDED_COMMAND;
@@ -365,6 +384,7 @@ public final class BenchMain {
                     case "--sections" -> { o.sections = Set.of(v.split(",")); i++; }
                     case "--wildfly-checkout" -> { o.wildflyCheckout = Path.of(v).toAbsolutePath().normalize(); i++; }
                     case "--no-wildfly" -> o.noWildfly = true;
+                    case "--app-servers" -> { o.appServers = Set.of(v.split(",")); i++; }
                     case "--wildfly-command" -> { o.wildflyCommand = v; i++; }
                     case "--no-embedded" -> o.noEmbedded = true;
                     case "--embedded-command" -> { o.embeddedCommand = v; i++; }
@@ -373,6 +393,14 @@ public final class BenchMain {
             }
             if (o.out == null) {
                 o.out = o.repo.resolve("docs/benchmarks");
+            }
+            for (String server : o.appServers) {
+                if (!List.of("wildfly", "glassfish", "liberty").contains(server)) {
+                    throw new IllegalArgumentException("--app-servers: unknown server '" + server + "' (wildfly, glassfish, liberty)");
+                }
+            }
+            if (!o.appServers.contains("wildfly")) {
+                o.noWildfly = true;
             }
             // The full MDB path comes from this checkout when it has the sample (bin/sample), unless told otherwise.
             if (o.noWildfly) {

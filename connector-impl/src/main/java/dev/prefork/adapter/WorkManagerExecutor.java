@@ -1,10 +1,15 @@
 package dev.prefork.adapter;
 
 import dev.prefork.bridge.LinkExecutor;
+import dev.prefork.engine.protocol.LogThrottle;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -13,21 +18,38 @@ import java.util.logging.Logger;
  * link's long-running Work (see {@link #startLinkLoop}), with {@code handoff relay} as a Work per
  * connection.
  *
- * <p>Per connection it uses {@code scheduleWork}: the engine's single bridge thread hands over and returns at once
- * ({@code startWork} would make every connection wait for the previous one's thread). The work in flight
- * per endpoint is bounded by the pool itself: a worker process relays one client at a time, so there are
- * never more than {@code max_servers} deliveries per port. When the WorkManager rejects the work (its
- * threads and queue are full), {@link #execute} throws {@link RejectedExecutionException} with the
- * reason, and the bridge refuses the client with the busy line ({@code ServedConnection.refuse}).
+ * <p>The container's threads are a cap of their own between a worker and its client (WildFly's default
+ * WorkManager has 50 long-running threads, shared by every adapter): a link or a connection that no
+ * thread takes would wait in the WorkManager's queue for as long as the clients before it stay connected.
+ * So every Work is handed over with {@code scheduleWork} (which returns at once; IronJacamar's
+ * {@code startWork} waits for a thread without bound once the work is queued) and must start within
+ * {@link #START_TIMEOUT_MILLIS}; one that does not is abandoned (it returns at once if a thread takes it
+ * later) and the client reads the busy line ({@code ServedConnection.refuse}), with a log line that says
+ * how many of ours run on the container's threads and what to raise.
  */
 final class WorkManagerExecutor implements LinkExecutor {
     private static final Logger LOG = Logger.getLogger(WorkManagerExecutor.class.getName());
-    /** How long a worker link may wait for a WorkManager thread before the engine reads it itself. */
-    private static final long LINK_START_TIMEOUT_MILLIS = 2_000;
+    /** How long a link or a connection may wait for a WorkManager thread before it is refused. */
+    static final long START_TIMEOUT_MILLIS = 2_000;
+    /** What an operator raises, per server; the README's "Application server limits" has the commands. */
+    static final String RAISE = "give the server's WorkManager at least the sum of max_servers over its endpoints in"
+            + " long-running threads (WildFly: /subsystem=jca/workmanager=default/long-running-threads=default"
+            + " core-threads and max-threads, default 50; GlassFish: a thread pool of the adapter's own,"
+            + " create-resource-adapter-config --threadpoolid; Liberty: <executor coreThreads=.../>; see the README,"
+            + " Delivery)";
 
     private final WorkManager workManager;
     private final boolean longRunningHint;
     private final String endpoint;
+    /** This endpoint's links and connections running on container threads now. */
+    private final AtomicInteger running = new AtomicInteger();
+    private final LogThrottle refusals = new LogThrottle(10, TimeUnit.SECONDS);
+    /**
+     * When a start last timed out (System.nanoTime), or 0 once one of ours started or ended since: while it
+     * is recent, connections are refused at once instead of each waiting for a thread in vain (with
+     * {@code handoff relay} one bridge thread dispatches them all, one after another).
+     */
+    private final AtomicLong starvedSince = new AtomicLong();
 
     WorkManagerExecutor(WorkManager workManager, boolean longRunningHint, String endpoint) {
         this.workManager = workManager;
@@ -37,29 +59,105 @@ final class WorkManagerExecutor implements LinkExecutor {
 
     /**
      * With {@code handoff descriptor}: one long-running Work per worker, for the worker's life, that
-     * receives the worker's clients and delivers each to the MDB on that same thread. {@code startWork}
-     * waits (bounded) until a thread runs it, so the engine learns at once when there is none.
+     * receives the worker's clients and delivers each to the MDB on that same thread. Says false when no
+     * thread took it within {@link #START_TIMEOUT_MILLIS}; the engine then reads the link itself and
+     * hands each connection to {@link #execute}.
      */
     @Override
     public boolean startLinkLoop(Runnable linkLoop, String name) {
         try {
-            workManager.startWork(new ConnectionWork(linkLoop, longRunningHint, name), LINK_START_TIMEOUT_MILLIS, null, null);
-            return true;
+            if (startWithin(linkLoop, name)) {
+                return true;
+            }
+            LOG.warning(endpoint + ": only " + running.get() + " worker links and connections of this endpoint got a"
+                    + " WorkManager thread; no thread took another within " + START_TIMEOUT_MILLIS + " ms, so its"
+                    + " connections are handed over one by one, and answered busy while no thread is free: " + RAISE);
         } catch (WorkException e) {
-            LOG.warning(endpoint + ": the WorkManager has no thread for a worker link (" + e.getMessage()
-                    + "); its connections will be handed over one by one");
-            return false;
+            LOG.warning(endpoint + ": the WorkManager rejected a worker link (" + e.getMessage() + "); its connections"
+                    + " will be handed over one by one: " + RAISE);
         }
+        return false;
     }
 
+    /** Runs {@code task} on a WorkManager thread, or throws {@link RejectedExecutionException} when none takes it in time. */
     @Override
     public void execute(Runnable task) {
+        String why;
+        WorkException cause = null;
+        long starved = starvedSince.get();
         try {
-            workManager.scheduleWork(new ConnectionWork(task, longRunningHint, "prefork-" + endpoint));
+            if (starved != 0 && System.nanoTime() - starved < TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS)) {
+                why = "no WorkManager thread took the previous one within " + START_TIMEOUT_MILLIS + " ms, and none of"
+                        + " this endpoint's has ended since";
+            } else if (startWithin(task, "prefork-" + endpoint)) {
+                return;
+            } else {
+                why = "no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms";
+            }
         } catch (WorkException e) {
-            LOG.warning(endpoint + ": the WorkManager rejected a connection (" + e.getMessage()
-                    + "); answering it busy. Give the WorkManager at least max_servers threads per endpoint.");
-            throw new RejectedExecutionException("the server has no thread free", e);
+            why = "the WorkManager rejected it (" + e.getMessage() + ")";
+            cause = e;
+        }
+        String line = refusals.line(endpoint + ": answering a connection busy: " + why + "; only " + running.get()
+                + " of this endpoint's worker links and connections run on its threads: " + RAISE);
+        if (line != null) {
+            LOG.warning(line);
+        }
+        throw new RejectedExecutionException("the server has no thread free", cause);
+    }
+
+    /**
+     * Schedules {@code task} and waits until a container thread runs it, at most {@link #START_TIMEOUT_MILLIS}.
+     * False when it did not start in time: it is then abandoned, and a thread that takes it later returns
+     * at once.
+     */
+    private boolean startWithin(Runnable task, String name) throws WorkException {
+        StartGate gate = new StartGate(task);
+        workManager.scheduleWork(new ConnectionWork(gate, longRunningHint, name));
+        boolean started = gate.awaitStart(START_TIMEOUT_MILLIS);
+        if (!started) {
+            starvedSince.set(Math.max(1, System.nanoTime()));
+        }
+        return started;
+    }
+
+    /** A task that runs only if it starts before its caller gives up waiting for it. */
+    private final class StartGate implements Runnable {
+        private static final int WAITING = 0;
+        private static final int STARTED = 1;
+        private static final int ABANDONED = 2;
+
+        private final Runnable task;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final CountDownLatch started = new CountDownLatch(1);
+
+        StartGate(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (!state.compareAndSet(WAITING, STARTED)) {
+                return; // its caller gave up on it; the client was answered busy
+            }
+            started.countDown();
+            starvedSince.set(0);
+            running.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                running.decrementAndGet();
+                starvedSince.set(0); // a thread is free again
+            }
+        }
+
+        boolean awaitStart(long timeoutMillis) {
+            try {
+                started.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping: give up on it below, unless it started
+            }
+            return !state.compareAndSet(WAITING, ABANDONED);
         }
     }
 }

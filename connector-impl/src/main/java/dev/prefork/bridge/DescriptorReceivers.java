@@ -8,6 +8,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 
 /**
  * Starts the descriptor bridge, whose classes use the FFM API (JDK 22+) and so live in the process jar
@@ -36,20 +37,20 @@ public final class DescriptorReceivers {
 
     /**
      * Binds {@code socketPath} and takes worker links, at most {@code maxLinks} at once (the pool's workers
-     * and a margin; more are refused); handlers run on {@code executor}, or on each link's own thread when
+     * and a margin, read again for every link as the pool is resized; more are refused); handlers run on {@code executor}, or on each link's own thread when
      * it is {@code null}.
      *
      * @throws IOException when the socket cannot be bound, or the bridge cannot be loaded or linked
      *                     (native access denied, say)
      */
     public static Receiver start(Path processJar, Path socketPath, byte[] secret, ConnectionHandler handler,
-                               Executor executor, String name, int maxLinks) throws IOException {
+                               Executor executor, String name, IntSupplier maxLinks) throws IOException {
         URLClassLoader loader = new URLClassLoader("prefork-descriptor-bridge",
                 new URL[] {processJar.toUri().toURL()}, DescriptorReceivers.class.getClassLoader());
         try {
             Receiver bridge = (Receiver) Class.forName(BRIDGE_CLASS, true, loader)
                     .getMethod("start", Path.class, byte[].class, ConnectionHandler.class, Executor.class, String.class,
-                            int.class)
+                            IntSupplier.class)
                     .invoke(null, socketPath, secret, handler, executor, name, maxLinks);
             return new ClosingLoader(bridge, loader);
         } catch (InvocationTargetException e) {

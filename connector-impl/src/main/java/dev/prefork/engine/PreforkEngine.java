@@ -69,6 +69,8 @@ public final class PreforkEngine implements AutoCloseable {
     private final ExecutorService ownExecutor;
     /** What was retuned since the start, for a supervisor that replaces a dead one. */
     private final RetunedSettings retuned;
+    /** How many worker links the bridge takes: follows resize, addWorkers and removeWorkers. */
+    private final LinkBound linkBound;
     /** Applies idle_timeout, request_timeout and slow_threshold. */
     private final TimeoutWatch timeoutWatch;
     private boolean stopped;
@@ -77,7 +79,7 @@ public final class PreforkEngine implements AutoCloseable {
 
     private PreforkEngine(EngineConfig config, RuntimeDirectory runtimeDirectory, Receiver bridge,
                           SupervisorKeeper supervisors, List<String> boundAddresses, ExecutorService ownExecutor,
-                          RetunedSettings retuned) {
+                          RetunedSettings retuned, LinkBound linkBound) {
         this.config = config;
         this.runtimeDirectory = runtimeDirectory;
         this.bridge = bridge;
@@ -85,6 +87,7 @@ public final class PreforkEngine implements AutoCloseable {
         this.boundAddresses = boundAddresses;
         this.ownExecutor = ownExecutor;
         this.retuned = retuned;
+        this.linkBound = linkBound;
         this.timeoutWatch = TimeoutWatch.start(bridge.connections(),
                 ConnectionTimeouts.ofSeconds(config.idleTimeout(), config.requestTimeout(), config.slowThreshold()), config.name());
     }
@@ -135,7 +138,9 @@ public final class PreforkEngine implements AutoCloseable {
             Path jar = ProcessJar.locate(cache);
             Path bridgeSocket = dir.resolve("bridge.sock");
             // The engine's own pool runs each handler on its worker link's thread: no second hop.
-            bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
+            LinkBound linkBound = new LinkBound(config.maxServers(), config.ports().size());
+            bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor,
+                    linkBound);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name(), switchesUser(running));
@@ -164,7 +169,7 @@ public final class PreforkEngine implements AutoCloseable {
                     throw e;
                 }
             });
-            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor, retuned);
+            PreforkEngine engine = new PreforkEngine(running, dir, bridge, keeper, addresses, ownExecutor, retuned, linkBound);
             keeper.start();
             engine.managementName = PoolManagement.register(engine);
             return engine;
@@ -215,11 +220,12 @@ public final class PreforkEngine implements AutoCloseable {
      * {@code descriptorExecutor}, or on the link threads when null), else the relay.
      */
     private static Receiver openBridge(EngineConfig config, Path jar, Path socket, byte[] secret, ConnectionHandler handler,
-                                     Executor descriptorExecutor, Executor relayExecutor) throws IOException {
+                                     Executor descriptorExecutor, Executor relayExecutor, LinkBound linkBound)
+            throws IOException {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
                 return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
-                        linkBound(config));
+                        linkBound);
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;
@@ -228,16 +234,7 @@ public final class PreforkEngine implements AutoCloseable {
                         + "); relaying instead");
             }
         }
-        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name(), linkBound(config));
-    }
-
-    /**
-     * The most worker connections (relay headers, descriptor links) the bridge takes at once: every worker
-     * the supervisor may have, old and new during a rolling restart, plus a margin. Anything past it is
-     * not one of ours.
-     */
-    private static int linkBound(EngineConfig config) {
-        return (2 * config.maxServers() + 2) * config.ports().size() + 16;
+        return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name(), linkBound);
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
@@ -355,6 +352,14 @@ public final class PreforkEngine implements AutoCloseable {
         return supervisors.current().awaitAccepting(config.maxServers() * config.ports().size(), timeout);
     }
 
+    /**
+     * Waits until {@code workers} workers in all (over every port) are alive and past their start-up: after
+     * {@link #resize}, which returns as soon as the supervisor has the new size.
+     */
+    public boolean awaitAccepting(int workers, Duration timeout) throws InterruptedException {
+        return supervisors.current().awaitAccepting(workers, timeout);
+    }
+
     /** Workers currently alive and past their start-up, as last reported by the supervisor. */
     public int acceptingWorkers() {
         return supervisors.current().accepting();
@@ -376,11 +381,13 @@ public final class PreforkEngine implements AutoCloseable {
 
     /** Adds one worker per port (like SIGTTIN to Net::Server). */
     public void addWorker() {
+        linkBound.added(1);
         supervisors.current().send(SupervisorProtocol.TTIN);
     }
 
     /** Removes one worker per port (like SIGTTOU to Net::Server). */
     public void removeWorker() {
+        linkBound.removed(1);
         supervisors.current().send(SupervisorProtocol.TTOU);
     }
 
@@ -400,6 +407,7 @@ public final class PreforkEngine implements AutoCloseable {
      */
     public void resize(int workersPerPort) {
         checkRange(EngineConfig.MAX_SERVERS, workersPerPort, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        linkBound.resized(workersPerPort);
         command(SupervisorProtocol.WORKERS + " " + workersPerPort);
         retuned.workersPerPort(workersPerPort);
     }
@@ -407,6 +415,7 @@ public final class PreforkEngine implements AutoCloseable {
     /** Adds {@code n} workers per port (up to max_servers' limit). */
     public void addWorkers(int n) {
         checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        linkBound.added(n);
         command(SupervisorProtocol.ADD_WORKERS + " " + n);
         retuned.addWorkersPerPort(n);
     }
@@ -414,6 +423,7 @@ public final class PreforkEngine implements AutoCloseable {
     /** Removes {@code n} workers per port (at least one stays); they leave after their current connection. */
     public void removeWorkers(int n) {
         checkRange("n", n, 1, EngineConfig.MAX_SERVERS_LIMIT);
+        linkBound.removed(n);
         command(SupervisorProtocol.REMOVE_WORKERS + " " + n);
         retuned.addWorkersPerPort(-n);
     }

@@ -14,11 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Timer;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,23 +55,8 @@ class ConfigRefreshTest {
 
     @Test
     void aSystemPropertyResizesTheRunningPoolAndAStaticSettingWaitsForTheNextActivation() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger retuneLog = Logger.getLogger(LiveRetune.class.getName());
-        retuneLog.addHandler(capture);
+        LogCapture capture = LogCapture.of(LiveRetune.class);
+        List<String> logged = capture.messages();
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
         PreforkActivationSpec spec = new PreforkActivationSpec();
         spec.setName(ENDPOINT);
@@ -113,7 +94,7 @@ class ConfigRefreshTest {
             System.clearProperty("prefork." + ENDPOINT + ".serialize");
             adapter.endpointDeactivation(factory, spec);
             adapter.stop();
-            retuneLog.removeHandler(capture);
+            capture.close();
         }
     }
 }

@@ -38,6 +38,23 @@ public final class WildFlyTarget implements Target {
             + " PREFORK_ECHO_MAX_REQUESTS={max_requests} PREFORK_CALCULATOR_PORT=127.0.0.1:{aux_port}"
             + " PREFORK_CALCULATOR_MAX_SERVERS=1 bin/sample embedded";
 
+    /**
+     * The sample on GlassFish or Liberty: bin/sample SERVER with its own ports moved and the same endpoint
+     * settings as {@link #DEFAULT_COMMAND}. Their admin tools start the server in the background, outside
+     * bin/sample's process tree; in a PID namespace of its own bin/sample is the namespace's init, so the
+     * server is reparented to it and its CPU counts here (and it ends with the namespace).
+     */
+    public static String sampleCommand(String server) {
+        String ports = switch (server) {
+            case "glassfish" -> "SAMPLE_PORT_BASE=27000";
+            case "liberty" -> "SAMPLE_HTTP_PORT=27180";
+            default -> throw new IllegalArgumentException("no sample command for " + server);
+        };
+        return ports + " PREFORK_ECHO_PORT=127.0.0.1:{port} PREFORK_ECHO_MAX_SERVERS={max_servers}"
+                + " PREFORK_ECHO_MAX_REQUESTS={max_requests} PREFORK_CALCULATOR_PORT=127.0.0.1:{aux_port}"
+                + " PREFORK_CALCULATOR_MAX_SERVERS=1 unshare --pid --fork --kill-child bin/sample " + server;
+    }
+
     public WildFlyTarget(BenchEnv env, Path checkout, String command) {
         this(env, checkout, command, "wildfly-mdb");
     }
@@ -81,7 +98,8 @@ public final class WildFlyTarget implements Target {
         if (cmd.contains("WorkerMain")) {
             return "worker";
         }
-        if (cmd.contains("jboss-modules") || cmd.contains("dev.prefork.embedded.Main")) {
+        if (cmd.contains("jboss-modules") || cmd.contains("dev.prefork.embedded.Main")
+                || cmd.contains("com.sun.enterprise.glassfish.bootstrap") || cmd.contains("ws-server.jar")) {
             return "appserver";
         }
         return "other";

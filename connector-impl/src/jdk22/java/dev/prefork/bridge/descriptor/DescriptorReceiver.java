@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -46,14 +47,15 @@ public final class DescriptorReceiver implements Receiver {
     private final ActiveConnections connections = new ActiveConnections();
     private final Set<HandoffLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkCount = new AtomicInteger();
-    private final int maxLinks;
+    /** Read for every link: it follows the pool's size. */
+    private final IntSupplier maxLinks;
     private final LogThrottle acceptFailures = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle cutOffDescriptors = new LogThrottle(10, TimeUnit.SECONDS);
     private volatile boolean closing;
 
     private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                               int maxLinks) {
+                               IntSupplier maxLinks) {
         this.maxLinks = maxLinks;
         this.socketPath = socketPath;
         this.secret = secret.clone();
@@ -73,7 +75,7 @@ public final class DescriptorReceiver implements Receiver {
      * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
      */
     public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                                 int maxLinks) throws IOException {
+                                 IntSupplier maxLinks) throws IOException {
         DescriptorReceiver bridge;
         try {
             bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks);
@@ -115,9 +117,10 @@ public final class DescriptorReceiver implements Receiver {
                     continue;
                 }
                 backoffMillis = 0;
-                if (links.size() >= maxLinks) {
+                int bound = maxLinks.getAsInt();
+                if (links.size() >= bound) {
                     SocketCalls.closeQuietly(fd);
-                    String line = refusedLinks.line(name + ": refused a worker link: " + maxLinks
+                    String line = refusedLinks.line(name + ": refused a worker link: " + bound
                             + " links are open, as many as the pool can have");
                     if (line != null) {
                         LOG.warning(line);

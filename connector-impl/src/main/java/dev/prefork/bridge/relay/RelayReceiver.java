@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -45,7 +46,7 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
     private volatile boolean closing;
 
     private RelayReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                          int maxPendingHeaders) throws IOException {
+                          IntSupplier maxPendingHeaders) throws IOException {
         this.socketPath = socketPath;
         this.secret = secret.clone();
         this.handler = handler;
@@ -68,7 +69,7 @@ public final class RelayReceiver implements Receiver, AutoCloseable {
      * of them may wait for their header at once (a worker sends it at once: the pool's size bounds them).
      */
     public static RelayReceiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor,
-                                     String name, int maxPendingHeaders) throws IOException {
+                                     String name, IntSupplier maxPendingHeaders) throws IOException {
         RelayReceiver bridge = new RelayReceiver(socketPath, secret, handler, executor, name, maxPendingHeaders);
         bridge.acceptor.start();
         return bridge;

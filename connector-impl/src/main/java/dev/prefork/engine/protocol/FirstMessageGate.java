@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Accepts connections on a listening socket and reads each one's first message (a worker's hello, a
@@ -55,7 +56,8 @@ public final class FirstMessageGate implements Runnable {
     private final ServerSocketChannel server;
     private final Framing framing;
     private final long timeoutNanos;
-    private final int maxPending;
+    /** Read for every connection: a pool's bound follows its size. */
+    private final IntSupplier maxPending;
     private final Delivery delivery;
     private final Consumer<String> complaints;
     private final LogThrottle complaintThrottle = new LogThrottle(10, TimeUnit.SECONDS);
@@ -73,9 +75,12 @@ public final class FirstMessageGate implements Runnable {
      */
     public FirstMessageGate(ServerSocketChannel server, Framing framing, long timeout, TimeUnit unit, int maxPending,
                             Delivery delivery, Consumer<String> complaints) throws IOException {
-        if (maxPending < 1) {
-            throw new IllegalArgumentException("maxPending must be at least 1");
-        }
+        this(server, framing, timeout, unit, constant(maxPending), delivery, complaints);
+    }
+
+    /** As the other constructor, with a bound that may change (it is read for every new connection). */
+    public FirstMessageGate(ServerSocketChannel server, Framing framing, long timeout, TimeUnit unit, IntSupplier maxPending,
+                            Delivery delivery, Consumer<String> complaints) throws IOException {
         this.server = server;
         this.framing = framing;
         this.timeoutNanos = unit.toNanos(timeout);
@@ -101,6 +106,13 @@ public final class FirstMessageGate implements Runnable {
     public void stop() {
         stopped = true;
         selector.wakeup();
+    }
+
+    private static IntSupplier constant(int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1");
+        }
+        return () -> maxPending;
     }
 
     @Override
@@ -172,7 +184,7 @@ public final class FirstMessageGate implements Runnable {
                 channel.configureBlocking(false);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
                 synchronized (this) {
-                    if (pending.size() >= maxPending) {
+                    if (pending.size() >= Math.max(1, maxPending.getAsInt())) {
                         evictOldest();
                     }
                     pending.put(key, new Pending(channel, ByteBuffer.allocate(framing.maxLength()),
@@ -215,7 +227,7 @@ public final class FirstMessageGate implements Runnable {
         oldest.remove();
         entry.getKey().cancel();
         closeQuietly(entry.getValue().channel);
-        complain("dropped the connection that waited longest for its first message: " + maxPending
+        complain("dropped the connection that waited longest for its first message: " + (pending.size() + 1)
                 + " connections were waiting at once");
     }
 

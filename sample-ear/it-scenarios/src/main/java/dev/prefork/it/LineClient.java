@@ -24,6 +24,12 @@ public final class LineClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A longer read limit than the default 20 s, for a client among many arriving at a pool that just started. */
+    public LineClient patient(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        return this;
+    }
+
     /** Sends one line and returns the one line that answers it. */
     public String ask(String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));

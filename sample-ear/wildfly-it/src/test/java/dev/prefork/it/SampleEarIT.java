@@ -220,7 +220,7 @@ class SampleEarIT {
             // not redeploy: within config_refresh (default 5 s) the running pool grows to it.
             execute(systemProperty("add", "3"));
             try {
-                awaitLivePool(mbeans, supervisor, 3);
+                awaitLivePool(mbeans, supervisor, 3, Duration.ofSeconds(30));
                 try (LineClient client = new LineClient(ECHO_PORT)) {
                     assertEquals("resized", client.ask("resized"));
                 }
@@ -228,7 +228,7 @@ class SampleEarIT {
                 execute(systemProperty("remove", null));
             }
             // Without the property the MDB's own activation config (max_servers=4) applies again, live too.
-            awaitLivePool(mbeans, supervisor, 4);
+            awaitLivePool(mbeans, supervisor, 4, Duration.ofSeconds(30));
             assertEquals(supervisor, supervisors().get("echo").pid(), "the same supervisor: no redeploy");
             assertTrue(serverLog().contains("echo: max_servers changed from 2 to 3 (MicroProfile Config prefork.echo.max_servers"),
                     "the log says what changed, old and new value, and where it came from");
@@ -236,9 +236,9 @@ class SampleEarIT {
     }
 
     /** Waits (bounded) until the MXBean reports {@code maxServers} and the supervisor has that many workers. */
-    private static void awaitLivePool(MBeanServerConnection mbeans, long supervisor, int maxServers) {
+    private static void awaitLivePool(MBeanServerConnection mbeans, long supervisor, int maxServers, Duration wait) {
         long started = System.nanoTime();
-        Await.until("the echo pool at " + maxServers + " workers without a redeploy", Duration.ofSeconds(30), () ->
+        Await.until("the echo pool at " + maxServers + " workers without a redeploy", wait, () ->
                         Integer.valueOf(maxServers).equals(attribute(mbeans, "MaxServers"))
                                 && ProcessTable.workers(supervisor).size() == maxServers,
                 () -> "MaxServers " + attribute(mbeans, "MaxServers") + ", workers " + pids(ProcessTable.workers(supervisor)));
@@ -259,8 +259,60 @@ class SampleEarIT {
         return JMXConnectorFactory.connect(management.getRemoteJMXURL());
     }
 
+    /**
+     * Issue 9, fault 9: with 64 workers WildFly's defaults starved 29 of 64 keep-alive clients (50
+     * long-running WorkManager threads, an MDB pool sized from the CPU count). With the sample server's
+     * settings (long-running threads and mdb-strict-max-pool raised, see the pom) every worker serves one
+     * of 64 clients that all stay connected.
+     */
     @Test
     @Order(5)
+    void sixtyFourKeepAliveClientsAreServedAtOnceBySixtyFourWorkers() throws Exception {
+        int workers = 64;
+        long supervisor = supervisors().get("echo").pid();
+        List<LineClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (JMXConnector jmx = jmx()) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            execute(systemProperty("add", Integer.toString(workers)));
+            try {
+                // 64 worker JVMs starting on two cores shared with the server: minutes, not seconds.
+                awaitLivePool(mbeans, supervisor, workers, Duration.ofMinutes(8));
+                java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+                List<Callable<String>> connect = new ArrayList<>();
+                for (int c = 0; c < workers; c++) {
+                    int n = c;
+                    connect.add(() -> {
+                        // A worker's first connection loads its classes: 64 at once on two busy cores take long.
+                        LineClient client = new LineClient(ECHO_PORT).patient(Duration.ofSeconds(100));
+                        clients.add(client);
+                        long asked = System.nanoTime();
+                        String answer = client.ask("client " + n);
+                        slowest.accumulateAndGet(System.nanoTime() - asked, Math::max);
+                        return answer;
+                    });
+                }
+                List<String> answers = runAll(connect);
+                System.out.printf("64 keep-alive clients at once: the slowest first answer took %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(slowest.get()));
+                for (int c = 0; c < workers; c++) {
+                    assertEquals("client " + c, answers.get(c), "client " + c + " of " + workers + ", all connected at once");
+                }
+                // Still every one of them, with all the others connected.
+                for (int c = 0; c < clients.size(); c++) {
+                    assertEquals("again " + c, clients.get(c).ask("again " + c));
+                }
+            } finally {
+                for (LineClient client : clients) {
+                    client.close();
+                }
+                execute(systemProperty("remove", null));
+            }
+            awaitLivePool(mbeans, supervisor, 4, Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    @Order(6)
     void aSettingChangedThroughMicroProfileConfigAppliesAtTheNextDeployment() throws Exception {
         String log = serverLog();
         assertTrue(log.contains("max_requests=500 (MicroProfile Config prefork.calculator.max_requests from PropertiesConfigSource"),
@@ -313,7 +365,7 @@ class SampleEarIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void undeployEndsEveryProcessAndClosesEveryPort() throws Exception {
         Map<String, ProcessTable.Proc> supervisors = supervisors();
         Set<Long> pids = new HashSet<>();
