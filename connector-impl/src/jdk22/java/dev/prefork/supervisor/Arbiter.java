@@ -66,6 +66,10 @@ final class Arbiter {
     private boolean anyWorkerReady;
     private long spawnNotBeforeMillis;
     private String lastPoolReport = "";
+    /** How long a worker that has not said hello counts as starting, at most. */
+    static final long STARTING_AT_MOST_MILLIS = 30_000;
+    /** max_starting, worked out: how many workers may be starting at once. */
+    private final int maxStarting;
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
             WorkerProcesses processes, PrintStream reports, ProcessLog log, StatusPorts watch) {
@@ -80,6 +84,7 @@ final class Arbiter {
         this.figures = watch.figures();
         this.nextDeadCheckMillis = now() + TimeUnit.SECONDS.toMillis(config.checkForDead());
         this.limits = new WorkerLimits(config.maxWorkerRss(), config.maxWorkerAge());
+        this.maxStarting = config.maxStarting() > 0 ? config.maxStarting() : 2 * Math.max(1, Runtime.getRuntime().availableProcessors());
         this.nextLimitCheckMillis = limits.active() ? now() + WorkerLimits.CHECK_INTERVAL_MILLIS : Long.MAX_VALUE;
     }
 
@@ -370,8 +375,11 @@ final class Arbiter {
         if (draining || now() < spawnNotBeforeMillis) {
             return;
         }
+        // Workers still starting hold back the rest: each new one is spawned when an earlier one says hello
+        // (that event runs this again) or dies.
+        int startable = maxStarting - startingChildren();
         for (Pool pool : pools) {
-            for (int missing = pool.target - countingChildren(pool); missing > 0; missing--) {
+            for (int missing = pool.target - countingChildren(pool); missing > 0 && startable > 0; missing--, startable--) {
                 int slot = freeSlot(pool);
                 if (slot < 0) {
                     log.warning("port " + pool.socket.boundAddress() + " has no free scoreboard slot; waiting for workers to exit");
@@ -389,6 +397,22 @@ final class Arbiter {
                 children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis()));
             }
         }
+    }
+
+    /**
+     * Spawned and alive but not yet accepting (no hello yet), whether or not it counts toward a target. One
+     * silent for {@link #STARTING_AT_MOST_MILLIS} no longer holds the others back (a worker that hangs at
+     * start-up must not stop the pool from growing).
+     */
+    private int startingChildren() {
+        long now = System.currentTimeMillis();
+        int count = 0;
+        for (Child child : children.values()) {
+            if (!child.ready() && now - child.spawnedMillis < STARTING_AT_MOST_MILLIS) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private int freeSlot(Pool pool) {

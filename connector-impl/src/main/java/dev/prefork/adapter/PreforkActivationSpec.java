@@ -83,6 +83,9 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setCheckForDead(String value) { values.set("checkForDead", value); }
     public String getCheckForDead() { return values.get("checkForDead"); }
 
+    public void setMax_starting(String value) { values.set("max_starting", value); }
+    public String getMax_starting() { return values.get("max_starting"); }
+
     public void setListen(String value) { values.set("listen", value); }
     public String getListen() { return values.get("listen"); }
 

@@ -104,6 +104,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getCheckForDead() { return values.get("checkForDead"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxStarting(String value) { values.set("maxStarting", value); }
+    public String getMaxStarting() { return values.get("maxStarting"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setListen(String value) { values.set("listen", value); }
     public String getListen() { return values.get("listen"); }
 

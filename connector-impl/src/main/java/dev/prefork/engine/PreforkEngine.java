@@ -133,7 +133,7 @@ public final class PreforkEngine implements AutoCloseable {
             bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
-            supervisor = SupervisorProcess.launch(java, jar, running.name());
+            supervisor = SupervisorProcess.launch(java, jar, running.name(), cache);
             List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
@@ -146,7 +146,7 @@ public final class PreforkEngine implements AutoCloseable {
             SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
                 releaseOrphanedResources(dead.resources());
                 dir.clearForSuccessor(bridgeSocket0);
-                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name());
+                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name(), cache);
                 try {
                     setUp(next, again, secret, bridgeSocket0, dir, cache);
                     return next;

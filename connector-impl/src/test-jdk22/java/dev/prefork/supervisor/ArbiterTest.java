@@ -68,8 +68,10 @@ class ArbiterTest {
         }
     }
 
+    /** Every missing worker spawned at once (max_starting at its limit): most tests count spawns per step. */
     private static EngineConfig.Builder config(int maxServers) {
-        return EngineConfig.builder().ports("127.0.0.1:0").maxServers(maxServers).name("arbitertest");
+        return EngineConfig.builder().ports("127.0.0.1:0").maxServers(maxServers).name("arbitertest")
+                .set(EngineConfig.MAX_STARTING, Integer.toString(EngineConfig.MAX_SERVERS_LIMIT));
     }
 
     /** An arbiter over {@code ports} pools of real (unused) listening sockets and a real scoreboard. */
@@ -175,6 +177,25 @@ class ArbiterTest {
         assertEquals(6, workers.spawned.size(), "a full pool spawns no more");
         assertEquals(SupervisorProtocol.POOL + " 6 6", lastPoolReport());
         assertTrue(workers.quit.isEmpty() && workers.killed.isEmpty());
+    }
+
+    @Test
+    void startsAtMostMaxStartingWorkersAtOnceAndTheNextWhenOneSaysHelloOrDies() throws IOException {
+        start(config(5).set(EngineConfig.MAX_STARTING, "2"));
+        step();
+        step();
+        assertEquals(2, workers.spawned.size(), "two starting at once, however often the loop turns");
+        List<Long> first = workers.pids();
+        hello(first.get(0));
+        assertEquals(3, workers.spawned.size(), "a hello lets the next one start");
+        assertFalse(exit(first.get(1), EXIT_1), "a worker that dies starting frees its place too");
+        assertEquals(4, workers.spawned.size(), "its replacement and no more");
+        for (int next = 2; next < 6; next++) {
+            hello(workers.pids().get(next)); // each hello makes room for one more until the pool is whole
+        }
+        step();
+        assertEquals(6, workers.spawned.size(), "five live workers and the one that died");
+        assertEquals(SupervisorProtocol.POOL + " 5 5", lastPoolReport());
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class EngineConfig {
     public static final String MAX_SERVERS = "max_servers";
     public static final String MAX_REQUESTS = "max_requests";
     public static final String MAX_REQUESTS_JITTER = "max_requests_jitter";
+    public static final String MAX_STARTING = "max_starting";
     public static final String SERIALIZE = "serialize";
     public static final String HANDOFF = "handoff";
     public static final String LOCK_FILE = "lock_file";
@@ -188,6 +189,11 @@ public final class EngineConfig {
     /** The most a worker's own limit exceeds max_requests (drawn anew for every worker). */
     public int maxRequestsJitter() {
         return get(Settings.MAX_REQUESTS_JITTER);
+    }
+
+    /** Workers that may be starting at once; 0: twice the processors the supervisor sees. */
+    public int maxStarting() {
+        return get(Settings.MAX_STARTING);
     }
 
     public Serialize serialize() {

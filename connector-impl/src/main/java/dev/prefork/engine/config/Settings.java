@@ -43,6 +43,13 @@ public final class Settings {
             .means("each worker serves max_requests plus a random 0 to this many connections, so that workers started together"
                     + " do not all leave together (as gunicorn's setting); by default half of max_requests"));
 
+    public static final Setting<Integer> MAX_STARTING = declare(Setting.integer(EngineConfig.MAX_STARTING, 0, EngineConfig.MAX_SERVERS_LIMIT)
+            .byDefault("0")
+            .means("worker processes that may be starting (spawned, not yet accepting) at once; 0 is twice the processors the"
+                    + " supervisor sees. A JVM worker costs ~0.1 s of CPU to start: 50 started at once share the processors, and"
+                    + " none accepts until nearly all have started; a few at a time answer the first client after one start."
+                    + " max_servers or more starts them all at once, as Net::Server forks"));
+
     public static final Setting<Serialize> SERIALIZE = declare(Setting.choice(EngineConfig.SERIALIZE, Serialize.class)
             .byDefault("flock")
             .means("how workers take turns in accept()"));
