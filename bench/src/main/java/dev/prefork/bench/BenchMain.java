@@ -185,9 +185,9 @@ public final class BenchMain {
                     new Contender(ReplacementTargets.netServer(100), perl, new ServerSpec(port + 13, 8, 100)),
                     new Contender(ReplacementTargets.netServer(1000), perl, new ServerSpec(port + 14, 8, 1000)),
                     new Contender(ReplacementTargets.NET_SERVER_UNLIMITED, perl, new ServerSpec(port + 15, 8, NET_SERVER_NEVER))));
-            for (Map.Entry<String, String> v : REPLACEMENT_VARIANTS.entrySet()) {
+            for (Map.Entry<String, Map<String, String>> v : REPLACEMENT_VARIANTS.entrySet()) {
                 cs.add(new Contender(RecyclingLabels.of(100, v.getKey()), PreforkTarget.variant(env, "prefork " + v.getKey(),
-                        Map.of("worker_jvm_options", defaults + " " + v.getValue())), new ServerSpec(port + 16 + cs.size() - 6, 8, 100)));
+                        v.getValue()), new ServerSpec(port + 16 + cs.size() - 6, 8, 100)));
             }
             results.add(new ThroughputScenario("replacement", "conn RST, 16 clients, 8 workers: worker replacement at max_requests 100 and"
                     + " 1000 against unlimited, the engine beside Net::Server::PreForkSimple recycling as often",
@@ -243,8 +243,10 @@ public final class BenchMain {
     /** Net::Server's max_requests for "never recycled" (0 would make every child leave after one connection). */
     static final int NET_SERVER_NEVER = 1_000_000_000;
 
-    /** Worker option variants measured at max_requests 100 (appended to the defaults); at most 4 (ports). */
-    static final Map<String, String> REPLACEMENT_VARIANTS = new LinkedHashMap<>(Map.of());
+    /** Engine setting variants measured at max_requests 100 beside the defaults; at most 4 (ports). */
+    static final Map<String, Map<String, String>> REPLACEMENT_VARIANTS = Map.of(
+            // Every missing worker spawned at once, as before max_starting (Net::Server's way).
+            "all-at-once", Map.of("max_starting", "1024"));
 
     /**
      * The contenders of the side-by-side scenarios on consecutive ports: the direct JVM (one thread
