@@ -143,7 +143,7 @@ public final class PreforkEngine implements AutoCloseable {
                     linkBound);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
-            supervisor = SupervisorProcess.launch(java, jar, running.name(), switchesUser(running));
+            supervisor = SupervisorProcess.launch(java, jar, running.name(), cache);
             List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
@@ -157,7 +157,7 @@ public final class PreforkEngine implements AutoCloseable {
             SupervisorKeeper keeper = new SupervisorKeeper(running.name(), supervisor, dead -> {
                 releaseOrphanedResources(dead.resources());
                 dir.clearForSuccessor(bridgeSocket0);
-                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name(), switchesUser(again));
+                SupervisorProcess next = SupervisorProcess.launch(java, jar, again.name(), cache);
                 try {
                     setUp(next, retuned.current(), secret, bridgeSocket0, dir, cache);
                     if (retuned.drained() && !next.send(SupervisorProtocol.DRAIN)) {

@@ -50,6 +50,7 @@ public final class MarkdownReport {
         }
         md.append('\n');
         targets(results);
+        replacementTargets(results);
         for (ThroughputScenario.Result scenario : results.scenarios()) {
             scenario(scenario);
         }
@@ -68,9 +69,19 @@ public final class MarkdownReport {
             paths.add("wildfly-mdb");
         }
         paths.add("prefork");
-        List<TargetCheck.Row> rows = TargetCheck.evaluate(results, paths);
-        md.append("## Targets (issue 4)\n\n");
-        md.append("| target | contender | measured (ours vs theirs) | verdict |\n|---|---|---|---|\n");
+        targetTable("Targets (issue 4)", "measured (ours vs theirs)", TargetCheck.evaluate(results, paths));
+    }
+
+    private void replacementTargets(BenchResults results) {
+        List<TargetCheck.Row> rows = ReplacementTargets.evaluate(results);
+        if (!rows.isEmpty()) {
+            targetTable("Targets (issue 13: worker start-up, replacement and memory)", "measured", rows);
+        }
+    }
+
+    private void targetTable(String heading, String measuredHeading, List<TargetCheck.Row> rows) {
+        md.append("## ").append(heading).append("\n\n");
+        md.append("| target | contender | ").append(measuredHeading).append(" | verdict |\n|---|---|---|---|\n");
         for (TargetCheck.Row row : rows) {
             md.append("| ").append(row.target()).append(" | ").append(row.contender()).append(" | ")
                     .append(row.measured()).append(" | ").append(row.verdict()).append(" |\n");
@@ -138,9 +149,10 @@ public final class MarkdownReport {
         }
         md.append("## Pool start-up and idle memory\n\nFrom creating the server's first process to every worker accepting"
                 + " (for the engine: the launcher JVM prints \"N workers accepting\"; for Net::Server: all children forked"
-                + " and a line echoed); CPU is the whole tree's at that moment; memory 1 s later, idle.\n\n");
-        md.append("| server | max_servers | start-up ms (median [min–max]) | start-up CPU s | CPU ms per extra worker | worker PSS median MB | worker RSS median MB | total PSS MB |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " and a line echoed); \"first answer\": from the same moment to the first line echoed by a client that"
+                + " tries every 20 ms from the start; CPU is the whole tree's when all workers accept; memory 1 s later, idle.\n\n");
+        md.append("| server | max_servers | start-up ms (median [min–max]) | first answer ms | start-up CPU s | CPU ms per extra worker | worker PSS median MB | worker RSS median MB | launcher / parent PSS MB | supervisor PSS MB | total PSS MB |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, Map<Integer, List<StartupScenario.Sample>>> grouped = new LinkedHashMap<>();
         for (StartupScenario.Sample s : results.startup()) {
             grouped.computeIfAbsent(s.contender(), k -> new TreeMap<>()).computeIfAbsent(s.maxServers(), k -> new ArrayList<>()).add(s);
@@ -162,6 +174,9 @@ public final class MarkdownReport {
                 double pss = Stats.median(samples.stream().map(s -> worker(s).medianPssKb() / 1024.0).toList());
                 double rss = Stats.median(samples.stream().map(s -> worker(s).medianRssKb() / 1024.0).toList());
                 double total = Stats.median(samples.stream().map(s -> s.memory().values().stream().mapToLong(RoleMemory::pssKb).sum() / 1024.0).toList());
+                double answered = Stats.median(samples.stream().map(StartupScenario.Sample::firstAnswerMillis).toList());
+                double top = Stats.median(samples.stream().map(s -> rolePssMb(s, "launcher") + rolePssMb(s, "parent")).toList());
+                double supervisor = Stats.median(samples.stream().map(s -> rolePssMb(s, "supervisor")).toList());
                 chart.get("max_servers " + size).add(ms);
                 pssChart.get("max_servers " + size).add(pss);
                 // The marginal CPU of one more worker: (CPU at the larger size − at the smallest) / extra workers,
@@ -170,10 +185,12 @@ public final class MarkdownReport {
                 double smallestCpu = Stats.median(grouped.get(label).get(smallest).stream().map(StartupScenario.Sample::cpuSeconds).toList());
                 String perWorker = size == smallest ? "–" : String.format(Locale.ROOT, "%.0f", (cpu - smallestCpu) * 1000 / (size - smallest));
                 if (!samples.isEmpty()) {
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %.0f [%.0f–%.0f] | %.2f | %s | %.1f | %.1f | %.1f |\n", label, size, ms,
-                            Stats.min(samples.stream().map(StartupScenario.Sample::startupMillis).toList()),
-                            Stats.max(samples.stream().map(StartupScenario.Sample::startupMillis).toList()),
-                            cpu, perWorker, pss, rss, total));
+                    long failed = samples.stream().filter(s -> Double.isNaN(s.startupMillis())).count();
+                    List<Double> started = samples.stream().map(StartupScenario.Sample::startupMillis).filter(v -> !Double.isNaN(v)).toList();
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %.0f [%.0f–%.0f]%s | %.0f | %.2f | %s | %.1f | %.1f | %.1f | %s | %.1f |\n", label, size, ms,
+                            Stats.min(started), Stats.max(started),
+                            failed == 0 ? "" : " (" + failed + " of " + samples.size() + " did not start)",
+                            answered, cpu, perWorker, pss, rss, top, supervisor == 0 ? "–" : String.format(Locale.ROOT, "%.1f", supervisor), total));
                 }
             }
         }
@@ -181,6 +198,12 @@ public final class MarkdownReport {
         String time = Charts.bars(dir, "startup-time", "Pool start-up: first process to all workers accepting (median)", "ms", labels, chart, false, false);
         String pss = Charts.bars(dir, "startup-worker-pss", "Idle worker PSS (median per worker)", "MB", labels, pssChart, false, false);
         md.append("![start-up time](").append(time).append(") ![worker PSS](").append(pss).append(")\n\n");
+    }
+
+    /** PSS of the one process of {@code role} (launcher, parent, supervisor), 0 when the sample has none. */
+    static double rolePssMb(StartupScenario.Sample s, String role) {
+        RoleMemory m = s.memory().get(role);
+        return m == null ? 0 : m.pssKb() / 1024.0;
     }
 
     private static RoleMemory worker(StartupScenario.Sample s) {

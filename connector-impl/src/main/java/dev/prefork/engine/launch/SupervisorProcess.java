@@ -32,10 +32,21 @@ import java.util.logging.Logger;
  */
 public final class SupervisorProcess {
     private static final Logger PROCESS_LOG = Logger.getLogger("dev.prefork.process");
-    /** JVM flags of the supervisor: it is small and long-lived; it needs native access for FFM. */
+    /**
+     * JVM flags of the supervisor: it is small and long-lived; it needs native access for FFM. A small
+     * young generation (it allocates little; every page of eden it cycles through stays resident), no
+     * hsperfdata file, the C1 compiler's freed arenas handed back, and its class-data-sharing archive
+     * mapped at the address it was made for (relocating writes into the mapped pages); JVM warnings go
+     * to standard error, the log, never into the report stream on standard output. Native access is
+     * allowed with --illegal-native-access rather than --enable-native-access, which the JDK's own CDS
+     * archive was not dumped with: that flag makes the JVM drop the archived module graph (and, with our
+     * archive on top, log an error about it).
+     */
     private static final List<String> SUPERVISOR_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-            "--enable-native-access=ALL-UNNAMED");
+            "-XX:+UseSerialGC", "-Xmx32m", "-Xmn4m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=1000", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "--illegal-native-access=allow");
 
     private final Process process;
     private final BufferedWriter commands;
@@ -62,16 +73,16 @@ public final class SupervisorProcess {
     }
 
     /**
-     * Starts {@code java -cp jar SupervisorMain}; it waits for its configuration on standard input.
-     * {@code switchesUser}: it will become another user, and could then not remove the performance data
-     * file the JVM keeps under /tmp/hsperfdata_USER, so it keeps none.
+     * Starts {@code java -cp jar SupervisorMain}; it waits for its configuration on standard input. With
+     * a {@code cache}, the supervisor starts from (or makes) its class-data-sharing archive there.
      */
-    public static SupervisorProcess launch(Path java, Path jar, String name, boolean switchesUser) throws IOException {
+    public static SupervisorProcess launch(Path java, Path jar, String name, CacheDirectory cache) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(SUPERVISOR_JVM_OPTIONS);
-        if (switchesUser) {
-            command.add("-XX:-UsePerfData");
+        SupervisorArchive archive = SupervisorArchive.in(cache, java, jar, SUPERVISOR_JVM_OPTIONS);
+        if (archive != null) {
+            command.addAll(archive.options());
         }
         command.add("-Dprefork.name=" + name);
         command.add("-cp");
@@ -79,6 +90,9 @@ public final class SupervisorProcess {
         command.add(SupervisorProtocol.SUPERVISOR_MAIN);
         ProcessBuilder builder = new ProcessBuilder(command);
         Process process = builder.start();
+        if (archive != null) {
+            process.onExit().thenAccept(ended -> archive.exited(ended.exitValue()));
+        }
         SupervisorProcess supervisor = new SupervisorProcess(process);
         supervisor.startReader("prefork-supervisor-out-" + name, process.getInputStream(), supervisor::onReport);
         supervisor.startReader("prefork-supervisor-log-" + name, process.getErrorStream(), SupervisorProcess::onLogLine);
