@@ -335,6 +335,32 @@ public final class SocketCalls {
         }
     }
 
+    /**
+     * Whether the client has sent anything, without waiting or consuming it: 1 when a byte is there, 0 at
+     * end of stream (it closed without a word), -1 when nothing has arrived yet. {@code scratch} takes
+     * the peeked byte.
+     */
+    public int peek(int fd, MemorySegment scratch) {
+        while (true) {
+            long n;
+            try {
+                n = (long) Receive.CALL.invokeExact(capture, fd, scratch, 1L, MSG_PEEK | MSG_DONTWAIT);
+            } catch (Throwable t) {
+                throw unexpected("recv", t);
+            }
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Libc.errno(capture);
+            if (errno == EAGAIN) {
+                return -1;
+            }
+            if (errno != EINTR) {
+                throw Libc.failure("recv", capture);
+            }
+        }
+    }
+
     /** Writes {@code length} bytes from {@code buffer} at {@code offset}; returns how many went. No SIGPIPE. */
     public int send(int fd, MemorySegment buffer, long offset, int length) {
         return send(fd, buffer, offset, length, MSG_NOSIGNAL);
@@ -452,6 +478,11 @@ public final class SocketCalls {
 
     private static final class Send {
         static final MethodHandle CALL = Libc.errnoCall("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Receive {
+        static final MethodHandle CALL = Libc.errnoCall("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
