@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.ConnectionTimeouts;
 import dev.prefork.bridge.Receiver;
@@ -7,6 +8,7 @@ import dev.prefork.bridge.TimeoutWatch;
 import dev.prefork.bridge.relay.RelayReceiver;
 import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.DeliverOn;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.PortSpec;
@@ -129,8 +131,10 @@ public final class PreforkEngine implements AutoCloseable {
             CacheDirectory cache = cacheDirectory(config, base, dir);
             Path jar = ProcessJar.locate(cache);
             Path bridgeSocket = dir.resolve("bridge.sock");
-            // The engine's own pool runs each handler on its worker link's thread: no second hop.
-            bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor);
+            // With one client per worker, the engine's own pool runs each handler on its worker link's thread:
+            // no second hop. With max_clients the link only receives, and handlers need threads of their own.
+            boolean inline = ownExecutor != null && !clientLimits(config).decoupled();
+            bridge = openBridge(config, jar, bridgeSocket, secret, handler, inline ? null : executor, executor);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name());
@@ -210,7 +214,7 @@ public final class PreforkEngine implements AutoCloseable {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
                 return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
-                        linkBound(config));
+                        linkBound(config), clientLimits(config));
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;
@@ -229,6 +233,12 @@ public final class PreforkEngine implements AutoCloseable {
      */
     private static int linkBound(EngineConfig config) {
         return (2 * config.maxServers() + 2) * config.ports().size() + 16;
+    }
+
+    /** How the descriptor bridge admits clients: max_clients, deliver_on, first_byte_timeout. */
+    private static ClientLimits clientLimits(EngineConfig config) {
+        return new ClientLimits(config.maxClients(), config.deliverOn() == DeliverOn.FIRST_BYTE,
+                TimeUnit.SECONDS.toMillis(config.firstByteTimeout()));
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
@@ -269,8 +279,9 @@ public final class PreforkEngine implements AutoCloseable {
 
     private static ThreadPoolExecutor handlerThreads(EngineConfig config) {
         // One handler per worker; the pool can be resized while it runs (up to max_servers' limit), and
-        // threads are made only on demand, so the bound is the largest pool rather than today's.
-        int limit = 2 * EngineConfig.MAX_SERVERS_LIMIT * config.ports().size() + 8;
+        // threads are made only on demand, so the bound is the largest pool rather than today's. With
+        // max_clients, up to that many handlers run at once, plus one per worker already back in accept().
+        int limit = 2 * EngineConfig.MAX_SERVERS_LIMIT * config.ports().size() + 8 + config.maxClients();
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, limit, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "prefork-handler-" + config.name() + "-" + count.incrementAndGet());
