@@ -9,14 +9,14 @@ import java.util.logging.Logger;
 
 /**
  * Runs each connection's delivery as Work of the container's {@link WorkManager}, so the MDB is called on
- * a container thread with the container's context: with {@code handoff descriptor} inside each worker
- * link's long-running Work (see {@link #startLinkLoop}), with {@code handoff relay} as a Work per
- * connection.
+ * a container thread with the container's context: with {@code handoff descriptor} and
+ * {@code max_clients 0} inside each worker link's long-running Work (see {@link #startLinkLoop}),
+ * otherwise as a Work per connection.
  *
  * <p>Per connection it uses {@code scheduleWork}: the engine's single bridge thread hands over and returns at once
  * ({@code startWork} would make every connection wait for the previous one's thread). The work in flight
- * per endpoint is bounded by the pool itself: a worker process relays one client at a time, so there are
- * never more than {@code max_servers} deliveries per port. When the WorkManager rejects the work (its
+ * per endpoint is bounded by the pool itself: by {@code max_clients} with {@code handoff descriptor}
+ * (plus one per worker back in accept), else one client per worker, so {@code max_servers} per port. When the WorkManager rejects the work (its
  * threads and queue are full), {@link #execute} throws {@link RejectedExecutionException} with the
  * reason, and the bridge refuses the client with the busy line ({@code ServedConnection.refuse}).
  */
@@ -58,7 +58,8 @@ final class WorkManagerExecutor implements LinkExecutor {
             workManager.scheduleWork(new ConnectionWork(task, longRunningHint, "prefork-" + endpoint));
         } catch (WorkException e) {
             LOG.warning(endpoint + ": the WorkManager rejected a connection (" + e.getMessage()
-                    + "); answering it busy. Give the WorkManager at least max_servers threads per endpoint.");
+                    + "); answering it busy. Give the WorkManager at least max_clients threads per endpoint"
+                    + " (max_servers per port with max_clients 0 or handoff relay).");
             throw new RejectedExecutionException("the server has no thread free", e);
         }
     }
