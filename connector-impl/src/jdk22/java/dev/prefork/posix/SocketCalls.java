@@ -336,14 +336,28 @@ public final class SocketCalls {
     }
 
     /**
+     * Whether the client has sent anything, without waiting or consuming it: 1 when a byte is there, 0 at
+     * end of stream (it closed without a word), -1 when nothing has arrived yet. {@code scratch} takes
+     * the peeked byte.
+     */
+    public int peek(int fd, MemorySegment scratch) {
+        return receiveWithoutWaiting(fd, scratch, 1, MSG_PEEK | MSG_DONTWAIT);
+    }
+
+    /**
      * Reads up to {@code length} bytes into {@code buffer} without waiting: -1 when none are there yet
      * ({@link #EAGAIN}), 0 at end of stream. Restarted after signals.
      */
     public int receiveNow(int fd, MemorySegment buffer, int length) {
+        return receiveWithoutWaiting(fd, buffer, length, MSG_DONTWAIT);
+    }
+
+    /** recv with {@code flags} that include MSG_DONTWAIT: bytes read, 0 at end of stream, -1 for EAGAIN. */
+    private int receiveWithoutWaiting(int fd, MemorySegment buffer, long length, int flags) {
         while (true) {
             long n;
             try {
-                n = (long) Receive.CALL.invokeExact(capture, fd, buffer, (long) length, MSG_DONTWAIT);
+                n = (long) Receive.CALL.invokeExact(capture, fd, buffer, length, flags);
             } catch (Throwable t) {
                 throw unexpected("recv", t);
             }

@@ -504,6 +504,25 @@ final class Arbiter {
                 holderViews[child.pool.index] = view;
             }
         }
+        if (config.serialize() == Serialize.PIPE) {
+            boolean[] waiters = new boolean[pools.size()];
+            for (Child child : children.values()) {
+                Scoreboard.SlotView view = child.ready() && !child.killed() ? scoreboard.read(child.slot) : null;
+                if (view != null && view.pid() == child.pid && view.state() == WorkerState.WAITING) {
+                    waiters[child.pool.index] = true;
+                }
+            }
+            for (Pool pool : pools) {
+                long lostFor = stuckTurns.lookForLostTurn(pool.index, waiters[pool.index] && holderViews[pool.index] == null,
+                        depths[pool.index], now);
+                if (lostFor > 0) {
+                    log.warning("no worker of " + pool.socket.boundAddress() + " took the accept token for " + lostFor
+                            + " ms while " + depths[pool.index] + " clients and some workers waited: the token died with a"
+                            + " worker that had just taken it; putting a new one in");
+                    pool.turn.holderDied();
+                }
+            }
+        }
         for (Pool pool : pools) {
             long stuckFor = stuckTurns.look(pool.index, holderViews[pool.index], depths[pool.index], now);
             if (stuckFor == 0) {

@@ -23,11 +23,37 @@ final class StuckTurnWatch {
     private final long[] suspectPid;
     private final long[] suspectSince;
     private final long[] suspectedAt;
+    /** Per pool: since when no worker held the turn while some waited for it and clients waited; 0 when not. */
+    private final long[] turnlessSince;
 
     StuckTurnWatch(int pools) {
         suspectPid = new long[pools];
         suspectSince = new long[pools];
         suspectedAt = new long[pools];
+        turnlessSince = new long[pools];
+    }
+
+    /**
+     * One look for a lost turn (serialize pipe: a token that died with its worker between the read that
+     * took it and the scoreboard's {@code accepting}, which the reaper cannot tell from a worker that
+     * only waited): {@code waiters} says some worker waits for the turn while none holds it. Returns how
+     * long that has lasted with clients waiting, or 0 while it is not (yet) {@link #STUCK_MILLIS}.
+     */
+    long lookForLostTurn(int pool, boolean waiters, int depth, long nowMillis) {
+        if (!waiters || depth <= 0) {
+            turnlessSince[pool] = 0;
+            return 0;
+        }
+        if (turnlessSince[pool] == 0) {
+            turnlessSince[pool] = nowMillis;
+            return 0;
+        }
+        long lostFor = nowMillis - turnlessSince[pool];
+        if (lostFor < STUCK_MILLIS) {
+            return 0;
+        }
+        turnlessSince[pool] = 0;
+        return lostFor;
     }
 
     /**

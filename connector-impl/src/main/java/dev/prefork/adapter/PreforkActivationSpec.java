@@ -132,6 +132,15 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setSlow_threshold(String value) { values.set("slow_threshold", value); }
     public String getSlow_threshold() { return values.get("slow_threshold"); }
 
+    public void setMax_clients(String value) { values.set("max_clients", value); }
+    public String getMax_clients() { return values.get("max_clients"); }
+
+    public void setDeliver_on(String value) { values.set("deliver_on", value); }
+    public String getDeliver_on() { return values.get("deliver_on"); }
+
+    public void setFirst_byte_timeout(String value) { values.set("first_byte_timeout", value); }
+    public String getFirst_byte_timeout() { return values.get("first_byte_timeout"); }
+
     public void setAllow(String value) { values.set("allow", value); }
     public String getAllow() { return values.get("allow"); }
 

@@ -180,6 +180,18 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getSlowThreshold() { return values.get("slowThreshold"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxClients(String value) { values.set("maxClients", value); }
+    public String getMaxClients() { return values.get("maxClients"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setDeliverOn(String value) { values.set("deliverOn", value); }
+    public String getDeliverOn() { return values.get("deliverOn"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setFirstByteTimeout(String value) { values.set("firstByteTimeout", value); }
+    public String getFirstByteTimeout() { return values.get("firstByteTimeout"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setAllow(String value) { values.set("allow", value); }
     public String getAllow() { return values.get("allow"); }
 

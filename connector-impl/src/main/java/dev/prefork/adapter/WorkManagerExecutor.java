@@ -14,9 +14,9 @@ import java.util.logging.Logger;
 
 /**
  * Runs each connection's delivery as Work of the container's {@link WorkManager}, so the MDB is called on
- * a container thread with the container's context: with {@code handoff descriptor} inside each worker
- * link's long-running Work (see {@link #startLinkLoop}), with {@code handoff relay} as a Work per
- * connection.
+ * a container thread with the container's context: with {@code handoff descriptor} and
+ * {@code max_clients 0} inside each worker link's long-running Work (see {@link #startLinkLoop}),
+ * otherwise as a Work per connection.
  *
  * <p>The container's threads are a cap of their own between a worker and its client (WildFly's default
  * WorkManager has 50 long-running threads, shared by every adapter): a link or a connection that no
@@ -26,6 +26,10 @@ import java.util.logging.Logger;
  * {@link #START_TIMEOUT_MILLIS}; one that does not is abandoned (it returns at once if a thread takes it
  * later) and the client reads the busy line ({@code ServedConnection.refuse}), with a log line that says
  * how many of ours run on the container's threads and what to raise.
+ *
+ * <p>The work in flight per endpoint is bounded by the pool itself: by {@code max_clients} with
+ * {@code handoff descriptor} (plus one per worker back in accept), else one client per worker, so
+ * {@code max_servers} per port: give the WorkManager at least that many threads per endpoint.
  */
 final class WorkManagerExecutor implements LinkExecutor {
     private static final Logger LOG = Logger.getLogger(WorkManagerExecutor.class.getName());

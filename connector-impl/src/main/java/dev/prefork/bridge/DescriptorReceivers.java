@@ -37,21 +37,22 @@ public final class DescriptorReceivers {
 
     /**
      * Binds {@code socketPath} and takes worker links, at most {@code maxLinks} at once (the pool's workers
-     * and a margin, read again for every link as the pool is resized; more are refused); handlers run on {@code executor}, or on each link's own thread when
-     * it is {@code null}.
+     * and a margin, read again for every link as the pool is resized; more are refused); handlers run on
+     * {@code executor}, or on each link's own thread when it is {@code null} (which {@code limits} that free
+     * workers early do not allow).
      *
      * @throws IOException when the socket cannot be bound, or the bridge cannot be loaded or linked
      *                     (native access denied, say)
      */
     public static Receiver start(Path processJar, Path socketPath, byte[] secret, ConnectionHandler handler,
-                               Executor executor, String name, IntSupplier maxLinks) throws IOException {
+                               Executor executor, String name, IntSupplier maxLinks, ClientLimits limits) throws IOException {
         URLClassLoader loader = new URLClassLoader("prefork-descriptor-bridge",
                 new URL[] {processJar.toUri().toURL()}, DescriptorReceivers.class.getClassLoader());
         try {
             Receiver bridge = (Receiver) Class.forName(BRIDGE_CLASS, true, loader)
                     .getMethod("start", Path.class, byte[].class, ConnectionHandler.class, Executor.class, String.class,
-                            IntSupplier.class)
-                    .invoke(null, socketPath, secret, handler, executor, name, maxLinks);
+                            IntSupplier.class, ClientLimits.class)
+                    .invoke(null, socketPath, secret, handler, executor, name, maxLinks, limits);
             return new ClosingLoader(bridge, loader);
         } catch (InvocationTargetException e) {
             closeQuietly(loader);

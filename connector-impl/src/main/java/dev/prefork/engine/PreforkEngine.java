@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.ConnectionTimeouts;
 import dev.prefork.bridge.Receiver;
@@ -7,6 +8,7 @@ import dev.prefork.bridge.TimeoutWatch;
 import dev.prefork.bridge.relay.RelayReceiver;
 import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.DeliverOn;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.PortSpec;
@@ -137,9 +139,11 @@ public final class PreforkEngine implements AutoCloseable {
             CacheDirectory cache = cacheDirectory(config, base, dir);
             Path jar = ProcessJar.locate(cache);
             Path bridgeSocket = dir.resolve("bridge.sock");
-            // The engine's own pool runs each handler on its worker link's thread: no second hop.
+            // With one client per worker, the engine's own pool runs each handler on its worker link's thread:
+            // no second hop. With max_clients the link only receives, and handlers need threads of their own.
+            boolean inline = ownExecutor != null && !clientLimits(config).decoupled();
             LinkBound linkBound = new LinkBound(config.maxServers(), config.ports().size());
-            bridge = openBridge(config, jar, bridgeSocket, secret, handler, ownExecutor != null ? null : executor, executor,
+            bridge = openBridge(config, jar, bridgeSocket, secret, handler, inline ? null : executor, executor,
                     linkBound);
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
@@ -225,7 +229,7 @@ public final class PreforkEngine implements AutoCloseable {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
                 return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
-                        linkBound);
+                        linkBound, clientLimits(config));
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;
@@ -235,6 +239,12 @@ public final class PreforkEngine implements AutoCloseable {
             }
         }
         return RelayReceiver.start(socket, secret, handler, relayExecutor, config.name(), linkBound);
+    }
+
+    /** How the descriptor bridge admits clients: max_clients, deliver_on, first_byte_timeout. */
+    private static ClientLimits clientLimits(EngineConfig config) {
+        return new ClientLimits(config.maxClients(), config.deliverOn() == DeliverOn.FIRST_BYTE,
+                TimeUnit.SECONDS.toMillis(config.firstByteTimeout()));
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
@@ -284,8 +294,9 @@ public final class PreforkEngine implements AutoCloseable {
 
     private static ThreadPoolExecutor handlerThreads(EngineConfig config) {
         // One handler per worker; the pool can be resized while it runs (up to max_servers' limit), and
-        // threads are made only on demand, so the bound is the largest pool rather than today's.
-        int limit = 2 * EngineConfig.MAX_SERVERS_LIMIT * config.ports().size() + 8;
+        // threads are made only on demand, so the bound is the largest pool rather than today's. With
+        // max_clients, up to that many handlers run at once, plus one per worker already back in accept().
+        int limit = 2 * EngineConfig.MAX_SERVERS_LIMIT * config.ports().size() + 8 + config.maxClients();
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, limit, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "prefork-handler-" + config.name() + "-" + count.incrementAndGet());

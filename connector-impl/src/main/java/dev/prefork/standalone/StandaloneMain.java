@@ -77,6 +77,11 @@ public final class StandaloneMain {
                 }
             }
         }
+        if (launch.handlerName.equals("daytime") && !launch.settings.containsKey(EngineConfig.DELIVER_ON)) {
+            // The server speaks first: its clients send nothing, and would wait for first_byte_timeout.
+            launch.settings.put(EngineConfig.DELIVER_ON, "accept");
+            launch.origins.put(EngineConfig.DELIVER_ON, "--handler daytime");
+        }
         return launch;
     }
 

@@ -65,7 +65,7 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
                 assertEquals("served", LineClient.echoOnce(engine.boundPort(0), "served"));
 
                 // The ones let in say nothing: they are closed at their hello deadline, and their threads end.
-                assertTrue(Processes.eventually(Duration.ofSeconds(30),
+                assertTrue(Processes.eventually(Duration.ofSeconds(60), // the hello deadline is 30 s
                         () -> idle.stream().allMatch(link -> closedByTheBridge(calls, link, buffer))),
                         "links that never said hello are closed");
                 assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 2),

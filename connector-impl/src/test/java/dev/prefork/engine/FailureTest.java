@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +48,9 @@ class FailureTest extends EngineTestSupport {
     @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
     void aBusyWorkerKilledCostsAtMostItsOwnConnection(Handoff handoff) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        PreforkEngine engine = start(config(3).checkForDead(2).handoff(handoff), connection -> {
+        // A worker busy with its client is one client per worker's (max_clients 0); with max_clients a
+        // worker is free again as soon as it has handed its client over.
+        PreforkEngine engine = start(config(3).checkForDead(2).handoff(handoff).set(EngineConfig.MAX_CLIENTS, "0"), connection -> {
             for (String line; (line = connection.getReader().readLine()) != null; ) {
                 if ("hold".equals(line)) {
                     release.await(60, TimeUnit.SECONDS);

@@ -63,7 +63,8 @@ class HandoffTest extends EngineTestSupport {
                 }
             };
             try {
-                PreforkEngine engine = PreforkEngine.start(config(2).name("lent").build(),
+                // Link loops on lent threads belong to one client per worker (max_clients 0).
+                PreforkEngine engine = PreforkEngine.start(config(2).name("lent").set(EngineConfig.MAX_CLIENTS, "0").build(),
                         connection -> connection.getWriter().println(Thread.currentThread().getName()), executor);
                 try {
                     assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)));

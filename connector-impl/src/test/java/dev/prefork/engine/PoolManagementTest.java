@@ -77,7 +77,7 @@ class PoolManagementTest extends EngineTestSupport {
         assertEquals(2, workers.length);
         assertEquals(pids(engine), Set.of((Long) workers[0].get("pid"), (Long) workers[1].get("pid")));
         TabularData replaced = (TabularData) server.getAttribute(name, "ReplacedWorkers");
-        assertEquals(7, replaced.size(), "one row per reason");
+        assertEquals(PoolStatus.REPLACEMENT_REASONS.length, replaced.size(), "one row per reason");
         String scoreboard = (String) server.getAttribute(name, "Scoreboard");
         assertEquals(4, scoreboard.length(), scoreboard);
 

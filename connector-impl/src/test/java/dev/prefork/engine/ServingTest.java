@@ -142,7 +142,8 @@ class ServingTest extends EngineTestSupport {
     @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
     void peerAndWorkerFactsReachTheHandler(Handoff handoff) throws Exception {
         List<String> seen = new ArrayList<>();
-        PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
+        // The handler speaks first: delivered at once, not on the client's first bytes.
+        PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.DELIVER_ON, "accept"), connection -> {
             synchronized (seen) {
                 seen.add(connection.getPeerAddress() + " " + connection.getLocalAddress() + " "
                         + connection.getWorker().pid() + " " + connection.getWorker().connectionNumber());
@@ -236,7 +237,7 @@ class ServingTest extends EngineTestSupport {
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31 + 7);
         }
-        PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
+        PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.DELIVER_ON, "accept"), connection -> {
             java.io.OutputStream out = connection.getOutputStream();
             out.write('<');
             out.write(big);

@@ -44,7 +44,9 @@ class StatusPortTest extends EngineTestSupport {
      * warms up this JVM's HTTP client, which the timed requests must not pay for.
      */
     private PreforkEngine startWithStatus(int workers) throws Exception {
-        PreforkEngine engine = start(config(workers).set(EngineConfig.STATUS_PORT, "0").set(EngineConfig.AGENT_PORT, "0"));
+        // Busy workers and the listen queue as the scoreboard shows them: one client per worker (max_clients 0).
+        PreforkEngine engine = start(config(workers).set(EngineConfig.STATUS_PORT, "0").set(EngineConfig.AGENT_PORT, "0")
+                .set(EngineConfig.MAX_CLIENTS, "0"));
         String address = engine.statusAddress().orElseThrow();
         http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/health")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

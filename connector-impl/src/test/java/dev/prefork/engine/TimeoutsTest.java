@@ -55,6 +55,11 @@ class TimeoutsTest extends EngineTestSupport {
         activeConnectionsLog.removeHandler(capture);
     }
 
+    /** One worker; a client that sends nothing still reaches the handler, whose timeouts are under test. */
+    private static EngineConfig.Builder silentClientsServed(Handoff handoff) {
+        return config(1).handoff(handoff).set(EngineConfig.DELIVER_ON, "accept");
+    }
+
     /** Connects, sends {@code line} unless null, and returns what the server sent until it closed. */
     private static String talk(int port, String line) throws Exception {
         try (Socket socket = new Socket()) {
@@ -72,7 +77,7 @@ class TimeoutsTest extends EngineTestSupport {
     @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
     void aReadThatWaitsPastIdleTimeoutFailsAndTheConnectionCloses(Handoff handoff) throws Exception {
         CompletableFuture<Throwable> readFailure = new CompletableFuture<>();
-        PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.IDLE_TIMEOUT, "1"), connection -> {
+        PreforkEngine engine = start(silentClientsServed(handoff).set(EngineConfig.IDLE_TIMEOUT, "1"), connection -> {
             assertEquals(Duration.ofSeconds(1), connection.getIdleTimeout());
             try {
                 connection.getReader().readLine();
@@ -113,7 +118,7 @@ class TimeoutsTest extends EngineTestSupport {
     @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
     void aHandlerPastRequestTimeoutIsLoggedWithItsStackCutOffAndInterrupted(Handoff handoff) throws Exception {
         CompletableFuture<Throwable> interrupted = new CompletableFuture<>();
-        PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.REQUEST_TIMEOUT, "1"), connection -> {
+        PreforkEngine engine = start(silentClientsServed(handoff).set(EngineConfig.REQUEST_TIMEOUT, "1"), connection -> {
             connection.getWriter().println("working");
             try {
                 Thread.sleep(60_000);
@@ -132,7 +137,7 @@ class TimeoutsTest extends EngineTestSupport {
     @ParameterizedTest
     @EnumSource(value = Handoff.class, names = {"DESCRIPTOR", "RELAY"})
     void aSlowHandlerIsLoggedOnceAndLeftToFinish(Handoff handoff) throws Exception {
-        PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.SLOW_THRESHOLD, "1"), connection -> {
+        PreforkEngine engine = start(silentClientsServed(handoff).set(EngineConfig.SLOW_THRESHOLD, "1"), connection -> {
             try {
                 Thread.sleep(2_500);
             } catch (InterruptedException e) {

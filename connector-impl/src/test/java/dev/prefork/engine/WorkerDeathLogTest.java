@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,7 +46,8 @@ class WorkerDeathLogTest extends EngineTestSupport {
         processLog.addHandler(handler);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            PreforkEngine engine = start(config(1).handoff(handoff), connection -> {
+            // Dying while serving: a worker carries its client only with max_clients 0.
+            PreforkEngine engine = start(config(1).handoff(handoff).set(EngineConfig.MAX_CLIENTS, "0"), connection -> {
                 connection.getWriter().println(connection.getReader().readLine());
                 release.await(30, TimeUnit.SECONDS);
             });

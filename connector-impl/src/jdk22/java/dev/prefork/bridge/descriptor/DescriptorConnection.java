@@ -10,13 +10,13 @@ final class DescriptorConnection extends StreamConnection {
     private final GuardedDescriptor socket;
     private final DescriptorOutput output;
 
-    private DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, LinkBuffers buffers, DescriptorOutput output) {
+    private DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, ClientBuffers buffers, DescriptorOutput output) {
         super(header, new DescriptorInput(socket, buffers.inputCalls(), buffers.input()), output);
         this.socket = socket;
         this.output = output;
     }
 
-    DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, LinkBuffers buffers) {
+    DescriptorConnection(GuardedDescriptor socket, BridgeHeader header, ClientBuffers buffers) {
         this(socket, header, buffers, new DescriptorOutput(socket, buffers.outputCalls(), buffers.output()));
     }
 

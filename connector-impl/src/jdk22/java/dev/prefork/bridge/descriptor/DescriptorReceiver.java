@@ -1,5 +1,6 @@
 package dev.prefork.bridge.descriptor;
 
+import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.LinkExecutor;
 import dev.prefork.bridge.ActiveConnections;
@@ -49,13 +50,15 @@ public final class DescriptorReceiver implements Receiver {
     private final AtomicInteger linkCount = new AtomicInteger();
     /** Read for every link: it follows the pool's size. */
     private final IntSupplier maxLinks;
+    /** Takes the clients with {@code max_clients} above 0; null for one client per worker. */
+    private final ClientAdmission admission;
     private final LogThrottle acceptFailures = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle cutOffDescriptors = new LogThrottle(10, TimeUnit.SECONDS);
     private volatile boolean closing;
 
     private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                               IntSupplier maxLinks) {
+                               IntSupplier maxLinks, ClientLimits limits) {
         this.maxLinks = maxLinks;
         this.socketPath = socketPath;
         this.secret = secret.clone();
@@ -67,18 +70,36 @@ public final class DescriptorReceiver implements Receiver {
         }
         this.acceptor = new Thread(this::acceptLinks, "prefork-links-" + name);
         acceptor.setDaemon(true);
+        if (limits.decoupled()) {
+            if (executor == null) {
+                SocketCalls.closeQuietly(listener);
+                throw new IllegalArgumentException("max_clients above 0 needs an executor for the handlers");
+            }
+            ClientAdmission taking;
+            try {
+                taking = new ClientAdmission(name, limits, handler, executor, connections);
+            } catch (RuntimeException e) {
+                SocketCalls.closeQuietly(listener);
+                throw e;
+            }
+            this.admission = taking;
+        } else {
+            this.admission = null;
+        }
     }
 
     /**
      * Binds {@code socketPath} and starts taking worker links, at most {@code maxLinks} at once (every
-     * worker the pool can have, and a margin: more are not ours, and are closed). Handlers run on each link's own thread when
-     * {@code executor} is null or a {@link LinkExecutor} that lends one, else on {@code executor}.
+     * worker the pool can have, and a margin: more are not ours, and are closed). With {@code limits}
+     * keeping one client per worker, handlers run on each link's own thread when {@code executor} is null
+     * or a {@link LinkExecutor} that lends one, else on {@code executor}; with {@code max_clients} above 0
+     * always on {@code executor}.
      */
     public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                                 IntSupplier maxLinks) throws IOException {
+                                 IntSupplier maxLinks, ClientLimits limits) throws IOException {
         DescriptorReceiver bridge;
         try {
-            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks);
+            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks, limits);
         } catch (PosixException e) {
             throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
         }
@@ -127,7 +148,7 @@ public final class DescriptorReceiver implements Receiver {
                     }
                     continue;
                 }
-                HandoffLink link = new HandoffLink(fd, this);
+                HandoffLink link = new HandoffLink(fd, this, admission);
                 links.add(link);
                 startLink(link);
             }
@@ -140,7 +161,8 @@ public final class DescriptorReceiver implements Receiver {
      */
     private void startLink(HandoffLink link) {
         String threadName = "prefork-link-" + name + "-" + linkCount.incrementAndGet();
-        if (executor instanceof LinkExecutor lender) {
+        // With max_clients the link's thread only receives (handlers run on the executor): a thread of our own.
+        if (admission == null && executor instanceof LinkExecutor lender) {
             AtomicBoolean claimed = new AtomicBoolean();
             boolean started = lender.startLinkLoop(() -> {
                 if (claimed.compareAndSet(false, true)) {
@@ -155,7 +177,7 @@ public final class DescriptorReceiver implements Receiver {
                     + " our own and handing each connection over. Give the executor max_servers threads per port.");
         }
         Thread thread = new Thread(() -> {
-            if (executor == null) {
+            if (executor == null || admission != null) {
                 link.runInline();
             } else {
                 link.runDispatching(executor);
@@ -219,6 +241,9 @@ public final class DescriptorReceiver implements Receiver {
             Thread.currentThread().interrupt();
         }
         SocketCalls.closeQuietly(listener);
+        if (admission != null) {
+            admission.close();
+        }
         connections.drain(graceMillis);
         for (HandoffLink link : links) {
             link.shutdown();

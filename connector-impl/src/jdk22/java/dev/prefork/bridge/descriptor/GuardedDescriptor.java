@@ -19,6 +19,14 @@ final class GuardedDescriptor {
         this.fd = fd;
     }
 
+    /**
+     * The descriptor itself, for the one thread that holds the connection before any handler has it
+     * (peeking for its first bytes, watching it in the poller); later calls go through {@link #acquire()}.
+     */
+    int unshared() {
+        return fd;
+    }
+
     /** The descriptor, for one call; pair with {@link #release()}. */
     synchronized int acquire() throws IOException {
         if (closing) {

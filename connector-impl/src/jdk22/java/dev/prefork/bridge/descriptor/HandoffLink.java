@@ -15,18 +15,25 @@ import java.util.logging.Logger;
 
 /**
  * One worker's link to the descriptor bridge, for the worker's life: it receives a client socket with
- * its header, has it served, and answers one byte when the handler is done, which lets the worker
- * accept again. The thread that reads the link runs each handler itself ({@link #runInline()}) or hands it
- * to an executor ({@link #runDispatching(Executor)}). Its native memory is freed when the link has ended
- * and its last connection is done, whichever comes last.
+ * its header, has it served, and answers one byte ("done") that lets the worker accept again.
+ *
+ * <p>With {@code max_clients} 0 "done" goes when the handler has returned: one client per worker, and
+ * the thread that reads the link runs each handler itself ({@link #runInline()}) or hands it to an
+ * executor ({@link #runDispatching(Executor)}) with the link's own buffers. With {@code max_clients}
+ * above 0 the {@link ClientAdmission} takes the client and "done" goes at once while there is room in
+ * this JVM, else when a slot frees ({@link #releaseWorker()}).
+ *
+ * <p>Its native memory is freed when the link has ended and its last connection is done, whichever comes last.
  */
 final class HandoffLink {
     private static final Logger LOG = Logger.getLogger(HandoffLink.class.getName());
     /**
      * A worker says hello on its link the moment it connects it (its header, connection number 0, no
-     * client); a link silent this long is not a worker of ours, and is closed.
+     * client); a link silent this long is not a worker of ours, and is closed. 30 s, not less: on a
+     * machine loaded far past its cores a worker JVM was seen to take over 10 s between its connect and its
+     * hello, and dropping it cost the pool that worker; a silent link costs one thread, and links are bounded.
      */
-    private static final long HELLO_TIMEOUT_MILLIS = 10_000;
+    private static final long HELLO_TIMEOUT_MILLIS = 30_000;
     /** How long a client waits for a descriptor to free up in this JVM before it is given up. */
     private static final long CUT_OFF_PATIENCE_MILLIS = 10_000;
     private static final long MAX_CUT_OFF_PAUSE_MILLIS = 200;
@@ -39,7 +46,10 @@ final class HandoffLink {
     private final SocketCalls doneCalls = new SocketCalls(arena);
     /** The one byte that says "done"; its value does not matter. */
     private final MemorySegment doneByte = arena.allocate(1);
-    private final LinkBuffers buffers = LinkBuffers.allocate(arena);
+    /** The buffers of the link's one client at a time, with {@code max_clients} 0; null otherwise. */
+    private final ClientBuffers buffers;
+    /** Where clients go with {@code max_clients} above 0; null for one client per worker. */
+    private final ClientAdmission admission;
     /** A client was received and its "done" not yet sent: the worker must not pass another meanwhile. */
     private boolean awaitingDone;
     /**
@@ -51,9 +61,11 @@ final class HandoffLink {
     private boolean released;
     private long workerPid = -1;
 
-    HandoffLink(int fd, DescriptorReceiver bridge) {
+    HandoffLink(int fd, DescriptorReceiver bridge, ClientAdmission admission) {
         this.fd = fd;
         this.bridge = bridge;
+        this.admission = admission;
+        this.buffers = admission == null ? ClientBuffers.allocate(arena) : null;
     }
 
     /** Reads the link and runs every handler on this thread. */
@@ -176,12 +188,22 @@ final class HandoffLink {
         workerPid = header.pid();
         synchronized (this) {
             if (awaitingDone) {
-                // Our workers wait for "done"; a second client now would share the first one's buffers.
+                // Our workers wait for "done"; a second client now would share the first one's buffers, or
+                // pass max_clients.
                 SocketCalls.closeQuietly(received.descriptor());
                 throw new IOException("worker " + workerPid + " passed a client before its previous one was done");
             }
             awaitingDone = true;
-            inService++;
+            if (admission == null) {
+                inService++;
+            }
+        }
+        if (admission != null) {
+            if (admission.count(this)) {
+                releaseWorker();
+            }
+            admission.admit(new GuardedDescriptor(received.descriptor()), header, workerPid, readCalls, message);
+            return true;
         }
         DescriptorConnection connection;
         try {
@@ -235,6 +257,28 @@ final class HandoffLink {
             inService--;
         }
         releaseIfDone();
+    }
+
+    /**
+     * With {@code max_clients}: lets the worker accept its next client. False when the link has ended
+     * (its worker is gone), so that the turn can pass to another worker.
+     */
+    boolean releaseWorker() {
+        synchronized (this) {
+            if (released || ended) {
+                return false;
+            }
+            awaitingDone = false;
+            try {
+                // Under the lock: the link's memory is not freed while the byte goes, and threads freeing
+                // slots do not share the call scratch at once.
+                doneCalls.send(fd, doneByte, 0, 1);
+                return true;
+            } catch (PosixException e) {
+                LOG.log(Level.FINE, "worker " + workerPid + " left while waiting for a free slot", e);
+                return false;
+            }
+        }
     }
 
     private void releaseIfDone() {

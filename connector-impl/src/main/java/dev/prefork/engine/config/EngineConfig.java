@@ -46,6 +46,9 @@ public final class EngineConfig {
     public static final String IDLE_TIMEOUT = "idle_timeout";
     public static final String REQUEST_TIMEOUT = "request_timeout";
     public static final String SLOW_THRESHOLD = "slow_threshold";
+    public static final String MAX_CLIENTS = "max_clients";
+    public static final String DELIVER_ON = "deliver_on";
+    public static final String FIRST_BYTE_TIMEOUT = "first_byte_timeout";
     public static final String ALLOW = "allow";
     public static final String DENY = "deny";
     public static final String CIDR_ALLOW = "cidr_allow";
@@ -304,6 +307,21 @@ public final class EngineConfig {
     /** Seconds after which a running handler is logged with its stack; 0 for never. */
     public int slowThreshold() {
         return get(Settings.SLOW_THRESHOLD);
+    }
+
+    /** Connections in service or waiting for their first bytes in this JVM at once; 0 for one per worker. */
+    public int maxClients() {
+        return get(Settings.MAX_CLIENTS);
+    }
+
+    /** When a connection reaches the handler: at once, or once the client has sent something. */
+    public DeliverOn deliverOn() {
+        return get(Settings.DELIVER_ON);
+    }
+
+    /** Seconds a connection may wait for its first bytes before it is closed; 0 for ever. */
+    public int firstByteTimeout() {
+        return get(Settings.FIRST_BYTE_TIMEOUT);
     }
 
     /** Who the pool serves: Net::Server's allow/deny rules or Net::Daemon's clients list. */

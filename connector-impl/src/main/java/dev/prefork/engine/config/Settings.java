@@ -145,6 +145,24 @@ public final class Settings {
             .means("seconds after which a running handler is logged once with its thread's stack, and nothing else is done"
                     + " (a slow log); 0 turns it off"));
 
+    public static final Setting<Integer> MAX_CLIENTS = declare(Setting.integer(EngineConfig.MAX_CLIENTS, 0, 100_000)
+            .byDefault("1000")
+            .means("with handoff descriptor: connections in service or waiting for their first bytes in this JVM at once"
+                    + " (the whole pool); a worker is free to accept again as soon as its client is handed over, until this"
+                    + " many are here, and then workers stop accepting and clients wait in the kernel's backlog (listen)."
+                    + " 0 is Net::Server's model: a worker carries its client until the handler returns. See Slow and idle clients"));
+
+    public static final Setting<DeliverOn> DELIVER_ON = declare(Setting.choice(EngineConfig.DELIVER_ON, DeliverOn.class)
+            .byDefault("first_byte")
+            .means("when a connection reaches the handler (with max_clients above 0): first_byte once the client has sent"
+                    + " something (until then it waits in one poller, costing a descriptor and no thread), accept at once,"
+                    + " for protocols where the server speaks first (daytime, SMTP)"));
+
+    public static final Setting<Integer> FIRST_BYTE_TIMEOUT = declare(Setting.integer(EngineConfig.FIRST_BYTE_TIMEOUT, 0, 86_400)
+            .byDefault("60")
+            .means("seconds a connection may wait for its first bytes (deliver_on first_byte) before it is closed unserved"
+                    + " and counted; 0 waits for ever (nginx's client_header_timeout is 60 s too)"));
+
     public static final Setting<String> ALLOW = declare(Setting.of(EngineConfig.ALLOW, accessList(AccessRules::checkExpressions))
             .means("regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each"
                     + " matches the whole address, e.g. 127\\.0\\.0\\.\\d+ or ::1); see Access control"));
