@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Counted
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "name", propertyValue = "counted"),
+        @ActivationConfigProperty(propertyName = "deliver_on", propertyValue = "accept"), // it speaks first
         @ActivationConfigProperty(propertyName = "port", propertyValue = "127.0.0.1:0")
 })
 public class CountedListener implements PreforkListener {

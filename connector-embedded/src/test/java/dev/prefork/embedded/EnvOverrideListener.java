@@ -8,6 +8,7 @@ import jakarta.ejb.MessageDriven;
 /** Says max_servers 1; the build's environment says PREFORK_ENVOVERRIDE_MAX_SERVERS=3. */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "name", propertyValue = "envoverride"),
+        @ActivationConfigProperty(propertyName = "deliver_on", propertyValue = "accept"), // it speaks first
         @ActivationConfigProperty(propertyName = "port", propertyValue = "127.0.0.1:0"),
         @ActivationConfigProperty(propertyName = "max_servers", propertyValue = "1"),
         @ActivationConfigProperty(propertyName = "max_requests", propertyValue = "77")

@@ -15,6 +15,7 @@ import java.util.Locale;
 /** Greets with a value from the application's MicroProfile Config (injected), then answers every line in upper case. */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "name", propertyValue = "upper-test"),
+        @ActivationConfigProperty(propertyName = "deliver_on", propertyValue = "accept"), // it speaks first
         @ActivationConfigProperty(propertyName = "port", propertyValue = "127.0.0.1:0"),
         @ActivationConfigProperty(propertyName = "maxServers", propertyValue = "1")
 })
