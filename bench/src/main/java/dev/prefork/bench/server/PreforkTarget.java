@@ -66,7 +66,7 @@ public final class PreforkTarget implements Target {
         command.addAll(List.of("--handler", "echo"));
         Path log = logDir.resolve(name.replace(' ', '_') + "-" + spec.port() + "-" + System.currentTimeMillis() + ".log");
         Launcher.Started started = Launcher.launch(command, env.repo(), Map.of(), log, (process, output) -> {
-            if (output.contains("workers starting")) {
+            if (output.contains("workers starting (supervisor pid")) { // the launcher gave up waiting, not the supervisor's pacing line
                 throw new IllegalStateException(name + ": not every worker reached accept within 60 s; see " + log);
             }
             return output.contains("workers accepting");
