@@ -488,12 +488,19 @@ final class Arbiter {
         int[] depths = queues.depths();
         Child[] holders = new Child[pools.size()];
         Scoreboard.SlotView[] holderViews = new Scoreboard.SlotView[pools.size()];
+        boolean[] waiters = new boolean[pools.size()];
         for (Child child : children.values()) {
             if (!child.ready() || child.killed()) {
                 continue;
             }
             Scoreboard.SlotView view = scoreboard.read(child.slot);
-            if (view == null || view.pid() != child.pid || view.state() != WorkerState.ACCEPTING) {
+            if (view == null || view.pid() != child.pid) {
+                continue;
+            }
+            if (view.state() == WorkerState.WAITING) {
+                waiters[child.pool.index] = true;
+            }
+            if (view.state() != WorkerState.ACCEPTING) {
                 continue;
             }
             // Two can say accepting for an instant (the one that just accepted has given the turn back but
@@ -505,13 +512,6 @@ final class Arbiter {
             }
         }
         if (config.serialize() == Serialize.PIPE) {
-            boolean[] waiters = new boolean[pools.size()];
-            for (Child child : children.values()) {
-                Scoreboard.SlotView view = child.ready() && !child.killed() ? scoreboard.read(child.slot) : null;
-                if (view != null && view.pid() == child.pid && view.state() == WorkerState.WAITING) {
-                    waiters[child.pool.index] = true;
-                }
-            }
             for (Pool pool : pools) {
                 long lostFor = stuckTurns.lookForLostTurn(pool.index, waiters[pool.index] && holderViews[pool.index] == null,
                         depths[pool.index], now);
