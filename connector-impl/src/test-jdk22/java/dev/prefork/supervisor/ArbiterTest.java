@@ -585,4 +585,24 @@ class ArbiterTest {
         advanceByWatches(10);
         assertTrue(workers.killed.isEmpty());
     }
+
+    @Test
+    void aPipeTokenThatDiedWithAWorkerWhoseScoreboardSaidWaitingIsPutBackOnceClientsAndWorkersWait() throws IOException {
+        start(config(3).serialize(dev.prefork.engine.config.Serialize.PIPE));
+        step();
+        helloAll();
+        List<Long> pids = workers.pids();
+        pids.forEach(pid -> state(pid, WorkerState.WAITING));
+        // Killed between reading the token and writing "accepting": the reaper cannot know it held it.
+        exit(pids.get(1), KILLED);
+        assertEquals(0, turns.get(0).tokensPutBack, "its scoreboard said waiting");
+        clientWaitsIn(0);
+
+        advanceByWatches(3);
+        assertEquals(0, turns.get(0).tokensPutBack, "not before " + StuckTurnWatch.STUCK_MILLIS + " ms without a holder");
+        advanceByWatches(1);
+        assertEquals(1, turns.get(0).tokensPutBack, "a new token once nobody took the turn while clients and workers waited");
+        advanceByWatches(1);
+        assertEquals(1, turns.get(0).tokensPutBack, "one, not one a second");
+    }
 }
