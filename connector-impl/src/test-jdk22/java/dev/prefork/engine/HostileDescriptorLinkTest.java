@@ -28,14 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileDescriptorLinkTest extends EngineTestSupport {
     /** What PreforkEngine allows for max_servers 2 on one port: (2 * 2 + 2) + 16. */
     private static final int LINK_BOUND = 22;
+    /** HandoffLink's override of its hello deadline. */
+    private static final String HELLO_TIMEOUT_PROPERTY = "prefork.handoff.helloTimeoutMillis";
 
     private static long linkThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("prefork-link-test-")).count();
     }
 
-    /** Whether the bridge closed {@code link}: a receive within 200 ms sees end of stream. */
+    /** Whether the bridge closed {@code link}: a receive within 50 ms sees end of stream (an open link costs a pass that long). */
     private static boolean closedByTheBridge(SocketCalls calls, int link, MemorySegment buffer) {
-        calls.receiveTimeout(link, 200);
+        calls.receiveTimeout(link, 50);
         try {
             return calls.receive(link, buffer).length() == 0;
         } catch (PosixException e) {
@@ -49,6 +51,8 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
         String bridge = runtimeDirectoryOf(engine).resolve("bridge.sock").toString();
         // A worker opens its bridge link just after its hello to the supervisor: let both links be in first.
         assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 2), "the workers' links are up");
+        // The workers have said hello; links opened from here on get a 3 s deadline instead of 30 s.
+        String helloTimeoutBefore = System.setProperty(HELLO_TIMEOUT_PROPERTY, "3000");
         List<Integer> idle = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             SocketCalls calls = new SocketCalls(arena);
@@ -65,7 +69,7 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
                 assertEquals("served", LineClient.echoOnce(engine.boundPort(0), "served"));
 
                 // The ones let in say nothing: they are closed at their hello deadline, and their threads end.
-                assertTrue(Processes.eventually(Duration.ofSeconds(60), // the hello deadline is 30 s
+                assertTrue(Processes.eventually(Duration.ofSeconds(30), // the hello deadline is 3 s here
                         () -> idle.stream().allMatch(link -> closedByTheBridge(calls, link, buffer))),
                         "links that never said hello are closed");
                 assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 2),
@@ -73,6 +77,11 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
                 assertEquals("still served", LineClient.echoOnce(engine.boundPort(0), "still served"));
             } finally {
                 idle.forEach(SocketCalls::closeQuietly);
+                if (helloTimeoutBefore == null) {
+                    System.clearProperty(HELLO_TIMEOUT_PROPERTY);
+                } else {
+                    System.setProperty(HELLO_TIMEOUT_PROPERTY, helloTimeoutBefore);
+                }
             }
         }
     }

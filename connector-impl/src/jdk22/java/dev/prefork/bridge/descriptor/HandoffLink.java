@@ -32,8 +32,11 @@ final class HandoffLink {
      * client); a link silent this long is not a worker of ours, and is closed. 30 s, not less: on a
      * machine loaded far past its cores a worker JVM was seen to take over 10 s between its connect and its
      * hello, and dropping it cost the pool that worker; a silent link costs one thread, and links are bounded.
+     * The system property {@value #HELLO_TIMEOUT_PROPERTY} overrides it (read when a link starts), so that a
+     * test of the deadline need not wait 30 s and an operator on a slower machine can lengthen it.
      */
-    private static final long HELLO_TIMEOUT_MILLIS = 30_000;
+    static final String HELLO_TIMEOUT_PROPERTY = "prefork.handoff.helloTimeoutMillis";
+    private static final long DEFAULT_HELLO_TIMEOUT_MILLIS = 30_000;
     /** How long a client waits for a descriptor to free up in this JVM before it is given up. */
     private static final long CUT_OFF_PATIENCE_MILLIS = 10_000;
     private static final long MAX_CUT_OFF_PAUSE_MILLIS = 200;
@@ -97,15 +100,16 @@ final class HandoffLink {
         }
     }
 
-    /** The link's first message, within {@link #HELLO_TIMEOUT_MILLIS}: the worker's header, and no client. */
+    /** The link's first message, within the hello deadline: the worker's header, and no client. */
     private boolean receiveHello() throws IOException {
-        readCalls.receiveTimeout(fd, HELLO_TIMEOUT_MILLIS);
+        long helloTimeoutMillis = Math.max(1, Long.getLong(HELLO_TIMEOUT_PROPERTY, DEFAULT_HELLO_TIMEOUT_MILLIS));
+        readCalls.receiveTimeout(fd, helloTimeoutMillis);
         SocketCalls.Received received;
         try {
             received = readCalls.receive(fd, message);
         } catch (PosixException e) {
             if (e.errno() == SocketCalls.EAGAIN) {
-                throw new IOException("no hello within " + HELLO_TIMEOUT_MILLIS + " ms of connecting", e);
+                throw new IOException("no hello within " + helloTimeoutMillis + " ms of connecting", e);
             }
             throw e;
         }
