@@ -19,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 9, fault 7: {@code max_servers 1024} on two cores started every JVM at once (load average 204,
  * never ready in 60 s) and its stop left workers and the private directory behind. Start-up is now paced
  * by {@code max_starting}, the first workers serve while the others start, and stop leaves nothing. At a
- * size a test run affords (96 workers by default; {@code -Dprefork.test.largePool=N} for another).
+ * size a test run affords (48 workers by default, twelve times max_starting; {@code -Dprefork.test.largePool=N} for another).
  */
 class LargePoolTest extends EngineTestSupport {
-    private static final int WORKERS = Integer.getInteger("prefork.test.largePool", 96);
+    private static final int WORKERS = Integer.getInteger("prefork.test.largePool", 48);
     private static final int MAX_STARTING = 4;
 
     @Test
