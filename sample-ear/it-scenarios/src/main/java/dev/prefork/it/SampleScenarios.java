@@ -280,7 +280,10 @@ public abstract class SampleScenarios {
             long millis = millisSince(started);
             System.out.printf("[%s] undeploy with a connected client took %d ms%n", server.name(), millis);
             assertTrue(connected.closedByServer(), "the server closed the connected client");
-            assertTrue(millis < 30_000, "undeploy took " + millis + " ms");
+            // An undeploy that waited for the client would give up after 300 s (WildFly's management
+            // timeout): the bound stays well below that, and generous for a loaded machine (GlassFish's
+            // took 35 s and 63 s at load average 40-50, its deploys three minutes).
+            assertTrue(millis < 150_000, "undeploy took " + millis + " ms");
         }
         awaitNoSupervisor();
 
@@ -364,7 +367,7 @@ public abstract class SampleScenarios {
                     String answer = busy.get(60, TimeUnit.SECONDS);
                     assertTrue(answer.startsWith("busy: calculator is shutting down"), answer);
                 }
-                assertTrue(millis < 60_000, "undeploy took " + millis + " ms");
+                assertTrue(millis < 150_000, "undeploy took " + millis + " ms");
             } finally {
                 poller.shutdownNow();
             }

@@ -277,9 +277,9 @@ final class LibertyServer implements AppServer {
                     .append("\" location=\"${server.config.dir}/standalone/prefork-sample-ejb.jar\">\n")
                     .append("        <classloader classProviderRef=\"").append(STANDALONE_ADAPTER).append("\"/>\n")
                     .append("    </ejbApplication>\n");
-            // A module outside an EAR is its own application: application/module/bean is jar/jar/bean.
+            // A module outside an EAR: Liberty names its activation specs module/bean (as its CNTR4015W says).
             for (String bean : List.of("CalculatorBean", "EchoBean")) {
-                xml.append("    <activationSpec id=\"").append(MDB_JAR_APP).append('/').append(MDB_JAR_APP).append('/').append(bean)
+                xml.append("    <activationSpec id=\"").append(MDB_JAR_APP).append('/').append(bean)
                         .append("\"><properties.").append(STANDALONE_ADAPTER).append("/></activationSpec>\n");
             }
         }
