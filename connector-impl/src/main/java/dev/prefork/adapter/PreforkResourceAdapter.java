@@ -51,6 +51,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     private final Map<ActivationSpec, ActiveEndpoint> endpoints = new IdentityHashMap<>();
     /** The container's timer, on which every endpoint reads its settings again (config_refresh). */
     private java.util.Timer refreshTimer;
+    private BootstrapContext bootstrap;
     private WorkManager workManager;
     private boolean longRunningHint;
 
@@ -227,13 +228,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        bootstrap = context;
         workManager = context.getWorkManager();
-        try {
-            refreshTimer = context.createTimer();
-        } catch (jakarta.resource.spi.UnavailableException | RuntimeException e) {
-            LOG.warning("Prefork Connector: the container gives no timer (" + e + "); config_refresh is off");
-            refreshTimer = null;
-        }
+        refreshTimer = containerTimer();
         longRunningHint = context.isContextSupported(HintsContext.class);
         if (!values.conflicts().isEmpty()) {
             throw new ResourceAdapterInternalException("Prefork Connector: config properties given twice: " + values.conflicts());
@@ -281,8 +278,51 @@ public class PreforkResourceAdapter implements ResourceAdapter {
             endpoints.put(spec, active);
         }
         ClassLoader endpointLoader = EndpointNames.endpointClassLoader(factory);
-        active.refreshEvery(refreshTimer, () -> SettingsResolver.resolve(endpoint, preforkSpec.settings(), values.asMap(),
+        refreshOnContainerTimer(active, () -> SettingsResolver.resolve(endpoint, preforkSpec.settings(), values.asMap(),
                 PrivateConfig.forEndpoint(endpointLoader)));
+    }
+
+    /** A timer from the container, or null (config_refresh off) when it gives none. */
+    private java.util.Timer containerTimer() {
+        try {
+            return bootstrap.createTimer();
+        } catch (jakarta.resource.spi.UnavailableException | RuntimeException e) {
+            LOG.warning("Prefork Connector: the container gives no timer (" + e + "); config_refresh is off");
+            return null;
+        }
+    }
+
+    /**
+     * Schedules the endpoint's config_refresh on the container's timer. The running pool must not be lost
+     * to a timer the container cancelled behind our back: WildFly 39 (IronJacamar) cancelled the timer of
+     * an adapter instance defined in its resource-adapters subsystem during a {@code :reload}, before that
+     * instance's MDBs were activated, and the activation then failed the whole server boot. Such a timer is
+     * replaced by a new one from the container, once; if that fails too, the endpoint runs without refresh.
+     */
+    private void refreshOnContainerTimer(ActiveEndpoint active, SettingsRefresh.Source source) {
+        java.util.Timer timer;
+        synchronized (this) {
+            timer = refreshTimer;
+        }
+        try {
+            active.refreshEvery(timer, source);
+            return;
+        } catch (IllegalStateException cancelled) {
+            LOG.warning(active.name() + ": the container's timer was cancelled (" + cancelled.getMessage()
+                    + "); taking a new one for config_refresh");
+        }
+        synchronized (this) {
+            if (refreshTimer == timer) {
+                refreshTimer = containerTimer();
+            }
+            timer = refreshTimer;
+        }
+        try {
+            active.refreshEvery(timer, source);
+        } catch (IllegalStateException again) {
+            LOG.warning(active.name() + ": the container's new timer is cancelled too (" + again.getMessage()
+                    + "); config_refresh is off for this endpoint until its next activation");
+        }
     }
 
     @Override
@@ -320,8 +360,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
                 break;
             }
         }
-        if (refreshTimer != null) {
-            refreshTimer.cancel();
+        synchronized (this) {
+            if (refreshTimer != null) {
+                refreshTimer.cancel();
+            }
         }
         LOG.info("Prefork Connector stopped");
     }

@@ -15,6 +15,7 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +34,15 @@ class ConfigRefreshTest {
 
     /** A container's bootstrap context: work on threads of its own, and a timer. */
     private static BootstrapContext bootstrap() {
+        return bootstrap(new AtomicInteger());
+    }
+
+    /**
+     * The same, counting the timers it hands out in {@code timers}; the first is cancelled before the
+     * adapter can use it when {@code timers} starts below 0 (as WildFly's IronJacamar did to an adapter
+     * instance of its resource-adapters subsystem during a :reload).
+     */
+    private static BootstrapContext bootstrap(AtomicInteger timers) {
         WorkManager workManager = (WorkManager) Proxy.newProxyInstance(WorkManager.class.getClassLoader(),
                 new Class<?>[] {WorkManager.class}, (proxy, method, args) -> {
                     Thread thread = new Thread((Work) args[0], "fake-work");
@@ -43,7 +53,13 @@ class ConfigRefreshTest {
         return (BootstrapContext) Proxy.newProxyInstance(BootstrapContext.class.getClassLoader(),
                 new Class<?>[] {BootstrapContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getWorkManager" -> workManager;
-                    case "createTimer" -> new Timer("fake-container-timer", true);
+                    case "createTimer" -> {
+                        Timer timer = new Timer("fake-container-timer", true);
+                        if (timers.getAndIncrement() < 0) {
+                            timer.cancel();
+                        }
+                        yield timer;
+                    }
                     case "isContextSupported" -> false;
                     default -> null;
                 });
@@ -53,16 +69,33 @@ class ConfigRefreshTest {
         return (Long) server.getAttribute(name, "TargetWorkers");
     }
 
+    /** The test endpoint on a free port, refreshing its settings every second. */
+    private static PreforkActivationSpec spec(int maxServers) {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setName(ENDPOINT);
+        spec.setPort("127.0.0.1:0");
+        spec.setMax_servers(Integer.toString(maxServers));
+        spec.setConfig_refresh("1");
+        return spec;
+    }
+
+    /** Waits (30 s at most) for the running pool's target to become {@code workers}. */
+    private void awaitTarget(ObjectName name, long workers, List<String> logged) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (target(name) != workers) {
+            if (System.nanoTime() > deadline) {
+                fail("the pool was not resized to " + workers + "; logged: " + logged);
+            }
+            Thread.sleep(50); // the refresh runs on its own period: poll, bounded
+        }
+    }
+
     @Test
     void aSystemPropertyResizesTheRunningPoolAndAStaticSettingWaitsForTheNextActivation() throws Exception {
         LogCapture capture = LogCapture.of(LiveRetune.class);
         List<String> logged = capture.messages();
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
-        PreforkActivationSpec spec = new PreforkActivationSpec();
-        spec.setName(ENDPOINT);
-        spec.setPort("127.0.0.1:0");
-        spec.setMax_servers("2");
-        spec.setConfig_refresh("1");
+        PreforkActivationSpec spec = spec(2);
         EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
         try {
             adapter.start(bootstrap());
@@ -72,13 +105,7 @@ class ConfigRefreshTest {
 
             System.setProperty("prefork." + ENDPOINT + ".max_servers", "3");
             System.setProperty("prefork." + ENDPOINT + ".serialize", "none");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (target(name) != 3) {
-                if (System.nanoTime() > deadline) {
-                    fail("the pool was not resized; logged: " + logged);
-                }
-                Thread.sleep(50); // the refresh runs on its own period: poll, bounded
-            }
+            awaitTarget(name, 3, logged);
             assertTrue(logged.stream().anyMatch(line -> line.contains("max_servers changed from 2 to 3 (MicroProfile Config prefork."
                     + ENDPOINT + ".max_servers from SysPropConfigSource)")), logged.toString());
             assertTrue(logged.stream().anyMatch(line -> line.contains("serialize changed from flock to none")
@@ -92,6 +119,30 @@ class ConfigRefreshTest {
         } finally {
             System.clearProperty("prefork." + ENDPOINT + ".max_servers");
             System.clearProperty("prefork." + ENDPOINT + ".serialize");
+            adapter.endpointDeactivation(factory, spec);
+            adapter.stop();
+            capture.close();
+        }
+    }
+
+    @Test
+    void aTimerTheContainerCancelledIsReplacedAndTheRunningPoolStillRefreshes() throws Exception {
+        LogCapture capture = LogCapture.of(PreforkResourceAdapter.class);
+        List<String> logged = capture.messages();
+        PreforkResourceAdapter adapter = new PreforkResourceAdapter();
+        PreforkActivationSpec spec = spec(1);
+        EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
+        AtomicInteger timers = new AtomicInteger(-1);
+        try {
+            adapter.start(bootstrap(timers));
+            adapter.endpointActivation(factory, spec); // failed with "Timer already cancelled" before
+            assertEquals(1, timers.get(), "one more timer taken from the container");
+            assertTrue(logged.stream().anyMatch(line -> line.contains(ENDPOINT + ": the container's timer was cancelled")), logged.toString());
+            ObjectName name = PoolManagement.objectName(ENDPOINT);
+            System.setProperty("prefork." + ENDPOINT + ".max_servers", "2");
+            awaitTarget(name, 2, logged); // on the new timer
+        } finally {
+            System.clearProperty("prefork." + ENDPOINT + ".max_servers");
             adapter.endpointDeactivation(factory, spec);
             adapter.stop();
             capture.close();

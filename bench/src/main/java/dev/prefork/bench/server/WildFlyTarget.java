@@ -42,7 +42,10 @@ public final class WildFlyTarget implements Target {
      * The sample on GlassFish or Liberty: bin/sample SERVER with its own ports moved and the same endpoint
      * settings as {@link #DEFAULT_COMMAND}. Their admin tools start the server in the background, outside
      * bin/sample's process tree; in a PID namespace of its own bin/sample is the namespace's init, so the
-     * server is reparented to it and its CPU counts here (and it ends with the namespace).
+     * server is reparented to it and its CPU counts here (and it ends with the namespace). The namespace
+     * mounts a /proc of its own: with the machine's /proc, /proc/self names a process by its pid outside
+     * the namespace while its parent knows it by the one inside, and GlassFish's first workers exited
+     * before accepting ("3 workers in a row exited before accepting (last: exit 0)").
      */
     public static String sampleCommand(String server) {
         String ports = switch (server) {
@@ -52,7 +55,7 @@ public final class WildFlyTarget implements Target {
         };
         return ports + " PREFORK_ECHO_PORT=127.0.0.1:{port} PREFORK_ECHO_MAX_SERVERS={max_servers}"
                 + " PREFORK_ECHO_MAX_REQUESTS={max_requests} PREFORK_CALCULATOR_PORT=127.0.0.1:{aux_port}"
-                + " PREFORK_CALCULATOR_MAX_SERVERS=1 unshare --pid --fork --kill-child bin/sample " + server;
+                + " PREFORK_CALCULATOR_MAX_SERVERS=1 unshare --pid --fork --mount-proc --kill-child bin/sample " + server;
     }
 
     public WildFlyTarget(BenchEnv env, Path checkout, String command) {

@@ -19,6 +19,26 @@ final class GlassFishServer implements AppServer {
     /** The id GlassFish gives the adapter inside the EAR: application#rar-module-without-.rar. */
     static final String ADAPTER = APP + "#prefork-connector";
     private static final Duration ASADMIN_TIMEOUT = Duration.ofMinutes(5);
+    /** The standalone adapter's name (GlassFish's id of it). */
+    static final String STANDALONE_ADAPTER = "prefork-connector";
+    static final String MDB_JAR_APP = "prefork-sample-ejb";
+    /** Binds both sample MDBs to the standalone adapter (GlassFish's id of it: the .rar's name). */
+    static final String GLASSFISH_EJB_JAR_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE glassfish-ejb-jar PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 EJB 3.1//EN" "http://glassfish.org/dtds/glassfish-ejb-jar_3_1-1.dtd">
+            <glassfish-ejb-jar>
+              <enterprise-beans>
+                <ejb>
+                  <ejb-name>CalculatorBean</ejb-name>
+                  <mdb-resource-adapter><resource-adapter-mid>prefork-connector</resource-adapter-mid></mdb-resource-adapter>
+                </ejb>
+                <ejb>
+                  <ejb-name>EchoBean</ejb-name>
+                  <mdb-resource-adapter><resource-adapter-mid>prefork-connector</resource-adapter-mid></mdb-resource-adapter>
+                </ejb>
+              </enterprise-beans>
+            </glassfish-ejb-jar>
+            """;
 
     private final Path home;
     private final Path javaHome;
@@ -140,6 +160,35 @@ final class GlassFishServer implements AppServer {
         deploySample();
     }
 
+    /**
+     * GlassFish lets an application see a standalone adapter's classes only when it refers to the adapter:
+     * the MDB jar names it in glassfish-ejb-jar.xml ({@code resource-adapter-mid}), which binds the MDBs
+     * explicitly too; the api jar goes inside the .rar. (Measured: without the descriptor the MDB jar fails
+     * with NoClassDefFoundError: dev/prefork/api/PreforkListener.)
+     */
+    @Override
+    public void deployAdapterAlone(Path deployments) throws Exception {
+        Path rar = StandaloneArchives.rarWithApi(deployments, domainDir().resolve("standalone"));
+        asadmin("deploy", "--name", STANDALONE_ADAPTER, rar.toString());
+    }
+
+    @Override
+    public void deployMdbJar(Path deployments) throws Exception {
+        Path jar = StandaloneArchives.mdbJar(deployments, domainDir().resolve("standalone"),
+                "META-INF/glassfish-ejb-jar.xml", GLASSFISH_EJB_JAR_XML);
+        asadmin("deploy", "--name", MDB_JAR_APP, jar.toString());
+    }
+
+    @Override
+    public void undeployMdbJar() throws Exception {
+        asadmin("undeploy", MDB_JAR_APP);
+    }
+
+    @Override
+    public void undeployAdapterAlone() throws Exception {
+        asadmin("undeploy", STANDALONE_ADAPTER);
+    }
+
     @Override
     public String log() throws IOException {
         return Files.readString(domainDir().resolve("logs/server.log"), StandardCharsets.UTF_8);
@@ -147,24 +196,12 @@ final class GlassFishServer implements AppServer {
 
     @Override
     public void close() {
-        List<ProcessTable.Proc> below = pid == 0 ? List.of() : ProcessTable.descendants(pid);
-        try {
+        ServerStop.stopAndReap(name(), pid, () -> {
             Command.Result stop = Command.run(home, Map.of("AS_JAVA", javaHome.toString()), Duration.ofSeconds(90),
                     asadminCommand(false, "stop-domain", "--domaindir", domains.toString(), domain));
             if (!stop.ok()) {
-                System.err.println("clean-up: stop-domain failed: " + stop.output());
+                throw new IOException("stop-domain: " + stop.output());
             }
-        } catch (IOException | InterruptedException e) {
-            System.err.println("clean-up: stop-domain failed: " + e);
-        }
-        if (pid != 0) {
-            Command.killTree(pid);
-        }
-        for (ProcessTable.Proc p : below) {
-            ProcessHandle.of(p.pid()).ifPresent(h -> {
-                System.err.println("clean-up: killing leftover process " + p.pid() + " " + p.cmdline().replace('\0', ' '));
-                h.destroyForcibly();
-            });
-        }
+        });
     }
 }

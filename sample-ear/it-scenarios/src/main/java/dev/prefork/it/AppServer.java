@@ -31,6 +31,38 @@ public interface AppServer extends AutoCloseable {
     void undeploySample() throws Exception;
 
     /**
+     * Undeploys the sample EAR the way this server's documentation says to while clients are connected.
+     * Where a plain undeploy does not wait for them (GlassFish, Liberty), that is {@link #undeploySample()}.
+     */
+    default void undeploySampleWithClientsConnected() throws Exception {
+        undeploySample();
+    }
+
+    /**
+     * True where a plain undeploy first waits for the MDB invocations in progress (WildFly): one connection
+     * is one invocation, so it waits until a new client arrives, is refused and so tells the adapter to stop.
+     */
+    default boolean undeployWaitsForConnectedClients() {
+        return false;
+    }
+
+    /**
+     * Deploys {@code prefork-connector.rar} on its own (shared by applications), the way this server's
+     * README section says. {@code deployments} holds the build's archives: {@code prefork-connector.rar},
+     * {@code prefork-connector-api.jar}, {@code prefork-sample-ejb.jar}.
+     */
+    void deployAdapterAlone(Path deployments) throws Exception;
+
+    /** Deploys the sample's MDBs as an EJB jar of their own, bound to the adapter of {@link #deployAdapterAlone}. */
+    void deployMdbJar(Path deployments) throws Exception;
+
+    /** Undeploys the MDB jar of {@link #deployMdbJar}. */
+    void undeployMdbJar() throws Exception;
+
+    /** Undeploys the adapter of {@link #deployAdapterAlone} (and whatever the server needed for it). */
+    void undeployAdapterAlone() throws Exception;
+
+    /**
      * Sets a Java system property through the server's admin tool ({@code value} null removes it). It
      * applies at the next {@link #deploySample()} (which restarts the server first where the server only
      * reads system properties at boot).

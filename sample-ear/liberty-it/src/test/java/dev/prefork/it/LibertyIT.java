@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,11 +21,6 @@ class LibertyIT extends SampleScenarios {
     @Override
     protected AppServer createServer() {
         Path javaHome = Path.of(System.getProperty("server.java.home"));
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        if (featureVersion(javaHome) >= 22) {
-            // The descriptor bridge calls native code (FFM): allowed without a warning.
-            jvmOptions.add("--enable-native-access=ALL-UNNAMED");
-        }
         liberty = new LibertyServer(
                 Path.of(System.getProperty("liberty.home")),
                 javaHome,
@@ -35,14 +28,8 @@ class LibertyIT extends SampleScenarios {
                 "it" + featureVersion(javaHome),
                 Integer.getInteger("it.http.port"),
                 Path.of(System.getProperty("sample.ear")),
-                jvmOptions,
-                Map.of("prefork.java_home", WORKERS_JAVA_HOME.toString(),
-                        "prefork.calculator.port", "127.0.0.1:" + CALCULATOR_PORT,
-                        "prefork.echo.port", "127.0.0.1:" + ECHO_PORT,
-                        "prefork.echo.max_servers", "2",
-                        "prefork.echo.max_requests", "5",
-                        "prefork.graceful_shutdown_timeout", "3",
-                        "prefork.runtime_dir", RUNTIME_DIR.toString()));
+                serverJvmOptions(javaHome),
+                testSettings());
         return liberty;
     }
 

@@ -25,9 +25,12 @@ final class LibertyServer implements AppServer {
     /** Liberty's id of the adapter inside the EAR: application.rar-module-without-.rar. */
     static final String ADAPTER = APP + ".prefork-connector";
     private static final Duration WAIT = Duration.ofMinutes(5);
-    private static final Pattern APP_STARTED = Pattern.compile("CWWKZ000[13]I: .*\\b" + APP + "\\b");
-    private static final Pattern APP_STOPPED = Pattern.compile("CWWKZ0009I: .*\\b" + APP + "\\b");
-    private static final Pattern APP_FAILED = Pattern.compile("CWWKZ00(02|04|05|06)E: .*\\b" + APP + "\\b");
+    /** The .rar on its own: Liberty's id of it, and the application of the MDB jar bound to it. */
+    static final String STANDALONE_ADAPTER = "prefork";
+    static final String MDB_JAR_APP = "prefork-sample-ejb";
+    private static final Pattern APP_STARTED = started(APP);
+    private static final Pattern APP_STOPPED = stopped(APP);
+    private static final Pattern APP_FAILED = failed(APP);
 
     private final Path wlp;
     private final Path javaHome;
@@ -40,6 +43,9 @@ final class LibertyServer implements AppServer {
     private final Map<String, String> adapterProperties = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> activationSpecProperties = new LinkedHashMap<>();
     private boolean deployed;
+    /** The .rar on its own in server.xml, and the MDB jar bound to it (Liberty's standalone form). */
+    private boolean adapterAlone;
+    private boolean mdbJar;
     private boolean restartNeeded;
     private long pid;
     /** Bytes of the log already seen when the last change was made: later messages are about it. */
@@ -148,16 +154,68 @@ final class LibertyServer implements AppServer {
         change("the application to restart", APP_STARTED);
     }
 
+    /**
+     * A {@code <resourceAdapter>} of its own in server.xml, the api jar inside the .rar: Liberty shows an
+     * application a standalone adapter's classes only through {@code <classloader classProviderRef>}.
+     */
+    @Override
+    public void deployAdapterAlone(Path deployments) throws Exception {
+        StandaloneArchives.rarWithApi(deployments, serverDir().resolve("standalone"));
+        adapterAlone = true;
+        change("the adapter to be installed", adapterMessage("J2CA7001I"));
+    }
+
+    /** An {@code <ejbApplication>} whose class loader gets the adapter's classes, and an activation spec per MDB. */
+    @Override
+    public void deployMdbJar(Path deployments) throws Exception {
+        StandaloneArchives.mdbJar(deployments, serverDir().resolve("standalone"), null, null);
+        mdbJar = true;
+        changeApp("the MDB jar to start", started(MDB_JAR_APP), failed(MDB_JAR_APP));
+    }
+
+    @Override
+    public void undeployMdbJar() throws Exception {
+        mdbJar = false;
+        changeApp("the MDB jar to stop", stopped(MDB_JAR_APP), null);
+    }
+
+    @Override
+    public void undeployAdapterAlone() throws Exception {
+        adapterAlone = false;
+        change("the adapter to be removed", adapterMessage("J2CA7009I"));
+    }
+
+    /** Liberty's message {@code id} about the standalone adapter (not about prefork-sample's adapter). */
+    private static Pattern adapterMessage(String id) {
+        return Pattern.compile(id + ": .*\\b" + STANDALONE_ADAPTER + "(?![-.\\w])");
+    }
+
+    private static Pattern started(String app) {
+        return Pattern.compile("CWWKZ000[13]I: .*\\b" + app + "\\b");
+    }
+
+    private static Pattern stopped(String app) {
+        return Pattern.compile("CWWKZ0009I: .*\\b" + app + "\\b");
+    }
+
+    private static Pattern failed(String app) {
+        return Pattern.compile("CWWKZ00(02|04|05|06)E: .*\\b" + app + "\\b");
+    }
+
     @Override
     public boolean endpointFailureFailsDeployment() {
         return false;
     }
 
-    /** Rewrites server.xml and waits for Liberty to report {@code outcome} (or a failure) after it. */
+    /** Rewrites server.xml and waits for Liberty to report {@code outcome} (or a failure of the sample) after it. */
     private void change(String what, Pattern outcome) throws Exception {
+        changeApp(what, outcome, APP_FAILED);
+    }
+
+    private void changeApp(String what, Pattern outcome, Pattern failure) throws Exception {
         logMark = log().length();
         writeServerXml();
-        awaitLog(what, outcome, APP_FAILED);
+        awaitLog(what, outcome, failure);
     }
 
     private void awaitLog(String what, Pattern outcome, Pattern failure) throws Exception {
@@ -210,6 +268,21 @@ final class LibertyServer implements AppServer {
                         .append(attributes(activationSpecProperties.getOrDefault(bean, Map.of()))).append("/></activationSpec>\n");
             }
         }
+        if (adapterAlone) {
+            xml.append("    <resourceAdapter id=\"").append(STANDALONE_ADAPTER)
+                    .append("\" location=\"${server.config.dir}/standalone/prefork-connector.rar\"/>\n");
+        }
+        if (mdbJar) {
+            xml.append("    <ejbApplication id=\"").append(MDB_JAR_APP).append("\" name=\"").append(MDB_JAR_APP)
+                    .append("\" location=\"${server.config.dir}/standalone/prefork-sample-ejb.jar\">\n")
+                    .append("        <classloader classProviderRef=\"").append(STANDALONE_ADAPTER).append("\"/>\n")
+                    .append("    </ejbApplication>\n");
+            // A module outside an EAR: Liberty names its activation specs module/bean (as its CNTR4015W says).
+            for (String bean : List.of("CalculatorBean", "EchoBean")) {
+                xml.append("    <activationSpec id=\"").append(MDB_JAR_APP).append('/').append(bean)
+                        .append("\"><properties.").append(STANDALONE_ADAPTER).append("/></activationSpec>\n");
+            }
+        }
         return xml.append("</server>\n").toString();
     }
 
@@ -250,20 +323,6 @@ final class LibertyServer implements AppServer {
 
     @Override
     public void close() {
-        List<ProcessTable.Proc> below = pid == 0 ? List.of() : ProcessTable.descendants(pid);
-        try {
-            stopServer();
-        } catch (Exception e) {
-            System.err.println("clean-up: server stop failed: " + e);
-        }
-        if (pid != 0) {
-            Command.killTree(pid);
-        }
-        for (ProcessTable.Proc p : below) {
-            ProcessHandle.of(p.pid()).ifPresent(h -> {
-                System.err.println("clean-up: killing leftover process " + p.pid() + " " + p.cmdline().replace('\0', ' '));
-                h.destroyForcibly();
-            });
-        }
+        ServerStop.stopAndReap(name(), pid, this::stopServer);
     }
 }
