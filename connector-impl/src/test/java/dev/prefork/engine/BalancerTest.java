@@ -2,6 +2,7 @@ package dev.prefork.engine;
 
 import dev.prefork.bridge.BridgeHeader;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.it.Haproxy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -144,26 +145,7 @@ class BalancerTest extends EngineTestSupport {
 
     /** The configuration the README shows, with this test's addresses and ports. */
     static String config(int frontend, Node a, Node b) {
-        return """
-                defaults
-                    mode tcp
-                    log global
-                    option tcplog
-                    timeout connect 5s
-                    timeout client 60s
-                    timeout server 60s
-                    timeout check 5s
-                    retries 3
-                    option redispatch
-
-                frontend pools
-                    bind 127.0.0.1:%d
-                    default_backend nodes
-
-                backend nodes
-                    balance leastconn
-                    option httpchk GET /health
-                %s%s""".formatted(frontend, a.serverLine(), b.serverLine());
+        return Haproxy.balancerConfig(frontend, a.serverLine(), b.serverLine());
     }
 
     /** One node: a pool on its own loopback address with its pool, status and agent ports. */
@@ -198,9 +180,7 @@ class BalancerTest extends EngineTestSupport {
         }
 
         String serverLine() {
-            return "    server " + name.toLowerCase(java.util.Locale.ROOT) + " " + host + ":" + port + " send-proxy-v2 maxconn 4 weight 100"
-                    + " check port " + statusPort + " inter 500ms fall 3 rise 2"
-                    + " agent-check agent-port " + agentPort + " agent-inter 500ms\n";
+            return Haproxy.serverLine(name.toLowerCase(java.util.Locale.ROOT), host, port, 4, statusPort, agentPort);
         }
     }
 
