@@ -461,10 +461,12 @@ public final class PreforkEngine implements AutoCloseable {
     /**
      * Stops accepting: every worker leaves after its current connection, the ports stay bound, and
      * clients that connect meanwhile wait in the listen queue; {@code /health} answers 503 and the
-     * agent-check {@code drain}.
+     * agent-check {@code drain}. With {@code drain_timeout}, as on every stop, balancers are told first:
+     * the pool answers {@code drain} and {@code draining} at once and keeps serving for that long, and
+     * only then stops accepting. Returns at once; {@link #resume()} calls it off.
      */
     public void drain() {
-        command(SupervisorProtocol.DRAIN);
+        command(SupervisorProtocol.DRAIN + " " + config.drainTimeout());
         retuned.drained(true);
     }
 
