@@ -32,7 +32,7 @@ class ConfigRefreshTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
     /** A container's bootstrap context: work on threads of its own, and a timer. */
-    private static BootstrapContext bootstrap() {
+    static BootstrapContext bootstrap() {
         WorkManager workManager = (WorkManager) Proxy.newProxyInstance(WorkManager.class.getClassLoader(),
                 new Class<?>[] {WorkManager.class}, (proxy, method, args) -> {
                     Thread thread = new Thread((Work) args[0], "fake-work");
