@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,11 +26,7 @@ class ContainerShutdownTest {
     void aPoolWhoseDeliveriesTheContainerRefusesClosesItsPortsWithoutWaitingOutDrainTimeout() throws Exception {
         int port = freePort();
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
-        PreforkActivationSpec spec = new PreforkActivationSpec();
-        spec.setName("refused-test");
-        spec.setPort("127.0.0.1:" + port);
-        spec.setMax_servers("1");
-        spec.setDrain_timeout(Integer.toString(DRAIN_SECONDS));
+        PreforkActivationSpec spec = spec("refused-test", port);
         EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
         try {
             adapter.start(ConfigRefreshTest.bootstrap());
@@ -44,7 +39,7 @@ class ContainerShutdownTest {
             assertEquals("busy: refused-test is shutting down, try again later", LineClient.echoOnce(port, "hello"));
 
             long deadline = refused + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS / 2);
-            while (accepting(port)) {
+            while (dev.prefork.it.LineClient.accepting(port)) {
                 assertTrue(System.nanoTime() < deadline, "the port is still open " + DRAIN_SECONDS / 2 + " s after the refusal");
                 Thread.sleep(100); // the stop runs on a thread of its own and announces nothing here: poll, bounded
             }
@@ -64,11 +59,7 @@ class ContainerShutdownTest {
     void aRefusalDuringTheDrainOfADeactivationEndsTheDrain() throws Exception {
         int port = freePort();
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
-        PreforkActivationSpec spec = new PreforkActivationSpec();
-        spec.setName("refused-drain-test");
-        spec.setPort("127.0.0.1:" + port);
-        spec.setMax_servers("1");
-        spec.setDrain_timeout(Integer.toString(DRAIN_SECONDS));
+        PreforkActivationSpec spec = spec("refused-drain-test", port);
         EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
         LogCapture engineLog = LogCapture.of(dev.prefork.engine.PreforkEngine.class);
         Thread deactivation = new Thread(() -> adapter.endpointDeactivation(factory, spec), "deactivation");
@@ -97,13 +88,14 @@ class ContainerShutdownTest {
         }
     }
 
-    private static boolean accepting(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    /** One worker on {@code port}, with a drain_timeout far longer than any of the test's waits. */
+    private static PreforkActivationSpec spec(String name, int port) {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setName(name);
+        spec.setPort("127.0.0.1:" + port);
+        spec.setMax_servers("1");
+        spec.setDrain_timeout(Integer.toString(DRAIN_SECONDS));
+        return spec;
     }
 
     private static int freePort() throws IOException {
