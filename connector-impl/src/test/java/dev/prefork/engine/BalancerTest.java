@@ -2,16 +2,14 @@ package dev.prefork.engine;
 
 import dev.prefork.bridge.BridgeHeader;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.it.BalancerClients;
 import dev.prefork.it.Haproxy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,18 +184,12 @@ class BalancerTest extends EngineTestSupport {
 
     /** One connection from {@link #CLIENT} through HAProxy. */
     private static Answer ask(int frontend, String line) throws Exception {
-        long started = System.nanoTime();
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(CLIENT, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", frontend), 10_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            String answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !answer.endsWith(" line=" + line)) {
-                throw new java.io.IOException("answered " + answer);
-            }
-            return new Answer(started, answer.substring(5, answer.indexOf(' ')), answer.substring(answer.indexOf(' ') + 1));
+        BalancerClients.Answer answer = BalancerClients.ask(CLIENT, frontend, line);
+        String text = answer.line();
+        if (!text.endsWith(" line=" + line)) {
+            throw new java.io.IOException("answered " + text);
         }
+        return new Answer(answer.startedNanos(), text.substring(5, text.indexOf(' ')), text.substring(text.indexOf(' ') + 1));
     }
 
     /** Client threads that connect through HAProxy one connection after another until stopped; bounded by the test's timeout. */
