@@ -164,14 +164,13 @@ class BalancerIT {
                 try (BalancerClients load = BalancerClients.start(CLIENT, frontend, 4)) {
                     load.awaitMoreAnswers(20, Duration.ofSeconds(120));
                     long started = System.nanoTime();
-                    FutureTask<Void> undeploy = inBackground("undeploy", () -> {
-                        deployer.undeploy(DEPLOYMENT);
-                        return null;
-                    });
+                    // The management client, not Arquillian's Deployer: that one only works on the test's thread.
+                    FutureTask<Void> undeploy = inBackground("undeploy", () -> execute(deploymentOperation("undeploy")));
                     // WildFly may first wait for the MDB's invocations in progress (measured: 15 s under load).
                     awaitStatus(haproxy, "wildfly", "DOWN", Duration.ofSeconds(120));
                     long outAt = System.nanoTime();
                     undeploy.get(120, TimeUnit.SECONDS);
+                    deployer.undeploy(DEPLOYMENT); // removes the disabled deployment's content
                     deployed = false;
                     load.awaitMoreAnswers(20, Duration.ofSeconds(120));
                     load.close();
@@ -232,6 +231,14 @@ class BalancerIT {
         address.add("subdeployment", EJB_JAR);
         address.add("subsystem", "ejb3");
         address.add("message-driven-bean", "ClientAddressBean");
+        return op;
+    }
+
+    /** An operation on the whole deployment ({@code undeploy}: WildFly's undeploy, keeping the content). */
+    private static ModelNode deploymentOperation(String operation) {
+        ModelNode op = new ModelNode();
+        op.get("operation").set(operation);
+        op.get("address").add("deployment", EAR);
         return op;
     }
 
