@@ -62,6 +62,11 @@ final class Arbiter {
      * serving, so that clients a balancer still sends meanwhile are served.
      */
     private boolean stopAnnounced;
+    /**
+     * A drain told to wait (drain with drain_timeout): until then balancers are told to drain while every
+     * worker keeps serving, then the pool stops accepting. Long.MAX_VALUE when no such drain is pending.
+     */
+    private long drainAtMillis = Long.MAX_VALUE;
     private boolean orphaned;
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
@@ -138,6 +143,10 @@ final class Arbiter {
             }
             nextWatchMillis = now + WATCH_INTERVAL_MILLIS;
         }
+        if (now >= drainAtMillis) {
+            drainAtMillis = Long.MAX_VALUE; // due once, also when a stop came first
+            drain(0);
+        }
         if (now >= killAtMillis) {
             killRemaining();
         }
@@ -161,7 +170,7 @@ final class Arbiter {
     /** How long the loop may wait for the next event before a duty (check, kill, spawn) is due. */
     long millisUntilNextDuty() {
         long next = Math.min(Math.min(nextDeadCheckMillis, nextLimitCheckMillis), Math.min(killAtMillis, giveUpAtMillis));
-        next = Math.min(next, nextWatchMillis);
+        next = Math.min(Math.min(next, nextWatchMillis), drainAtMillis);
         if (!stopping && spawnNotBeforeMillis > now() && missingWorkers() > 0) {
             next = Math.min(next, spawnNotBeforeMillis);
         }
@@ -194,7 +203,7 @@ final class Arbiter {
             case SupervisorProtocol.STATUS -> report(SupervisorProtocol.STATUS + " " + (words.length > 1 ? words[1] : "0") + " "
                     + watch.fieldsLine()); // answered in turn, so it shows every command sent before it
             case SupervisorProtocol.RESTART -> restart("restart requested");
-            case SupervisorProtocol.DRAIN -> drain();
+            case SupervisorProtocol.DRAIN -> onDrain(words);
             case SupervisorProtocol.RESUME -> resume();
             case SupervisorProtocol.STOP_SOON -> {
                 if (!stopAnnounced) {
@@ -244,17 +253,47 @@ final class Arbiter {
         children.values().forEach(child -> child.retiring = true);
     }
 
-    /** Stops accepting: every worker leaves after its connection, the ports stay open (clients queue). */
-    private void drain() {
+    /** {@code drain [SECONDS]}: a bad number from the controlling JVM is logged and drains at once. */
+    private void onDrain(String[] words) {
+        long seconds = 0;
+        try {
+            seconds = words.length > 1 ? Math.max(0, Long.parseLong(words[1])) : 0;
+        } catch (NumberFormatException e) {
+            log.warning("drain: '" + words[1] + "' is not a number of seconds; draining at once");
+        }
+        drain(TimeUnit.SECONDS.toMillis(seconds));
+    }
+
+    /**
+     * Stops accepting: every worker leaves after its connection, the ports stay open (clients queue).
+     * With {@code afterMillis} above 0 (drain_timeout), first only tells balancers to drain (agent-check
+     * {@code drain}, /health draining) while every worker keeps serving for that long, so that a balancer
+     * sends new clients elsewhere before this node stops taking them; a second drain meanwhile changes
+     * nothing, and resume cancels it.
+     */
+    private void drain(long afterMillis) {
         if (draining || stopping) {
             return;
         }
+        if (afterMillis > 0) {
+            if (drainAtMillis == Long.MAX_VALUE) {
+                drainAtMillis = now() + afterMillis;
+                log.info("draining in " + afterMillis / 1000 + " s (drain_timeout): telling balancers to drain while the workers"
+                        + " keep serving");
+            }
+            return;
+        }
+        drainAtMillis = Long.MAX_VALUE;
         draining = true;
         log.info("draining: workers leave after their current connection; the ports stay open");
         children.values().stream().filter(child -> !child.quitRequested).forEach(this::retire);
     }
 
     private void resume() {
+        if (drainAtMillis != Long.MAX_VALUE) {
+            drainAtMillis = Long.MAX_VALUE;
+            log.info("resuming: the drain is called off; the workers never stopped serving");
+        }
         if (draining) {
             draining = false;
             log.info("resuming: starting workers again");
@@ -649,7 +688,8 @@ final class Arbiter {
         }
         figures.publish(children.values(), totalTarget(), ready,
                 stopping ? PoolFigures.Phase.STOPPING
-                        : draining || stopAnnounced ? PoolFigures.Phase.DRAINING : PoolFigures.Phase.SERVING);
+                        : draining || stopAnnounced || drainAtMillis != Long.MAX_VALUE ? PoolFigures.Phase.DRAINING
+                        : PoolFigures.Phase.SERVING);
     }
 
     /** Workers the supervisor keeps running over all ports. */

@@ -74,22 +74,32 @@ final class ActiveEndpoint {
 
     /**
      * Stops the pool on a thread of its own, for a delivery thread that learnt the container is stopping
-     * the MDB (it must not wait for itself). {@link #stop()} called meanwhile waits for this stop.
+     * the MDB (it must not wait for itself). {@link #stop()} called meanwhile waits for this stop. No
+     * drain_timeout window: the container refuses every delivery from now on, so the ports close at once
+     * and a balancer sends the next clients to another node instead of to a refusal here. A stop already
+     * draining (the container deactivated the endpoint, then refused a delivery) ends its window too.
      */
     static void stopInBackground(ActiveEndpoint endpoint) {
         if (endpoint != null) {
-            Thread stopper = new Thread(endpoint::stop, "prefork-stop-" + endpoint.name());
+            Thread stopper = new Thread(() -> {
+                endpoint.engine.stopWithoutDrain(); // first, outside stop()'s lock, which a draining stop holds
+                endpoint.stop(false);
+            }, "prefork-stop-" + endpoint.name());
             stopper.setDaemon(true);
             stopper.start();
         }
     }
 
     /**
-     * Stops the pool (workers finish their connection within {@code graceful_shutdown_timeout}, then
-     * everything is killed and removed), then waits a bounded time for deliveries to return. Only the
-     * first call does it; later calls wait until it is done.
+     * Stops the pool (after drain_timeout; workers finish their connection within
+     * {@code graceful_shutdown_timeout}, then everything is killed and removed), then waits a bounded
+     * time for deliveries to return. Only the first call does it; later calls wait until it is done.
      */
-    synchronized void stop() {
+    void stop() {
+        stop(true);
+    }
+
+    private synchronized void stop(boolean drainFirst) {
         if (stopped) {
             return;
         }
@@ -97,7 +107,11 @@ final class ActiveEndpoint {
         if (refresh != null) {
             refresh.cancel();
         }
-        engine.stop();
+        if (drainFirst) {
+            engine.stop();
+        } else {
+            engine.stopWithoutDrain();
+        }
         try {
             if (!delivery.awaitIdle(DELIVERY_DRAIN)) {
                 LOG.warning(name() + ": some deliveries had not returned " + DELIVERY_DRAIN.toSeconds()

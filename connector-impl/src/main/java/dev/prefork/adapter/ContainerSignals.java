@@ -11,8 +11,9 @@ package dev.prefork.adapter;
  *
  * <p>The seam, per server (each measured by the integration suites in sample-ear):
  * <ul>
- *   <li>WildFly 39: {@code EJBComponentUnavailableException}, recognised here by its simple name (the
- *       adapter does not link against WildFly).</li>
+ *   <li>WildFly 39: {@code EJBComponentUnavailableException}, and {@code ComponentIsStoppedException} for
+ *       a component already stopped, recognised here by their simple names (the adapter does not link
+ *       against WildFly).</li>
  *   <li>GlassFish 8: nothing to recognise. Its undeploy deactivates the endpoint first, without waiting for
  *       deliveries in progress; the pool stops and ends connected clients after
  *       {@code graceful_shutdown_timeout}.</li>
@@ -23,6 +24,11 @@ package dev.prefork.adapter;
 final class ContainerSignals {
     /** WildFly: an invocation rejected while the component waits for those in progress before it stops. */
     private static final String WILDFLY_SHUTTING_DOWN = "EJBComponentUnavailableException";
+    /**
+     * WildFly: an invocation of a component already stopped ({@code BasicComponent.waitForComponentStart},
+     * read in WildFly 39's wildfly-ee), e.g. one that reaches the MDB during an undeploy's deactivation.
+     */
+    private static final String WILDFLY_STOPPED = "ComponentIsStoppedException";
 
     private ContainerSignals() {
     }
@@ -30,7 +36,8 @@ final class ContainerSignals {
     /** True when {@code failure} (or a cause of it) says the MDB component is shutting down for good. */
     static boolean componentShuttingDown(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getClass().getSimpleName().equals(WILDFLY_SHUTTING_DOWN)) {
+            String name = t.getClass().getSimpleName();
+            if (name.equals(WILDFLY_SHUTTING_DOWN) || name.equals(WILDFLY_STOPPED)) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -3,6 +3,7 @@ package dev.prefork.adapter;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.config.SettingLayer;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.Activation;
@@ -212,7 +213,10 @@ public class PreforkActivationSpec implements ActivationSpec {
                     EngineConfig.fromMap(Map.of(key, setting.getValue(), EngineConfig.HOST,
                             values.asMap().getOrDefault(EngineConfig.HOST, "*")));
                 } else {
-                    EngineConfig.fromMap(Map.of(key, setting.getValue()));
+                    // The value on its own: rules between settings (proxy_protocol needs proxy_allow) are
+                    // checked once every layer is merged, since another layer may give the other setting
+                    // (the operator's MicroProfile Config names this environment's balancers).
+                    Settings.byKey(key).parse(setting.getValue());
                 }
             } catch (ConfigException e) {
                 String message = e.getMessage();

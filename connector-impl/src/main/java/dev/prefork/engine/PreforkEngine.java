@@ -62,6 +62,8 @@ public final class PreforkEngine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PreforkEngine.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+    /** How soon a drain_timeout window notices that it was cut short. */
+    private static final Duration DRAIN_SLICE = Duration.ofMillis(200);
 
     private final EngineConfig config;
     private final RuntimeDirectory runtimeDirectory;
@@ -76,6 +78,8 @@ public final class PreforkEngine implements AutoCloseable {
     /** Applies idle_timeout, request_timeout and slow_threshold. */
     private final TimeoutWatch timeoutWatch;
     private boolean stopped;
+    /** Set by {@link #stopWithoutDrain()}: a drain_timeout window in progress ends at once. */
+    private volatile boolean drainCutShort;
     /** Its MXBean's name while registered; null when JMX refused it. */
     private volatile ObjectName managementName;
 
@@ -461,10 +465,12 @@ public final class PreforkEngine implements AutoCloseable {
     /**
      * Stops accepting: every worker leaves after its current connection, the ports stay bound, and
      * clients that connect meanwhile wait in the listen queue; {@code /health} answers 503 and the
-     * agent-check {@code drain}.
+     * agent-check {@code drain}. With {@code drain_timeout}, as on every stop, balancers are told first:
+     * the pool answers {@code drain} and {@code draining} at once and keeps serving for that long, and
+     * only then stops accepting. Returns at once; {@link #resume()} calls it off.
      */
     public void drain() {
-        command(SupervisorProtocol.DRAIN);
+        command(SupervisorProtocol.DRAIN + " " + config.drainTimeout());
         retuned.drained(true);
     }
 
@@ -490,9 +496,25 @@ public final class PreforkEngine implements AutoCloseable {
      * Stops the pool: workers finish the connection they serve (for up to
      * {@code graceful_shutdown_timeout} seconds) and exit, the supervisor closes the ports and removes
      * the lock file, FIFO or semaphore it made, and this JVM removes the bridge socket and the private
-     * directory. Returns when all of that is done. Calling it again does nothing.
+     * directory. Returns when all of that is done. Calling it again does nothing. With
+     * {@code drain_timeout}, balancers are told to drain first and the pool serves that long.
      */
     public void stop() {
+        stop(true);
+    }
+
+    /**
+     * Stops as {@link #stop()} does but without the drain_timeout window: for a pool whose connections
+     * can no longer be served (the container already refuses its MDB's deliveries), where a drain would
+     * only answer every client that comes meanwhile with a refusal, while closed ports let a balancer
+     * send it to another node (HAProxy's redispatch) at once.
+     */
+    public void stopWithoutDrain() {
+        drainCutShort = true; // also ends the window of a stop() already draining on another thread
+        stop(false);
+    }
+
+    private void stop(boolean drainFirst) {
         synchronized (this) {
             if (stopped) {
                 return;
@@ -503,7 +525,9 @@ public final class PreforkEngine implements AutoCloseable {
         managementName = null;
         supervisors.stop();
         SupervisorProcess supervisor = supervisors.current();
-        drainBeforeStop(supervisor);
+        if (drainFirst) {
+            drainBeforeStop(supervisor);
+        }
         supervisor.send(SupervisorProtocol.STOP);
         timeoutWatch.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
@@ -523,8 +547,17 @@ public final class PreforkEngine implements AutoCloseable {
             return;
         }
         LOG.info(config.name() + ": draining for drain_timeout " + config.drainTimeout() + " s before stopping");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.drainTimeout());
         try {
-            supervisor.awaitExit(Duration.ofSeconds(config.drainTimeout()));
+            // In slices, so that stopWithoutDrain() (the container refuses deliveries now) ends it early.
+            for (long left; !drainCutShort && (left = deadline - System.nanoTime()) > 0; ) {
+                if (supervisor.awaitExit(Duration.ofNanos(Math.min(left, DRAIN_SLICE.toNanos())))) {
+                    return;
+                }
+            }
+            if (drainCutShort) {
+                LOG.info(config.name() + ": drain cut short: the pool's connections can no longer be served");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stop now, and keep the news for our caller
         }

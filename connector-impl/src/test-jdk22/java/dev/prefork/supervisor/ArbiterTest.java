@@ -279,6 +279,63 @@ class ArbiterTest {
         assertEquals(Set.copyOf(workers.pids()), Set.copyOf(workers.quit));
     }
 
+    /**
+     * drain with drain_timeout (the MXBean's drain): balancers hear drain at once while every worker
+     * keeps serving; only after that many seconds do the workers leave and the pool stop accepting.
+     */
+    @Test
+    void aDrainWithATimeoutSaysDrainFirstAndStopsAcceptingOnlyAfterIt() throws IOException {
+        twoServingWorkersToldToDrainIn6Seconds();
+
+        assertEquals("drain", PoolHealth.agentLine(watch.report(false)));
+        assertTrue(workers.quit.isEmpty(), "every worker keeps serving while balancers are told");
+        assertTrue(arbiter.millisUntilNextDuty() <= 6_000, "the loop wakes up for the drain: " + arbiter.millisUntilNextDuty());
+        arbiter.step(new Event.Command(SupervisorProtocol.DRAIN + " 6"));
+        workers.advance(5_999);
+        step();
+        assertTrue(workers.quit.isEmpty(), "a second drain did not move the deadline, and it is not due yet");
+
+        workers.advance(1);
+        step();
+        assertEquals(Set.copyOf(workers.pids()), Set.copyOf(workers.quit), "after drain_timeout the workers leave");
+        exit(workers.pids().get(0), EXIT_0);
+        exit(workers.pids().get(1), EXIT_0);
+        assertEquals(2, workers.spawned.size(), "a drained pool spawns no worker");
+        assertEquals("drain", PoolHealth.agentLine(watch.report(false)));
+    }
+
+    private void twoServingWorkersToldToDrainIn6Seconds() throws IOException {
+        start(config(2));
+        step();
+        helloAll();
+        arbiter.step(new Event.Command(SupervisorProtocol.DRAIN + " 6"));
+    }
+
+    /** resume within drain_timeout calls the drain off: no worker ever left. */
+    @Test
+    void resumeCallsOffAPendingDrain() throws IOException {
+        twoServingWorkersToldToDrainIn6Seconds();
+
+        arbiter.step(new Event.Command(SupervisorProtocol.RESUME));
+        workers.advance(10_000);
+        step();
+
+        assertTrue(workers.quit.isEmpty(), "no worker left");
+        assertEquals("up ready 100%", PoolHealth.agentLine(watch.report(false)));
+    }
+
+    /** A stop that comes while a drain waits stops as any stop; the drain's deadline does not wake the loop in a spin. */
+    @Test
+    void aStopDuringAPendingDrainStops() throws IOException {
+        twoServingWorkersToldToDrainIn6Seconds();
+        arbiter.step(new Event.Command(SupervisorProtocol.STOP));
+        workers.advance(6_000);
+        step();
+
+        assertEquals("down", PoolHealth.agentLine(watch.report(false)));
+        assertTrue(arbiter.millisUntilNextDuty() > 1, "nothing left due at once: " + arbiter.millisUntilNextDuty());
+    }
+
     @Test
     void hupReplacesEveryWorkerStartingTheNewOnesFirst() throws IOException {
         start(config(2));

@@ -33,7 +33,7 @@ class ConfigRefreshTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
     /** A container's bootstrap context: work on threads of its own, and a timer. */
-    private static BootstrapContext bootstrap() {
+    static BootstrapContext bootstrap() {
         return bootstrap(new AtomicInteger());
     }
 

@@ -48,4 +48,17 @@ class ContainerSignalsTest {
         };
         assertFalse(ContainerSignals.componentShuttingDown(loop));
     }
+
+    /** Stands in for org.jboss.as.ee.component.ComponentIsStoppedException (matched by simple name). */
+    static final class ComponentIsStoppedException extends IllegalStateException {
+        ComponentIsStoppedException(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void wildflysRejectionOfAStoppedComponentIsTheSignalToo() {
+        assertTrue(ContainerSignals.componentShuttingDown(new RuntimeException("wrapped",
+                new ComponentIsStoppedException("Component is stopped"))));
+    }
 }

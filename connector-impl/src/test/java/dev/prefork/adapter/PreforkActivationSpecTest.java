@@ -52,6 +52,21 @@ class PreforkActivationSpecTest {
         assertTrue(e.getMessage().contains("port='70000'"), e.getMessage());
     }
 
+    /**
+     * proxy_protocol in the MDB's activation config, its balancers (proxy_allow) from another layer: the
+     * operator's MicroProfile Config names each environment's. Each value is checked on its own here;
+     * SettingsResolverTest shows the pair is still required once the layers are merged.
+     */
+    @Test
+    void proxyProtocolWithoutProxyAllowInTheSameLayerIsValidOnItsOwn() throws Exception {
+        PreforkActivationSpec spec = new PreforkActivationSpec();
+        spec.setProxy_protocol("v2");
+        spec.validate();
+        spec.setProxy_protocol("v3");
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("proxy_protocol='v3'"), e.getMessage());
+    }
+
     @Test
     void bothSpellingsWithDifferentValuesConflict() {
         PreforkActivationSpec spec = new PreforkActivationSpec();

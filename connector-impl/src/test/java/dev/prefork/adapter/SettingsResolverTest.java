@@ -78,6 +78,17 @@ class SettingsResolverTest {
         assertTrue(e.getMessage().contains("MicroProfile Config prefork.calc.max_servers from test"), e.getMessage());
     }
 
+    /** The rule between two settings applies to the merged layers: proxy_protocol from one, proxy_allow from another. */
+    @Test
+    void proxyProtocolNeedsProxyAllowFromAnyLayer() {
+        EndpointSettings settings = SettingsResolver.resolve("calc", Map.of("proxy_protocol", "v2"), Map.of(),
+                mp(Map.of("prefork.calc.proxy_allow", "10.0.0.0/24")));
+        assertEquals("10.0.0.0/24", settings.config().get(dev.prefork.engine.config.Settings.PROXY_ALLOW));
+        ConfigException e = assertThrows(ConfigException.class, () -> SettingsResolver.resolve("calc",
+                Map.of("proxy_protocol", "v2"), Map.of(), mp(Map.of())));
+        assertTrue(e.getMessage().contains("needs proxy_allow"), e.getMessage());
+    }
+
     @Test
     void theDescriptionListsEverySettingWithItsOrigin() {
         EndpointSettings settings = SettingsResolver.resolve("calc", Map.of("port", "127.0.0.1:0"), Map.of(),

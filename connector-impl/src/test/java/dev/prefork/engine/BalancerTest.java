@@ -2,15 +2,14 @@ package dev.prefork.engine;
 
 import dev.prefork.bridge.BridgeHeader;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.it.BalancerClients;
+import dev.prefork.it.Haproxy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,26 +156,7 @@ class BalancerTest extends EngineTestSupport {
 
     /** The configuration the README shows, with this test's addresses and ports. */
     static String config(int frontend, Node a, Node b) {
-        return """
-                defaults
-                    mode tcp
-                    log global
-                    option tcplog
-                    timeout connect 5s
-                    timeout client 60s
-                    timeout server 60s
-                    timeout check 5s
-                    retries 3
-                    option redispatch
-
-                frontend pools
-                    bind 127.0.0.1:%d
-                    default_backend nodes
-
-                backend nodes
-                    balance leastconn
-                    option httpchk GET /health
-                %s%s""".formatted(frontend, a.serverLine(), b.serverLine());
+        return Haproxy.balancerConfig(frontend, a.serverLine(), b.serverLine());
     }
 
     /** One node: a pool on its own loopback address with its pool, status and agent ports. */
@@ -211,26 +191,18 @@ class BalancerTest extends EngineTestSupport {
         }
 
         String serverLine() {
-            return "    server " + name.toLowerCase(java.util.Locale.ROOT) + " " + host + ":" + port + " send-proxy-v2 maxconn 4 weight 100"
-                    + " check port " + statusPort + " inter 500ms fall 3 rise 2"
-                    + " agent-check agent-port " + agentPort + " agent-inter 500ms\n";
+            return Haproxy.serverLine(name.toLowerCase(java.util.Locale.ROOT), host, port, 4, statusPort, agentPort);
         }
     }
 
     /** One connection from {@link #CLIENT} through HAProxy. */
     private static Answer ask(int frontend, String line) throws Exception {
-        long started = System.nanoTime();
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(CLIENT, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", frontend), 10_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            String answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !answer.endsWith(" line=" + line)) {
-                throw new java.io.IOException("answered " + answer);
-            }
-            return new Answer(started, answer.substring(5, answer.indexOf(' ')), answer.substring(answer.indexOf(' ') + 1));
+        BalancerClients.Answer answer = BalancerClients.ask(CLIENT, frontend, line);
+        String text = answer.line();
+        if (!text.endsWith(" line=" + line)) {
+            throw new java.io.IOException("answered " + text);
         }
+        return new Answer(answer.startedNanos(), text.substring(5, text.indexOf(' ')), text.substring(text.indexOf(' ') + 1));
     }
 
     /** Client threads that connect through HAProxy one connection after another until stopped; bounded by the test's timeout. */

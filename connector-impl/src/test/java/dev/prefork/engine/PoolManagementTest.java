@@ -173,4 +173,35 @@ class PoolManagementTest extends EngineTestSupport {
         await(() -> idle(engine) == 2, "both workers back");
         assertEquals(200, http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
+
+    /**
+     * drain() with drain_timeout, as every stop: the agent says drain and /health draining at once while
+     * the pool keeps serving for drain_timeout; only then do the workers leave and clients queue.
+     */
+    @Test
+    void drainWithDrainTimeoutTellsBalancersFirstAndKeepsServingThatLong() throws Exception {
+        PreforkEngine engine = start(config(2).name("jmx-drain-timeout").set(EngineConfig.STATUS_PORT, "0")
+                .set(EngineConfig.AGENT_PORT, "0").set(EngineConfig.DRAIN_TIMEOUT, "6"));
+        ObjectName name = engine.managementName().orElseThrow();
+        String agent = engine.agentAddress().orElseThrow();
+        await(() -> AgentCheck.lineOrEmpty(agent).startsWith("up ready"), "the agent to say up");
+        Set<Long> before = pids(engine);
+
+        long drainStarted = System.nanoTime();
+        server.invoke(name, "drain", new Object[0], new String[0]);
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStarted) < 3_000, "drain() returns at once");
+        assertEquals("draining", server.getAttribute(name, "Phase"));
+        assertEquals("drain", AgentCheck.line(agent));
+        assertEquals("served while balancers are told", LineClient.echoOnce(engine.boundPort(0), "served while balancers are told"));
+        assertEquals(before, pids(engine), "no worker left during drain_timeout");
+
+        await(() -> pids(engine).isEmpty(), "every worker gone after drain_timeout");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStarted);
+        assertTrue(millis >= 5_500, "the workers left after drain_timeout, not at once: " + millis + " ms");
+        assertEquals("drain", AgentCheck.line(agent), "still drain once drained");
+
+        server.invoke(name, "resume", new Object[0], new String[0]);
+        await(() -> idle(engine) == 2, "both workers back");
+        await(() -> AgentCheck.lineOrEmpty(agent).startsWith("up ready"), "the agent to say up again");
+    }
 }

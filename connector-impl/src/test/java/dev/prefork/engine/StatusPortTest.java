@@ -85,15 +85,7 @@ class StatusPortTest extends EngineTestSupport {
     }
 
     private static String agentLine(PreforkEngine engine) throws IOException {
-        String address = engine.agentAddress().orElseThrow();
-        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(1_000);
-            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertTrue(all.endsWith("\n"), "one line: " + all);
-            return all.trim();
-        }
+        return AgentCheck.line(engine.agentAddress().orElseThrow());
     }
 
     @Test
@@ -233,11 +225,7 @@ class StatusPortTest extends EngineTestSupport {
 
     /** The agent's line, or "" when it does not answer (not bound yet, or closed). */
     private static String agentLineOrEmpty(PreforkEngine engine) {
-        try {
-            return agentLine(engine);
-        } catch (IOException | AssertionError e) {
-            return "";
-        }
+        return AgentCheck.lineOrEmpty(engine.agentAddress().orElseThrow());
     }
 
     private static String pythonWithPrometheusClient() {

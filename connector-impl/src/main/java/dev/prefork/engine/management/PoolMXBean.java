@@ -75,7 +75,10 @@ public interface PoolMXBean {
     /** Replaces every worker, new ones first, refusing no connection. */
     void restart();
 
-    /** Stops accepting (workers leave after their connection; the ports stay bound and clients queue). */
+    /**
+     * Stops accepting (workers leave after their connection; the ports stay bound and clients queue).
+     * With drain_timeout, balancers are told to drain first and the pool keeps serving that long.
+     */
     void drain();
 
     /** Accepts again after drain. */

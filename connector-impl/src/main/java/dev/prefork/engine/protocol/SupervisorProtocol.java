@@ -17,7 +17,8 @@ package dev.prefork.engine.protocol;
  *   snapshot ID                          worker slot=.. pid=.. ...   (one per live worker)
  *   ttin | ttou                          snapshot-end ID spawned=N exited=N
  *   status ID                            status ID KEY=VALUE...      (the status port's figures, one line)
- *   restart | drain | resume
+ *   restart | resume
+ *   drain [SECONDS]                      (stop accepting; with SECONDS, report drain and keep serving that long first)
  *   stop-soon                            (drain_timeout: report drain, keep serving; stop follows)
  *   workers N | add-workers N | remove-workers N
  *   limits MAX_REQUESTS JITTER GRACE     (for workers spawned from now on)

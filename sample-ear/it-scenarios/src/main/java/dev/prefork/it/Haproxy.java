@@ -1,4 +1,4 @@
-package dev.prefork.engine;
+package dev.prefork.it;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * A real HAProxy (Debian's package) for one test: its configuration and admin socket in a directory of
- * its own, run in the foreground as our child, and everything removed again on {@link #close}.
+ * its own, run in the foreground as our child, and everything removed again on {@link #close}. Shared by
+ * the engine's balancer test (connector-impl) and the WildFly node's (wildfly-it).
  */
-final class Haproxy implements AutoCloseable {
+public final class Haproxy implements AutoCloseable {
     private final Path directory;
     private final Process process;
 
@@ -26,7 +27,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** The haproxy binary, or null when it is not installed (Debian: apt-get install -y haproxy). */
-    static String binary() {
+    public static String binary() {
         for (String candidate : new String[] {"/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy"}) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -36,7 +37,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** Starts HAProxy with {@code config} plus a global section with the admin socket; checks the file first. */
-    static Haproxy start(String config) throws IOException, InterruptedException {
+    public static Haproxy start(String config) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("prefork-haproxy");
         try {
             Path file = directory.resolve("haproxy.cfg");
@@ -57,8 +58,48 @@ final class Haproxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The TCP-mode configuration README's "Running on several machines" shows: a frontend on
+     * 127.0.0.1:{@code frontendPort} and backend {@code nodes} of {@code serverLines} (see {@link #serverLine}),
+     * balanced by least connections, each server checked on {@code /health} of its status port.
+     */
+    public static String balancerConfig(int frontendPort, String... serverLines) {
+        return """
+                defaults
+                    mode tcp
+                    log global
+                    option tcplog
+                    timeout connect 5s
+                    timeout client 60s
+                    timeout server 60s
+                    timeout check 5s
+                    retries 3
+                    option redispatch
+
+                frontend pools
+                    bind 127.0.0.1:%d
+                    default_backend nodes
+
+                backend nodes
+                    balance leastconn
+                    option httpchk GET /health
+                %s""".formatted(frontendPort, String.join("", serverLines));
+    }
+
+    /**
+     * One server of backend {@code nodes}: PROXY v2 in front of every connection, {@code maxconn} (the
+     * node's max_servers, so that HAProxy queues rather than the node's listen backlog), weight 100 for
+     * the agent's percentage to scale, the health check on {@code statusPort} and agent-check on
+     * {@code agentPort}, both every 500 ms.
+     */
+    public static String serverLine(String name, String host, int port, int maxconn, int statusPort, int agentPort) {
+        return "    server " + name + " " + host + ":" + port + " send-proxy-v2 maxconn " + maxconn + " weight 100"
+                + " check port " + statusPort + " inter 500ms fall 3 rise 2"
+                + " agent-check agent-port " + agentPort + " agent-inter 500ms\n";
+    }
+
     /** One admin-socket command's whole answer, or "" while the socket is not there yet. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         Path socket = directory.resolve("admin.sock");
         if (!Files.exists(socket)) {
             return "";
@@ -77,7 +118,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** HAProxy's status of server {@code server} in {@code backend} (UP, DOWN, DRAIN, MAINT, ...), from {@code show stat}. */
-    String status(String backend, String server) throws IOException {
+    public String status(String backend, String server) throws IOException {
         String[] lines = command("show stat").split("\n");
         if (lines.length == 0 || !lines[0].startsWith("# ")) {
             return "";
@@ -94,7 +135,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** What HAProxy wrote, for a failure message. */
-    String log() {
+    public String log() {
         try {
             return Files.readString(directory.resolve("haproxy.log"));
         } catch (IOException e) {
