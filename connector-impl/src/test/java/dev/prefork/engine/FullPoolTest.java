@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 23 of 64 clients starved).
  */
 @EnabledIfSystemProperty(named = "prefork.test.fullPool", matches = "true",
-        disabledReason = "192 worker JVMs, minutes on 2 cores (passed 2026-12-02: 156 s at 64 workers, 385 s at 128, load"
-                + " 20-34): run with -Dprefork.test.fullPool=true")
+        disabledReason = "192 worker JVMs, minutes on 2 cores (passed twice on 2026-12-02: 156 and 295 s at 64 workers, 385"
+                + " and 386 s at 128, load 20-50): run with -Dprefork.test.fullPool=true")
 class FullPoolTest extends EngineTestSupport {
 
     @ParameterizedTest(name = "{0} workers")
