@@ -245,6 +245,24 @@ public final class BenchMain {
             progress.accept("proxy: " + cost);
             notes.add("PROXY v2 header per connection (`proxy`): " + cost + ".");
         }
+        if (o.sections.contains("memory")) {
+            // Memory per role after load (issue 13): the engine as it starts by default (the launcher restarts
+            // itself with launcher_jvm_options), the same engine with its launcher's JVM left at the JVM's
+            // defaults (what it was before), and Net::Server; the memory table after the last round is the result.
+            List<Contender> cs = List.of(
+                    new Contender("prefork", PreforkTarget.variant(env, "prefork", Map.of()), new ServerSpec(port + 27, 8, engineMaxRequests)),
+                    new Contender("prefork launcher-jvm-defaults", PreforkTarget.variant(env, "prefork launcher-jvm-defaults",
+                            Map.of("launcher_jvm_options", "")), new ServerSpec(port + 28, 8, engineMaxRequests)),
+                    new Contender("net-server", perl, new ServerSpec(port + 29, 8, NET_SERVER_MAX_REQUESTS)));
+            ThroughputScenario.Result memory = new ThroughputScenario("memory",
+                    "conn RST, 8 workers: memory of each role after load; the second engine's launcher keeps the JVM's default"
+                            + " heap and collector (launcher_jvm_options empty)",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null);
+            results.add(memory);
+            String pss = memoryByRole(memory);
+            progress.accept("memory: " + pss);
+            notes.add("Memory per role after load (`memory`, median PSS per process): " + pss + ".");
+        }
         List<StartupScenario.Sample> startup = new ArrayList<>();
         if (o.sections.contains("startup")) {
             List<Contender> cs = new ArrayList<>();
@@ -323,6 +341,15 @@ public final class BenchMain {
             "0d0a0d0a000d0a515549540a" + "2111000c" + "c000020a" + "c6336401" + "9c40" + "01bb");
 
     /** Server CPU per connection with and without the header, medians over the rounds, and conn/s. */
+    /** Each contender's median PSS per process by role after its last round, e.g. "prefork: launcher 45.1 MB, ...". */
+    static String memoryByRole(ThroughputScenario.Result memory) {
+        List<String> parts = new ArrayList<>();
+        memory.memory().forEach((contender, roles) -> parts.add(contender + ": " + roles.values().stream()
+                .map(m -> String.format(java.util.Locale.ROOT, "%s %.1f MB", m.role(), m.medianPssKb() / 1024.0))
+                .collect(java.util.stream.Collectors.joining(", "))));
+        return String.join("; ", parts);
+    }
+
     static String proxyCost(ThroughputScenario.Result proxy) {
         List<Double> plainCpu = new ArrayList<>();
         List<Double> proxiedCpu = new ArrayList<>();
@@ -393,7 +420,7 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "replacement", "scrape", "proxy", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "replacement", "scrape", "proxy", "memory", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         /** The application servers whose echo MDB takes part: wildfly, glassfish, liberty. */

@@ -35,6 +35,17 @@ public final class LauncherCalls {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     }
 
+    /** Linked only by a launcher that restarts itself in place: the others never pay for it. */
+    private static final class ExecCalls {
+        static final MethodHandle CLOSE_RANGE = Libc.errnoCall("close_range", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SIGPROCMASK = Libc.errnoCall("sigprocmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle EXECV = Libc.errnoCall("execv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final int CLOSE_RANGE_CLOEXEC = 4;
+    private static final int SIG_SETMASK = 2;
+    private static final int SIGSET_BYTES = 128;
+
     private LauncherCalls() {
     }
 
@@ -85,6 +96,33 @@ public final class LauncherCalls {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("sendto failed", t);
+        }
+    }
+
+    /**
+     * Replaces this process's program with {@code argv} (same pid, parent, session, environment and
+     * standard streams), as a shell's {@code exec} does: every other descriptor is marked close-on-exec
+     * first, so that nothing this JVM opened leaks into the next one, and the calling thread's signal mask
+     * is emptied (the JVM blocks SIGQUIT in its Java threads, and a mask survives exec). Returns only when
+     * the exec failed, with the failure.
+     */
+    public static String replaceProcess(String program, String[] argv) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(program);
+            MemorySegment pointers = arena.allocate(ADDRESS, argv.length + 1L);
+            for (int i = 0; i < argv.length; i++) {
+                pointers.setAtIndex(ADDRESS, i, arena.allocateFrom(argv[i]));
+            }
+            pointers.setAtIndex(ADDRESS, argv.length, MemorySegment.NULL);
+            MemorySegment emptyMask = arena.allocate(SIGSET_BYTES);
+            try {
+                Posix.checked("close_range CLOEXEC", c -> (int) ExecCalls.CLOSE_RANGE.invokeExact(c, 3, -1, CLOSE_RANGE_CLOEXEC));
+                Posix.checked("sigprocmask", c -> (int) ExecCalls.SIGPROCMASK.invokeExact(c, SIG_SETMASK, emptyMask, MemorySegment.NULL));
+                Posix.checked("execv " + program, c -> (int) ExecCalls.EXECV.invokeExact(c, path, pointers));
+                return "execv returned";
+            } catch (PosixException e) {
+                return e.getMessage();
+            }
         }
     }
 

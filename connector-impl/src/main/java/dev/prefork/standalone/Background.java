@@ -5,10 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,17 +39,7 @@ final class Background {
      * @return the starting command's exit status: 0 once the daemon serves, else the daemon's own (or 1)
      */
     static int startDaemon(String[] args, PrintStream out) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        if (jvmOptions.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
-            command.add("--enable-native-access=ALL-UNNAMED"); // java -jar had it from the manifest; -cp does not
-        }
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(StandaloneMain.class.getName());
-        command.addAll(List.of(args));
+        List<String> command = OwnCommand.with(List.of(), args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);

@@ -114,6 +114,10 @@ public final class StandaloneMain {
             System.exit(2);
             return;
         }
+        if (!detachRequested(settings) || Background.isDaemon()) {
+            // The process that serves, before it opens or starts anything (a background command only relays).
+            LauncherJvm.restartSizedIfDefault(settings, origins, args, System.err);
+        }
         if (detachRequested(settings)) {
             String why = ProcessJarCalls.unavailableReason();
             if (why != null) {

@@ -233,6 +233,15 @@ public final class Settings {
             .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("as background (which always starts a new session here)"));
 
+    public static final Setting<List<String>> LAUNCHER_JVM_OPTIONS = declare(Setting.of("launcher_jvm_options", SettingType.words())
+            .byDefault("-XX:+UseSerialGC -Xmx64m -Xmn8m -Xss512k -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+                    + " -XX:TrimNativeHeapInterval=1000")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("JVM options the standalone launcher restarts itself with (in place: same process id) when its JVM was"
+                    + " started without a maximum heap or collector of its own (-Xmx, -XX:MaxHeapSize, -XX:MaxRAM..., -XX:+Use...GC),"
+                    + " so that it keeps the small heap its handlers and the pool's bookkeeping need rather than the JVM's"
+                    + " default of a quarter of the machine; empty keeps the JVM as started. Needs JDK 22+ for the launcher"));
+
     public static final Setting<Integer> CHECK_FOR_DEQUEUE = declare(Setting.of("check_for_dequeue",
                     SettingType.optional(SettingType.integer(1, 86_400))).onlyFrom(SettingLayer.COMMAND_LINE)
             .means("every this many seconds the standalone launcher starts dequeue_command unless max_dequeue copies of it"
