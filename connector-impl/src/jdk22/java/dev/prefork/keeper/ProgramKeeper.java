@@ -56,11 +56,11 @@ public final class ProgramKeeper implements ProgramSupervision {
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
 
-    private ProgramKeeper(ProgramPlan plan, PrintStream out, List<ListeningSocket> sockets) {
+    private ProgramKeeper(ProgramPlan plan, PrintStream out, List<ListeningSocket> sockets, List<String> switchUser) {
         this.plan = plan;
         this.out = out;
         this.sockets = sockets;
-        this.spawner = new ProgramSpawner(sockets, plan.socketName());
+        this.spawner = new ProgramSpawner(sockets, plan.socketName(), switchUser);
         int copies = 0;
         for (ProgramSpec spec : plan.all()) {
             kept.add(new KeptProgram(spec, plan.crashLimit()));
@@ -75,6 +75,7 @@ public final class ProgramKeeper implements ProgramSupervision {
      * cannot be bound fails here, before any program starts.
      */
     public static ProgramSupervision start(ProgramPlan plan, PrintStream out) throws IOException {
+        List<String> switchUser = UserSwitchCommand.of(plan.user(), plan.group()); // before binding: a bad user binds nothing
         List<ListeningSocket> sockets = new ArrayList<>();
         try {
             for (PortSpec port : plan.ports()) {
@@ -84,7 +85,7 @@ public final class ProgramKeeper implements ProgramSupervision {
             sockets.forEach(ListeningSocket::close);
             throw e;
         }
-        ProgramKeeper keeper = new ProgramKeeper(plan, out, sockets);
+        ProgramKeeper keeper = new ProgramKeeper(plan, out, sockets, switchUser);
         keeper.maintain(System.currentTimeMillis()); // started before start() returns: the launcher then says it serves
         Thread.ofPlatform().name("prefork-keeper").daemon().start(keeper::loop);
         return keeper;

@@ -25,21 +25,26 @@ import java.util.TreeMap;
  *   <li>{@code stdin} (inetd's wait mode): the one listening socket on descriptor 0.</li>
  * </ul>
  * A plain program gets /dev/null on descriptor 0 and runs as {@code /bin/sh -c 'exec COMMAND'}. Every
- * other descriptor is closed in the child, and its signal mask and dispositions are reset.
+ * other descriptor is closed in the child, and its signal mask and dispositions are reset. With
+ * {@code user}, {@link UserSwitchCommand} comes first: it sets every id and the groups, then execs the
+ * shell, so the pid stays the program's.
  */
 final class ProgramSpawner implements AutoCloseable {
     private final List<ListeningSocket> sockets;
     private final String poolName;
     private final Map<String, String> baseEnvironment;
     private final int devNull;
+    /** setpriv and its options, put before the shell when the programs run as another user; else empty. */
+    private final List<String> switchUser;
 
     /** A started copy: its pid, and the read end of the pipe holding its output (the caller closes it). */
     record Spawned(long pid, int output) {
     }
 
-    ProgramSpawner(List<ListeningSocket> sockets, String poolName) {
+    ProgramSpawner(List<ListeningSocket> sockets, String poolName, List<String> switchUser) {
         this.sockets = List.copyOf(sockets);
         this.poolName = poolName;
+        this.switchUser = List.copyOf(switchUser);
         Map<String, String> env = new TreeMap<>(System.getenv());
         // The launcher's own activation (if systemd started it so) and the engine's variables are not the program's.
         env.keySet().removeIf(key -> key.startsWith("PREFORK_") || key.startsWith("LISTEN_"));
@@ -71,7 +76,9 @@ final class ProgramSpawner implements AutoCloseable {
                 env.put("LISTEN_FDS", Integer.toString(sockets.size()));
                 env.put("LISTEN_FDNAMES", String.join(":", names));
             }
-            String[] argv = {"/bin/sh", "-c", script};
+            List<String> command = new ArrayList<>(switchUser);
+            command.addAll(List.of("/bin/sh", "-c", script));
+            String[] argv = command.toArray(String[]::new);
             String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             long pid = Posix.spawn(argv, envp, placements(sources), sources.size(), true);
             Posix.close(pipe[1]);

@@ -33,9 +33,11 @@ public final class ProgramPlan {
     private final int graceSeconds;
     private final String exitCommand;
     private final String socketName;
+    private final String user;
+    private final String group;
 
     private ProgramPlan(ProgramSpec pool, List<ProgramSpec> programs, List<PortSpec> ports, int listen, int crashLimit,
-                        int graceSeconds, String exitCommand, String socketName) {
+                        int graceSeconds, String exitCommand, String socketName, String user, String group) {
         this.pool = pool;
         this.programs = List.copyOf(programs);
         this.ports = List.copyOf(ports);
@@ -44,6 +46,8 @@ public final class ProgramPlan {
         this.graceSeconds = graceSeconds;
         this.exitCommand = exitCommand;
         this.socketName = socketName;
+        this.user = user;
+        this.group = group;
     }
 
     /** Whether {@code config} asks for programs (then the launcher runs them instead of the engine). */
@@ -81,14 +85,6 @@ public final class ProgramPlan {
                     + ") takes one port, but port='" + config.get(Settings.PORT) + "' (from " + origin.apply(Settings.PORT.key())
                     + ") has " + config.ports().size() + ": descriptor 0 holds one socket (use program_socket listen_fds for several)");
         }
-        for (Map.Entry<String, String> account : Map.of(Settings.USER.key(), config.get(Settings.USER),
-                Settings.GROUP.key(), config.get(Settings.GROUP)).entrySet()) {
-            if (!account.getValue().isEmpty()) {
-                throw new IllegalStateException(account.getKey() + "='" + account.getValue() + "' (from "
-                        + origin.apply(account.getKey()) + ") cannot be combined with worker_program or program yet: the"
-                        + " programs would run as the launcher's user (README: Coming from Net::Server, Net::Daemon or hydra)");
-            }
-        }
         ProgramSpec pool = command.isEmpty() ? null
                 : new ProgramSpec(nameOf(command), command, config.maxServers(), socket);
         List<ProgramSpec> programs = new ArrayList<>();
@@ -104,7 +100,7 @@ public final class ProgramPlan {
         }
         return new ProgramPlan(pool, programs, pool == null ? List.of() : config.ports(), config.listen(),
                 config.get(Settings.CRASH_LIMIT), config.gracefulShutdownTimeout(), config.get(Settings.EXIT_COMMAND).strip(),
-                config.name());
+                config.name(), config.get(Settings.USER), config.get(Settings.GROUP));
     }
 
     /** A program's name in the log: its command's first word without its directory ("/usr/bin/watch -n 1" is watch). */
@@ -154,6 +150,16 @@ public final class ProgramPlan {
     /** What LISTEN_FDNAMES calls each socket: the pool's {@code name}, as systemd names them after the socket unit. */
     public String socketName() {
         return socketName;
+    }
+
+    /** The user every program runs as (a name or number), or empty for the launcher's own. */
+    public String user() {
+        return user;
+    }
+
+    /** With {@link #user}: the groups (names or numbers, the first the primary), or empty for the user's own. */
+    public String group() {
+        return group;
     }
 
     /** The hydra's exit function as a shell command; empty for none. */

@@ -41,6 +41,9 @@ class ProgramPlanTest {
         assertEquals(2, plan.ports().size());
         assertEquals("web", plan.socketName());
         assertTrue(ProgramPlan.requested(config("worker_program", "x")));
+        ProgramPlan asNobody = ProgramPlan.of(config("program", "sleep 1", "user", "nobody", "group", "nogroup daemon"), key -> "test");
+        assertEquals("nobody", asNobody.user());
+        assertEquals("nogroup daemon", asNobody.group());
         assertFalse(ProgramPlan.requested(config("max_servers", "3")));
     }
 
@@ -50,9 +53,6 @@ class ProgramPlanTest {
                 "program_socket", "stdin", "port", "127.0.0.1:1,127.0.0.1:2"), key -> "conf_file /etc/p.conf"));
         assertTrue(stdin.getMessage().contains("program_socket=stdin (from conf_file /etc/p.conf)"), stdin.getMessage());
         assertTrue(stdin.getMessage().contains("port='127.0.0.1:1,127.0.0.1:2'"), stdin.getMessage());
-        IllegalStateException user = assertThrows(IllegalStateException.class, () -> ProgramPlan.of(config("program", "sleep 1",
-                "user", "nobody"), key -> "command line --" + key));
-        assertTrue(user.getMessage().startsWith("user='nobody' (from command line --user)"), user.getMessage());
         IllegalStateException engineOnly = assertThrows(IllegalStateException.class, () -> ProgramPlan.of(config("program", "sleep 1",
                 "max_requests", "10", "max_servers", "2"), key -> "conf_file /etc/p.conf", java.util.Set.of("program", "max_requests",
                 "max_servers")));
