@@ -53,6 +53,7 @@ public final class Posix {
     public static final int SETVAL = 16;
     public static final short SEM_UNDO = 0x1000;
 
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     /** Generous upper bounds of glibc's opaque structs (80, 336 and 128 bytes on x86_64). */
@@ -114,6 +115,8 @@ public final class Posix {
         static final MethodHandle ATTR_DESTROY = call("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle ATTR_SETFLAGS = call("posix_spawnattr_setflags",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+        static final MethodHandle ATTR_SETPGROUP = call("posix_spawnattr_setpgroup",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle ATTR_SETSIGMASK = call("posix_spawnattr_setsigmask",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle ATTR_SETSIGDEFAULT = call("posix_spawnattr_setsigdefault",
@@ -301,6 +304,15 @@ public final class Posix {
      * emptied and every signal is reset to its default action (the JVM blocks some in its threads).
      */
     public static long spawn(String[] argv, String[] envp, int[] dup2Pairs, int closeFrom) {
+        return spawn(argv, envp, dup2Pairs, closeFrom, false);
+    }
+
+    /**
+     * As {@link #spawn(String[], String[], int[], int)}; with {@code ownProcessGroup} the child also leads
+     * a new process group (its pid is the group's id), so that it and whatever it starts can be signalled
+     * together with {@code kill(-pid, signal)}.
+     */
+    public static long spawn(String[] argv, String[] envp, int[] dup2Pairs, int closeFrom, boolean ownProcessGroup) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(SPAWN_FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = arena.allocate(SPAWN_ATTR_SIZE, 16);
@@ -317,8 +329,11 @@ public final class Posix {
                 spawnChecked("posix_spawn_file_actions_addclosefrom_np", (int) Spawning.FA_CLOSEFROM.invokeExact(actions, closeFrom));
                 spawnChecked("sigemptyset", (int) Spawning.SIGEMPTYSET.invokeExact(emptySet));
                 spawnChecked("sigfillset", (int) Spawning.SIGFILLSET.invokeExact(fullSet));
-                spawnChecked("posix_spawnattr_setflags",
-                        (int) Spawning.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
+                short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0));
+                spawnChecked("posix_spawnattr_setflags", (int) Spawning.ATTR_SETFLAGS.invokeExact(attr, flags));
+                if (ownProcessGroup) {
+                    spawnChecked("posix_spawnattr_setpgroup", (int) Spawning.ATTR_SETPGROUP.invokeExact(attr, 0));
+                }
                 spawnChecked("posix_spawnattr_setsigmask", (int) Spawning.ATTR_SETSIGMASK.invokeExact(attr, emptySet));
                 spawnChecked("posix_spawnattr_setsigdefault", (int) Spawning.ATTR_SETSIGDEFAULT.invokeExact(attr, fullSet));
                 MemorySegment path = arena.allocateFrom(argv[0]);

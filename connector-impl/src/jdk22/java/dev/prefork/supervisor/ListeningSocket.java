@@ -20,9 +20,10 @@ import java.nio.file.Path;
 /**
  * One listening socket, made with the system calls themselves so that its descriptor number is known
  * and can be handed to every worker as its standard input. Close-on-exec, like everything the
- * supervisor opens; the spawn puts it on fd 0 of each worker explicitly.
+ * supervisor opens; the spawn puts it on fd 0 of each worker explicitly. Public for the program
+ * keeper ({@code dev.prefork.keeper}), which hands it to programs the same way.
  */
-final class ListeningSocket implements AutoCloseable {
+public final class ListeningSocket implements AutoCloseable {
     private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final PortSpec spec;
@@ -36,12 +37,12 @@ final class ListeningSocket implements AutoCloseable {
         this.boundAddress = boundAddress;
     }
 
-    int fd() {
+    public int fd() {
         return fd;
     }
 
     /** What was really bound: {@code host:port} with the kernel's port for port 0, or {@code unix:/path}. */
-    String boundAddress() {
+    public String boundAddress() {
         return boundAddress;
     }
 
@@ -50,7 +51,7 @@ final class ListeningSocket implements AutoCloseable {
     }
 
     /** Binds and listens; an {@link IOException} whose message names the port, the reason and what to do. */
-    static ListeningSocket open(PortSpec spec, int backlog) throws IOException {
+    public static ListeningSocket open(PortSpec spec, int backlog) throws IOException {
         try {
             if (spec.isUnix()) {
                 return openUnix(spec, backlog);

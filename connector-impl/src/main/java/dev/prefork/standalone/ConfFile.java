@@ -37,7 +37,9 @@ final class ConfFile {
 
     /** Settings whose repetitions accumulate, with the separator the setting's own syntax uses between items. */
     static final Map<String, String> LIST_KEYS = Map.of(
-            "port", ",", "allow", " ", "deny", " ", "cidr_allow", " ", "cidr_deny", " ", "proxy_allow", " ");
+            "port", ",", "allow", " ", "deny", " ", "cidr_allow", " ", "cidr_deny", " ", "proxy_allow", " ",
+            // A command line may hold any character a line can: only the line break cannot be in one.
+            "program", "\n");
 
     /** Net::Daemon's names (with '-' read as '_') for settings that have another name here. */
     static final Map<String, String> ALIASES = Map.of(

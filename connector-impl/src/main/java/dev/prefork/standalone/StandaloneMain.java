@@ -8,6 +8,8 @@ import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Settings;
 import dev.prefork.engine.config.SettingsDocs;
+import dev.prefork.programs.ProgramPlan;
+import dev.prefork.programs.ProgramSupervision;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the engine on its own with a built-in handler:
  * {@code java -jar prefork.jar --port 20204 --max_servers 4 --handler echo}. Every engine setting is
  * accepted as {@code --key value}; {@code --conf_file FILE} reads Net::Server-style "key value" lines
- * first. Ctrl-C stops the pool and leaves nothing behind; SIGHUP reads the settings again.
+ * first. Ctrl-C stops the pool and leaves nothing behind; SIGHUP reads the settings again. With
+ * {@code worker_program} or {@code program} it supervises those programs instead ({@link ProgramMode}).
  */
 public final class StandaloneMain {
 
@@ -149,7 +152,8 @@ public final class StandaloneMain {
             System.exit(2);
             return;
         }
-        PreforkEngine engine;
+        PreforkEngine engine = null;
+        ProgramSupervision programs = null;
         EngineConfig config;
         PidFile pidFile = null;
         LogSink log;
@@ -175,37 +179,26 @@ public final class StandaloneMain {
                 pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
             }
             dequeue = DequeueJobs.start(config, out); // its first job after check_for_dequeue seconds
-            engine = PreforkEngine.start(config, handler);
+            if (ProgramPlan.requested(config)) {
+                programs = ProgramMode.start(config, key -> origins.getOrDefault(key, "the default"), origins.keySet(), out);
+            } else {
+                engine = PreforkEngine.start(config, handler);
+            }
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
             System.exit(1);
             return;
         }
+        if (programs != null) {
+            ProgramMode.serve(programs, config, out, log, pidFile, dequeue);
+            return;
+        }
         rereadOnHangup(args, engine, config, out, log);
         reopenOnUsr1(log, out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        PidFile written = pidFile;
-        DequeueJobs jobs = dequeue;
-        PrintStream said = out;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (jobs != null) {
-                jobs.stop();
-            }
-            engine.stop();
-            if (written != null) {
-                written.remove(); // after the ports are closed: while it exists, the server is there
-            }
-            said.println("prefork: stopped");
-            stopped.countDown();
-        }, "prefork-stop"));
-        if (pidFile != null) {
-            try {
-                pidFile.write(); // the ports are bound: start() returns only then
-            } catch (IOException e) {
-                System.err.println("prefork: " + e.getMessage());
-                System.exit(1); // the shutdown hook stops the pool
-                return;
-            }
+        PreforkEngine started = engine;
+        CountDownLatch stopped = stopAtExit(dequeue, started::stop, pidFile, out);
+        if (!writePidFile(pidFile)) {
+            return;
         }
         boolean full = engine.awaitAccepting(Duration.ofSeconds(60));
         List<String> addresses = engine.boundAddresses();
@@ -227,6 +220,40 @@ public final class StandaloneMain {
             printStatusUntilStopped(engine, stopped, statusInterval, out);
         }
         stopped.await();
+    }
+
+    /**
+     * At the JVM's exit (TERM, INT, System.exit): the dequeue jobs, then the server, then the pid_file
+     * (after the ports are closed: while it exists, the server is there). The latch counts down when done.
+     */
+    static CountDownLatch stopAtExit(DequeueJobs jobs, Runnable server, PidFile pidFile, PrintStream out) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (jobs != null) {
+                jobs.stop();
+            }
+            server.run();
+            if (pidFile != null) {
+                pidFile.remove();
+            }
+            out.println("prefork: stopped");
+            stopped.countDown();
+        }, "prefork-stop"));
+        return stopped;
+    }
+
+    /** Writes the pid_file, if any, once the ports are bound; when it cannot, says why and exits (the hook stops the server). */
+    static boolean writePidFile(PidFile pidFile) {
+        if (pidFile != null) {
+            try {
+                pidFile.write();
+            } catch (IOException e) {
+                System.err.println("prefork: " + e.getMessage());
+                System.exit(1);
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -270,7 +297,7 @@ public final class StandaloneMain {
      * daemons that keep their log open (nginx's convention), without replacing any worker as HUP does.
      */
     @SuppressWarnings("restriction")
-    private static void reopenOnUsr1(LogSink log, PrintStream out) {
+    static void reopenOnUsr1(LogSink log, PrintStream out) {
         if (!(log instanceof LogFile)) {
             return; // the JVM's default for USR1 stays: nothing to reopen (syslog is addressed afresh per message)
         }
@@ -285,7 +312,7 @@ public final class StandaloneMain {
         }
     }
 
-    private static void reopen(LogSink sink, PrintStream out, String signal) {
+    static void reopen(LogSink sink, PrintStream out, String signal) {
         if (!(sink instanceof LogFile log)) {
             return;
         }

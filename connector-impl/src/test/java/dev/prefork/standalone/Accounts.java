@@ -52,6 +52,25 @@ final class Accounts {
         return line.isEmpty() ? List.of() : Stream.of(line.split("\\s+")).map(Integer::parseInt).toList();
     }
 
+    /** A throwaway system user with a group of its own and one supplementary group ({@code extra}). */
+    record Throwaway(String name, int uid, int gid, int extra) {
+    }
+
+    /**
+     * Makes a throwaway user named {@code prefix} plus a random suffix, with a supplementary group of its
+     * own (which initgroups must add: a test's proof that it did); the commands that remove both are
+     * added to {@code cleanUp} in the order they must run.
+     */
+    static Throwaway makeThrowaway(String prefix, List<String[]> cleanUp) throws Exception {
+        String name = prefix + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20), 36);
+        run("groupadd", "--system", name + "x");
+        cleanUp.add(new String[] {"groupdel", name + "x"});
+        run("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", "--groups", name + "x", name);
+        cleanUp.add(0, new String[] {"userdel", name});
+        return new Throwaway(name, Integer.parseInt(output("id", "-u", name).strip()), Integer.parseInt(output("id", "-g", name).strip()),
+                Integer.parseInt(output("getent", "group", name + "x").split(":")[2]));
+    }
+
     /** The children of {@code parent} once there are {@code count} of them; at most 60 s. */
     static List<ProcessHandle> awaitChildren(ProcessHandle parent, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -61,18 +61,9 @@ class UserGroupTest {
     @Test
     void aNamedUserGetsItsOwnGroupsInTheSupervisorAndEveryWorker() throws Exception {
         assumeTrue(Accounts.root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
-        String name = "pfkt" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-        // A supplementary group of its own, which initgroups must add: the test's proof that it did.
-        Accounts.run("groupadd", "--system", name + "x");
-        cleanUp.add(new String[] {"groupdel", name + "x"});
-        Accounts.run("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", "--groups", name + "x", name);
-        cleanUp.add(0, new String[] {"userdel", name});
-        int uid = Integer.parseInt(Accounts.output("id", "-u", name).strip());
-        int gid = Integer.parseInt(Accounts.output("id", "-g", name).strip());
-        int extra = Integer.parseInt(Accounts.output("getent", "group", name + "x").split(":")[2]);
-
-        Process launcher = launch(List.of(), "--user", name);
-        assertServesAs(launcher, uid, gid, List.of(gid, extra));
+        Accounts.Throwaway user = Accounts.makeThrowaway("pfkt", cleanUp);
+        Process launcher = launch(List.of(), "--user", user.name());
+        assertServesAs(launcher, user.uid(), user.gid(), List.of(user.gid(), user.extra()));
     }
 
     @Test

@@ -256,6 +256,39 @@ public final class Settings {
             .means("the dequeue job, run with /bin/sh -c as the launcher's user, its output logged line by line tagged"
                     + " dequeue[PID]; stopped (TERM, then KILL after graceful_shutdown_timeout) when the launcher stops"));
 
+    public static final Setting<String> WORKER_PROGRAM = declare(Setting.text("worker_program")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a program pool: this command runs as each of the max_servers workers instead of our worker JVM, started"
+                    + " with exec by /bin/sh (quotes and $VARS as on a shell line, one command) and given the listening sockets as"
+                    + " program_socket says; it accepts and serves its clients itself (no handler, no bridge). Kept running,"
+                    + " replaced with back-off when it dies, replaced new-ones-first on SIGHUP, sent TERM at stop; by default"
+                    + " none (the workers are our JVMs)"));
+
+    public static final Setting<ProgramSocket> PROGRAM_SOCKET = declare(Setting.choice("program_socket", ProgramSocket.class)
+            .byDefault("listen_fds").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("how worker_program gets the listening sockets: listen_fds as systemd's socket activation (descriptors 3"
+                    + " and up, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES=name), or stdin as inetd's wait mode (descriptor 0; one"
+                    + " port only)"));
+
+    public static final Setting<String> PROGRAM = declare(Setting.text("program")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a program to keep running, without a socket (the hydra's list; repeat the key for more): started with exec"
+                    + " by /bin/sh, restarted when it exits (with back-off and crash_limit), all restarted on SIGHUP, all"
+                    + " stopped (TERM, then KILL after graceful_shutdown_timeout) at stop; its output is logged tagged with its"
+                    + " name (the command's first word without its directory) and pid; by default none"));
+
+    public static final Setting<Integer> CRASH_LIMIT = declare(Setting.integer("crash_limit", 0, 1_000)
+            .byDefault("5").onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a program or worker_program that exits this many times in a row within 10 s of its start is not"
+                    + " started again (a worker_program's pool then stops the launcher with status 1, as does the last"
+                    + " program given up); before that each restart waits 0.25 s, doubling to 30 s; 0 restarts for ever"
+                    + " (as the hydra does), still with the back-off"));
+
+    public static final Setting<String> EXIT_COMMAND = declare(Setting.text("exit_command")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("run with /bin/sh -c once every program and worker_program has stopped, before the launcher exits"
+                    + " (the hydra's exit function); its output is logged, and it is killed after graceful_shutdown_timeout"));
+
     public static final Setting<Path> PID_FILE = declare(Setting.absolutePath("pid_file")
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("a file the standalone launcher writes its process id to once its ports are bound, and removes when it"

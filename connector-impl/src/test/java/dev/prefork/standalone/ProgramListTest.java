@@ -1,0 +1,104 @@
+package dev.prefork.standalone;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hydra's behaviour with real programs, configured in a conf_file (repeated program lines
+ * accumulate): each program is kept running and restarted when it dies, its output reaches the log
+ * tagged with its name and pid, SIGHUP restarts all of them, TERM stops all of them (with what they
+ * started in the background) and then runs the exit_command; a program that fails at once is restarted
+ * with a growing back-off and given up after crash_limit; when every program is given up the launcher
+ * ends with status 1.
+ */
+class ProgramListTest {
+    private final List<Process> launchers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        LauncherCommand.stopAll(launchers.stream().map(Process::toHandle).toList());
+    }
+
+    @Test
+    void programsAreKeptRunningRestartedOnHangupAndStoppedWithTheExitCommand(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("hydra.conf");
+        Files.writeString(conf, String.join("\n",
+                "# the hydra's spawn_list",
+                "program sleep 300",
+                "program   sh -c 'echo talking as $$; sleep 301 & exec sleep 302'   # leaves a child in its group",
+                "crash_limit 3",
+                "graceful_shutdown_timeout 5",
+                "exit_command echo quitting after TERM",
+                ""));
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--conf_file", conf.toString()), launchers);
+        ProgramLog log = ProgramLog.follow(launcher.getInputStream());
+        log.await(Pattern.compile("programs \\[sleep, sh]; Ctrl-C stops"), 1);
+        long sleep = Long.parseLong(log.awaitGroup(Pattern.compile("sleep\\[(\\d+)] started"), 1));
+        String talker = log.awaitGroup(Pattern.compile("sh\\[(\\d+)]: talking as \\1$"), 1);
+        assertTrue(ProgramLog.exists(sleep));
+
+        ProcessHandle.of(sleep).orElseThrow().destroyForcibly();
+        log.await(Pattern.compile("sleep\\[" + sleep + "] ended with signal 9 \\(KILL\\) after .*; starting it again"), 1);
+        assertFalse(ProgramLog.exists(sleep), "reaped: no zombie");
+        long second = Long.parseLong(log.awaitGroup(Pattern.compile("sleep\\[(\\d+)] started"), 2));
+
+        ProgramLog.hangUp(launcher.pid());
+        log.await(Pattern.compile("sleep\\[" + second + "] ended with signal 15 \\(TERM\\).*; starting it again"), 1);
+        log.await(Pattern.compile("sh\\[" + talker + "] ended with signal 15 \\(TERM\\).*; starting it again"), 1);
+        long third = Long.parseLong(log.awaitGroup(Pattern.compile("sleep\\[(\\d+)] started"), 3));
+        String talkerAgain = log.awaitGroup(Pattern.compile("sh\\[(\\d+)]: talking as \\1$"), 2);
+        assertFalse(ProgramLog.exists(second));
+        assertTrue(ProgramLog.exists(third));
+
+        List<ProcessHandle> everything = launcher.toHandle().descendants().toList();
+        assertTrue(everything.stream().anyMatch(each -> each.info().commandLine().orElse("").contains("sleep 301")),
+                "the talker's background child runs: " + everything.stream().map(ProcessHandle::info).toList());
+        launcher.toHandle().destroy(); // TERM; Process.destroy() would also close the output we read
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher stops on TERM");
+        log.await(Pattern.compile("sh\\[" + talkerAgain + "] ended with signal 15"), 1);
+        log.await(Pattern.compile("exit_command\\[\\d+]: quitting after TERM"), 1);
+        log.await(Pattern.compile("prefork: stopped"), 1);
+        String text = log.text();
+        assertTrue(text.indexOf("exit_command[") > text.indexOf("sleep[" + third + "] ended"), "the exit command runs after the stop");
+        for (ProcessHandle each : everything) {
+            assertFalse(ProgramLog.exists(each.pid()), "left running or unreaped: " + each.pid() + " " + each.info());
+        }
+    }
+
+    @Test
+    void aProgramThatFailsAtOnceBacksOffAndIsGivenUpWhileTheOthersRun() throws Exception {
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--program", "false", "--program", "sleep 300",
+                "--crash_limit", "4"), launchers);
+        ProgramLog log = ProgramLog.follow(launcher.getInputStream());
+        log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 250 ms \\(1 quick"), 1);
+        log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 500 ms \\(2 quick"), 1);
+        log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 1000 ms \\(3 quick"), 1);
+        log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*crash_limit 4\\): not starting false again"), 1);
+        long sleep = Long.parseLong(log.awaitGroup(Pattern.compile("sleep\\[(\\d+)] started"), 1));
+        assertTrue(launcher.isAlive() && ProgramLog.exists(sleep), "the other program runs on");
+        assertEquals(4, log.matches(Pattern.compile("false\\[\\d+] started")).size(), "started crash_limit times, no more");
+    }
+
+    @Test
+    void whenEveryProgramIsGivenUpTheLauncherEndsWithStatusOne() throws Exception {
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--program", "sh -c 'exit 3'", "--crash_limit", "2",
+                "--exit_command", "echo the exit command runs"), launchers);
+        ProgramLog log = ProgramLog.follow(launcher.getInputStream());
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, launcher.exitValue());
+        log.await(Pattern.compile("every program was given up"), 1);
+        log.await(Pattern.compile("exit_command\\[\\d+]: the exit command runs"), 1);
+    }
+}
