@@ -279,6 +279,15 @@ public final class EngineConfig {
         return set != null ? set : Math.min(MAX_SERVERS_LIMIT, 2 * Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Whether a pool with no worker accepting starts one alone before the others: the default pacing (no
+     * max_starting given). Starting alone, the first worker accepts after one JVM's start instead of
+     * sharing the processors with max_starting others; a max_starting given keeps its exact meaning.
+     */
+    public boolean firstWorkerAlone() {
+        return get(Settings.MAX_STARTING) == null;
+    }
+
     /** Seconds from a worker's spawn to its accept loop before it is killed; 0 for no limit. */
     public int workerBootTimeout() {
         return get(Settings.WORKER_BOOT_TIMEOUT);

@@ -73,7 +73,8 @@ public final class Settings {
                     SettingType.optional(SettingType.integer(1, EngineConfig.MAX_SERVERS_LIMIT)))
             .means("worker JVMs that may be starting at once (spawned, not yet accepting); the others are spawned as these"
                     + " become ready, so that a large pool serves with its first workers within a second or two instead of"
-                    + " starting them all at once and none for a long time; by default twice the supervisor's CPU count"));
+                    + " starting them all at once and none for a long time; by default twice the supervisor's CPU count, after a"
+                    + " first worker started alone whenever a pool has none accepting (at start, say)"));
 
     public static final Setting<Integer> WORKER_BOOT_TIMEOUT = declare(Setting.integer(EngineConfig.WORKER_BOOT_TIMEOUT, 0, 3_600)
             .byDefault("60")

@@ -6,6 +6,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
@@ -55,9 +58,19 @@ public final class CacheDirectory {
     }
 
     /**
+     * Marks {@code file} as used now for {@link #keepNewest}, through its access time: its modification
+     * time stays what it was, which matters for a jar that a class-data-sharing archive was made from.
+     */
+    public static void markUsed(Path file) throws IOException {
+        Files.getFileAttributeView(file, BasicFileAttributeView.class)
+                .setTimes(null, FileTime.fromMillis(System.currentTimeMillis()), null);
+    }
+
+    /**
      * Keeps the cache bounded: of the files in {@code dir} whose names match {@code namePattern}, deletes
-     * all but the {@code keep} most recently modified. Every rebuilt library or changed worker option
-     * adds a file; callers touch the one they use, so a file in use is among the newest.
+     * all but the {@code keep} most recently modified or {@linkplain #markUsed used}. Every rebuilt
+     * library or changed worker option adds a file; callers mark the one they use, so a file in use is
+     * among the newest.
      */
     public static void keepNewest(Path dir, String namePattern, int keep) throws IOException {
         List<Path> matching;
@@ -73,9 +86,11 @@ public final class CacheDirectory {
         }
     }
 
+    /** The later of the file's modification and access times. */
     private static long modified(Path file) {
         try {
-            return Files.getLastModifiedTime(file).toMillis();
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return Math.max(attributes.lastModifiedTime().toMillis(), attributes.lastAccessTime().toMillis());
         } catch (IOException e) {
             return 0; // gone meanwhile: oldest
         }

@@ -8,7 +8,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -47,7 +46,11 @@ public final class ProcessJar {
         }
         Path target = cache.resolve("prefork-process-" + sha256(content).substring(0, 16) + ".jar");
         if (Files.exists(target) && Files.size(target) == content.length) {
-            Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis())); // in use: keep it
+            // In use: keep it. Its access time says so, never its modification time: the JVM rejects a
+            // class-data-sharing archive whose class path jar has another mtime than at the dump, and the
+            // archives' names derive from it, so touching the mtime made every start retrain both archives
+            // and start all but one worker without any (measured: bin/sample embedded, issue 13).
+            CacheDirectory.markUsed(target);
             return target;
         }
         // Write aside and move into place, so that a concurrent engine never sees half a jar.
