@@ -187,7 +187,7 @@ class SlowClientsTest extends EngineTestSupport {
     @Test
     void atMaxClientsWorkersStopAcceptingAndNoClientIsLost() throws Exception {
         CountingEcho handler = new CountingEcho();
-        // At most max_clients here, plus one per worker already back in accept(): 3 + 2 - 1.
+        // At most max_clients in service; the client a worker brings at the limit waits for a slot, its worker held back.
         PreforkEngine engine = start(config(2).handoff(Handoff.DESCRIPTOR).set(EngineConfig.MAX_CLIENTS, "3"), handler);
         int port = engine.boundPort(0);
         ExecutorService clients = Executors.newFixedThreadPool(12);
@@ -204,7 +204,7 @@ class SlowClientsTest extends EngineTestSupport {
                 holder.get(60, TimeUnit.SECONDS); // each got its echo: none lost, the rest waited in the backlog
             }
             assertEquals(12, handler.served.get());
-            assertTrue(handler.mostAtOnce.get() <= 4, handler.mostAtOnce.get() + " handlers at once with max_clients 3, 2 workers");
+            assertTrue(handler.mostAtOnce.get() <= 3, handler.mostAtOnce.get() + " handlers at once with max_clients 3, 2 workers");
             assertTrue(handler.mostAtOnce.get() >= 3, "the limit was reached (" + handler.mostAtOnce.get() + " at once)");
         } finally {
             clients.shutdownNow();
