@@ -159,6 +159,16 @@ public final class BenchMain {
             LoadSpec slow = LoadSpec.of(port, Mode.HOLD, 6, seconds, true).withHold(Duration.ofMillis(200));
             results.add(new ThroughputScenario("hold", "8 ordinary clients (conn, RST) beside 6 slow clients that hold a connection 200 ms before reading, 8 workers; figures are the ordinary clients'",
                     measured, cs, o.rounds, warmup).withBackground(slow).run(logDir, progress, null));
+            // Issue 10's two rows: 200 connections that say nothing beside one normal client, and 20 clients
+            // that hold their connection 2 s (send, wait, read) beside 4 normal clients; 8 workers, defaults.
+            LoadSpec silent = LoadSpec.of(port, Mode.SILENT, 200, seconds, true);
+            results.add(new ThroughputScenario("silent-200", "1 ordinary client (conn, RST) beside 200 connections that send nothing, 8 workers, default settings; figures are the ordinary client's",
+                    LoadSpec.of(port, Mode.CONN, 1, seconds, true), cs, o.rounds, warmup).withBackground(silent)
+                    .run(logDir, progress, null));
+            LoadSpec holders = LoadSpec.of(port, Mode.HOLD, 20, seconds, true).withHold(Duration.ofSeconds(2));
+            results.add(new ThroughputScenario("holders-20", "4 ordinary clients (conn, RST) beside 20 clients that hold a connection 2 s before reading, 8 workers, default settings; figures are the ordinary clients'",
+                    LoadSpec.of(port, Mode.CONN, 4, seconds, true), cs, o.rounds, warmup).withBackground(holders)
+                    .run(logDir, progress, null));
         }
         if (o.sections.contains("recycling")) {
             List<Contender> cs = List.of(
