@@ -215,6 +215,20 @@ public final class BenchMain {
                     + " 1000 against unlimited, the engine beside Net::Server::PreForkSimple recycling as often",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
+        if (o.sections.contains("maxwait")) {
+            // What max_wait does at the limit: max_clients 16 below 20 clients holding 2 s, so the 4 ordinary
+            // clients wait for a slot; without max_wait they are served when one frees, with max_wait 1 they
+            // read the busy line (counted as mismatches) after 1 s instead.
+            List<Contender> cs = List.of(
+                    new Contender("prefork max_clients=16", PreforkTarget.variant(env, "prefork max_clients=16",
+                            Map.of("max_clients", "16")), new ServerSpec(port + 30, 8, engineMaxRequests)),
+                    new Contender("prefork max_clients=16 max_wait=1", PreforkTarget.variant(env, "prefork max_wait=1",
+                            Map.of("max_clients", "16", "max_wait", "1")), new ServerSpec(port + 31, 8, engineMaxRequests)));
+            LoadSpec holders = LoadSpec.of(port, Mode.HOLD, 20, seconds, true).withHold(Duration.ofSeconds(2));
+            results.add(new ThroughputScenario("maxwait", "4 ordinary clients (conn, RST) beside 20 clients that hold a connection 2 s before reading, 8 workers, max_clients 16 (below the holders), without and with max_wait 1; busy answers count as mismatches",
+                    LoadSpec.of(port, Mode.CONN, 4, seconds, true), cs, o.rounds, warmup).withBackground(holders)
+                    .run(logDir, progress, null));
+        }
         if (o.sections.contains("scrape")) {
             // The cost of being watched: two engines alike, both with a status port, one of them scraped
             // (GET /status?openmetrics once a second, as Prometheus would) through warm-up and measurement.
@@ -403,7 +417,8 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "replacement", "scrape", "proxy", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "maxwait", "recycling", "replacement", "scrape", "proxy",
+                "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         /** The application servers whose echo MDB takes part: wildfly, glassfish, liberty. */
