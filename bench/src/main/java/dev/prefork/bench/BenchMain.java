@@ -159,6 +159,16 @@ public final class BenchMain {
             LoadSpec slow = LoadSpec.of(port, Mode.HOLD, 6, seconds, true).withHold(Duration.ofMillis(200));
             results.add(new ThroughputScenario("hold", "8 ordinary clients (conn, RST) beside 6 slow clients that hold a connection 200 ms before reading, 8 workers; figures are the ordinary clients'",
                     measured, cs, o.rounds, warmup).withBackground(slow).run(logDir, progress, null));
+            // Issue 10's two rows: 200 connections that say nothing beside one normal client, and 20 clients
+            // that hold their connection 2 s (send, wait, read) beside 4 normal clients; 8 workers, defaults.
+            LoadSpec silent = LoadSpec.of(port, Mode.SILENT, 200, seconds, true);
+            results.add(new ThroughputScenario("silent-200", "1 ordinary client (conn, RST) beside 200 connections that send nothing, 8 workers, default settings; figures are the ordinary client's",
+                    LoadSpec.of(port, Mode.CONN, 1, seconds, true), cs, o.rounds, warmup).withBackground(silent)
+                    .run(logDir, progress, null));
+            LoadSpec holders = LoadSpec.of(port, Mode.HOLD, 20, seconds, true).withHold(Duration.ofSeconds(2));
+            results.add(new ThroughputScenario("holders-20", "4 ordinary clients (conn, RST) beside 20 clients that hold a connection 2 s before reading, 8 workers, default settings; figures are the ordinary clients'",
+                    LoadSpec.of(port, Mode.CONN, 4, seconds, true), cs, o.rounds, warmup).withBackground(holders)
+                    .run(logDir, progress, null));
         }
         if (o.sections.contains("recycling")) {
             List<Contender> cs = List.of(
@@ -204,6 +214,20 @@ public final class BenchMain {
             results.add(new ThroughputScenario("replacement", "conn RST, 16 clients, 8 workers: worker replacement at max_requests 100 and"
                     + " 1000 against unlimited, the engine beside Net::Server::PreForkSimple recycling as often",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+        }
+        if (o.sections.contains("maxwait")) {
+            // What max_wait does at the limit: max_clients 16 below 20 clients holding 2 s, so the 4 ordinary
+            // clients wait for a slot; without max_wait they are served when one frees, with max_wait 1 they
+            // read the busy line (counted as mismatches) after 1 s instead.
+            List<Contender> cs = List.of(
+                    new Contender("prefork max_clients=16", PreforkTarget.variant(env, "prefork max_clients=16",
+                            Map.of("max_clients", "16")), new ServerSpec(port + 30, 8, engineMaxRequests)),
+                    new Contender("prefork max_clients=16 max_wait=1", PreforkTarget.variant(env, "prefork max_wait=1",
+                            Map.of("max_clients", "16", "max_wait", "1")), new ServerSpec(port + 31, 8, engineMaxRequests)));
+            LoadSpec holders = LoadSpec.of(port, Mode.HOLD, 20, seconds, true).withHold(Duration.ofSeconds(2));
+            results.add(new ThroughputScenario("maxwait", "4 ordinary clients (conn, RST) beside 20 clients that hold a connection 2 s before reading, 8 workers, max_clients 16 (below the holders), without and with max_wait 1; busy answers count as mismatches",
+                    LoadSpec.of(port, Mode.CONN, 4, seconds, true), cs, o.rounds, warmup).withBackground(holders)
+                    .run(logDir, progress, null));
         }
         if (o.sections.contains("scrape")) {
             // The cost of being watched: two engines alike, both with a status port, one of them scraped
@@ -420,7 +444,8 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "recycling", "replacement", "scrape", "proxy", "memory", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "maxwait", "recycling", "replacement", "scrape", "proxy",
+                "memory", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         /** The application servers whose echo MDB takes part: wildfly, glassfish, liberty. */

@@ -1,5 +1,7 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.bridge.ClientFigures;
+import dev.prefork.engine.ClientFiguresPublisher;
 import dev.prefork.engine.WorkerState;
 
 import java.time.Instant;
@@ -56,6 +58,14 @@ final class StatusFormats {
         out.append('\n');
         out.append("scoreboard:           ").append(r.scoreboardLine()).append('\n');
         out.append("                      (").append(LEGEND).append(")\n");
+        ClientFigures c = r.clients();
+        out.append("clients in service:   ").append(c.inService()).append(c.maxClients() > 0
+                ? " (max_clients " + c.maxClients() + ")" : " (max_clients 0: one per worker)").append('\n');
+        out.append("clients waiting:      ").append(c.waitingFirstByte()).append(" for their first bytes, ")
+                .append(c.waitingSlot()).append(" for a slot\n");
+        out.append("first-byte timeouts:  ").append(c.firstByteTimeouts()).append('\n');
+        out.append("busy refusals:        ").append(c.refusedMaxWait()).append(" after max_wait, ")
+                .append(c.refusedNoThread()).append(" with no thread free\n");
         if (full) {
             out.append('\n').append(String.format(Locale.ROOT, "%5s %8s %4s %-10s %-24s %9s %10s %8s  %s%n",
                     "slot", "pid", "port", "state", "since", "served", "busy ms", "rss kB", "client"));
@@ -111,7 +121,15 @@ final class StatusFormats {
             number(out, e.getKey().label(), e.getValue());
         }
         out.append("},");
-        field(out, "scoreboard", r.scoreboardLine());
+        field(out, "scoreboard", r.scoreboardLine()).append(',');
+        ClientFigures c = r.clients();
+        number(out, "max_clients", c.maxClients()).append(',');
+        number(out, "clients_in_service", c.inService()).append(',');
+        number(out, "clients_waiting_first_byte", c.waitingFirstByte()).append(',');
+        number(out, "clients_waiting_slot", c.waitingSlot()).append(',');
+        number(out, "first_byte_timeouts", c.firstByteTimeouts()).append(',');
+        number(out, "busy_refusals_max_wait", c.refusedMaxWait()).append(',');
+        number(out, "busy_refusals_no_thread", c.refusedNoThread());
         if (full) {
             out.append(",\"workers\":[");
             for (int i = 0; i < r.workers().size(); i++) {
@@ -165,6 +183,14 @@ final class StatusFormats {
         for (Map.Entry<Departure, Long> e : r.counters().departures().entrySet()) {
             out.append(" replaced_").append(e.getKey().label()).append('=').append(e.getValue());
         }
+        ClientFigures c = r.clients();
+        out.append(" max_clients=").append(c.maxClients())
+                .append(" clients_in_service=").append(c.inService())
+                .append(" clients_waiting_first_byte=").append(c.waitingFirstByte())
+                .append(" clients_waiting_slot=").append(c.waitingSlot())
+                .append(" first_byte_timeouts=").append(c.firstByteTimeouts())
+                .append(" busy_refusals_max_wait=").append(c.refusedMaxWait())
+                .append(" busy_refusals_no_thread=").append(c.refusedNoThread());
         return out.append(" scoreboard=").append(r.scoreboardLine().replace(' ', '|')).toString();
     }
 
@@ -213,6 +239,22 @@ final class StatusFormats {
             out.append("prefork_replaced_workers_total{").append(pool).append(",reason=\"").append(e.getKey().label())
                     .append("\"} ").append(e.getValue()).append('\n');
         }
+        ClientFigures c = r.clients();
+        gauge(out, "prefork_max_clients", "connections in service or waiting for their first bytes in the controlling JVM"
+                + " at once (max_clients; 0: one per worker)", pool, Long.toString(c.maxClients()));
+        family(out, "prefork_clients", "gauge", "connections in the controlling JVM, by state (published every "
+                + ClientFiguresPublisher.PERIOD_MILLIS + " ms)");
+        out.append("prefork_clients{").append(pool).append(",state=\"in_service\"} ").append(c.inService()).append('\n');
+        out.append("prefork_clients{").append(pool).append(",state=\"waiting_first_byte\"} ").append(c.waitingFirstByte())
+                .append('\n');
+        out.append("prefork_clients{").append(pool).append(",state=\"waiting_slot\"} ").append(c.waitingSlot()).append('\n');
+        counter(out, "prefork_first_byte_timeouts", "connections closed unserved after first_byte_timeout", pool,
+                c.firstByteTimeouts());
+        family(out, "prefork_busy_refusals", "counter", "connections answered with the busy line, by reason");
+        out.append("prefork_busy_refusals_total{").append(pool).append(",reason=\"max_wait\"} ").append(c.refusedMaxWait())
+                .append('\n');
+        out.append("prefork_busy_refusals_total{").append(pool).append(",reason=\"no_thread\"} ").append(c.refusedNoThread())
+                .append('\n');
         return out.append("# EOF\n").toString();
     }
 

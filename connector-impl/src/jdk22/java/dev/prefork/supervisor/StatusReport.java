@@ -1,5 +1,6 @@
 package dev.prefork.supervisor;
 
+import dev.prefork.bridge.ClientFigures;
 import dev.prefork.engine.WorkerState;
 import dev.prefork.engine.protocol.Scoreboard;
 
@@ -28,10 +29,12 @@ import java.util.Map;
  * @param accepted       connections accepted since the start (finished, plus the ones being served)
  * @param counters       the peaks and the departures by reason
  * @param scoreboardLine one character per scoreboard slot, a space between ports
+ * @param clients        the controlling JVM's clients, as it last published them (with max_clients the
+ *                       workers hand theirs over at once, so the slots show them idle)
  */
 record StatusReport(String name, long supervisorPid, long startedMillis, long takenMillis, Settings settings,
                     PoolFigures.Phase phase, int target, int ready, List<Port> ports, List<WorkerRow> workers,
-                    long accepted, PoolFigures.Counters counters, String scoreboardLine) {
+                    long accepted, PoolFigures.Counters counters, String scoreboardLine, ClientFigures clients) {
 
     /** Settings shown beside the figures; the limits can change while the pool runs. */
     record Settings(int maxServers, int maxRequests, int maxRequestsJitter, int gracefulShutdownTimeout,
@@ -106,7 +109,7 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
         }
         return new StatusReport(name, ProcessHandle.current().pid(), figures.startedMillis(), now, settings,
                 figures.phase(), figures.target(), figures.ready(), List.copyOf(ports), List.copyOf(rows), accepted,
-                counters, line.toString());
+                counters, line.toString(), scoreboard.clients());
     }
 
     /**

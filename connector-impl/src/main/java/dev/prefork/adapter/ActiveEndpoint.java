@@ -21,13 +21,17 @@ final class ActiveEndpoint {
     private final EndpointSettings settings;
     private final EndpointDelivery delivery;
     private final PreforkEngine engine;
+    /** Closed after the engine: its timer gives up on the starts the engine's deliveries still wait for. */
+    private final WorkManagerExecutor executor;
     private boolean stopped;
     private SettingsRefresh refresh;
 
-    private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine) {
+    private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine,
+                           WorkManagerExecutor executor) {
         this.settings = settings;
         this.delivery = delivery;
         this.engine = engine;
+        this.executor = executor;
     }
 
     /**
@@ -38,7 +42,13 @@ final class ActiveEndpoint {
     static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, WorkManager workManager,
                                 boolean longRunningHint) throws Exception {
         WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint());
-        PreforkEngine engine = PreforkEngine.start(settings.config(), delivery, executor);
+        PreforkEngine engine;
+        try {
+            engine = PreforkEngine.start(settings.config(), delivery, executor);
+        } catch (Exception | Error e) {
+            executor.close();
+            throw e;
+        }
         try {
             if (!engine.awaitAccepting(READY_WAIT)) {
                 LOG.warning(settings.endpoint() + ": not every worker accepts after " + READY_WAIT.toSeconds()
@@ -46,13 +56,14 @@ final class ActiveEndpoint {
             }
         } catch (InterruptedException e) {
             engine.stop();
+            executor.close();
             Thread.currentThread().interrupt();
             throw e;
         }
         LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (supervisor pid "
                 + engine.supervisorPid() + ", " + settings.config().maxServers() + " workers per port"
                 + (delivery.transacted() ? ", transacted delivery" : "") + ")");
-        return new ActiveEndpoint(settings, delivery, engine);
+        return new ActiveEndpoint(settings, delivery, engine, executor);
     }
 
     String name() {
@@ -112,6 +123,7 @@ final class ActiveEndpoint {
         } else {
             engine.stopWithoutDrain();
         }
+        executor.close();
         try {
             if (!delivery.awaitIdle(DELIVERY_DRAIN)) {
                 LOG.warning(name() + ": some deliveries had not returned " + DELIVERY_DRAIN.toSeconds()

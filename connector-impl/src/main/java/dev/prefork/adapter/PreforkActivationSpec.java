@@ -142,6 +142,9 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setFirst_byte_timeout(String value) { values.set("first_byte_timeout", value); }
     public String getFirst_byte_timeout() { return values.get("first_byte_timeout"); }
 
+    public void setMax_wait(String value) { values.set("max_wait", value); }
+    public String getMax_wait() { return values.get("max_wait"); }
+
     public void setAllow(String value) { values.set("allow", value); }
     public String getAllow() { return values.get("allow"); }
 

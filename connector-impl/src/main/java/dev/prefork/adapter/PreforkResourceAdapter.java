@@ -193,6 +193,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getFirstByteTimeout() { return values.get("firstByteTimeout"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setMaxWait(String value) { values.set("maxWait", value); }
+    public String getMaxWait() { return values.get("maxWait"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setAllow(String value) { values.set("allow", value); }
     public String getAllow() { return values.get("allow"); }
 

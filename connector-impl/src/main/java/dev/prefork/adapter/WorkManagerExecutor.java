@@ -1,15 +1,19 @@
 package dev.prefork.adapter;
 
 import dev.prefork.bridge.LinkExecutor;
+import dev.prefork.bridge.PatientExecutor;
 import dev.prefork.engine.protocol.LogThrottle;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -28,13 +32,20 @@ import java.util.logging.Logger;
  * how many of ours run on the container's threads and what to raise.
  *
  * <p>The work in flight per endpoint is bounded by the pool itself: by {@code max_clients} with
- * {@code handoff descriptor} (plus one per worker back in accept), else one client per worker, so
+ * {@code handoff descriptor}, else one client per worker, so
  * {@code max_servers} per port: give the WorkManager at least that many threads per endpoint.
+ *
+ * <p>{@link #executeWithoutWaiting} is the same bounded start without the wait: the engine's first-byte
+ * poller and the threads that free {@code max_clients} slots deliver that way, since one of them blocked
+ * for up to {@link #START_TIMEOUT_MILLIS} while the WorkManager is starved would stall every connection
+ * waiting behind it. One timer thread per endpoint gives up on the starts that did not happen in time.
  */
-final class WorkManagerExecutor implements LinkExecutor {
+final class WorkManagerExecutor implements LinkExecutor, PatientExecutor, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkManagerExecutor.class.getName());
     /** How long a link or a connection may wait for a WorkManager thread before it is refused. */
     static final long START_TIMEOUT_MILLIS = 2_000;
+    /** What a client refused for want of a thread reads after "busy: ". */
+    private static final String NO_THREAD = "the server has no thread free";
     /** What an operator raises, per server; the README's "Application server limits" has the commands. */
     static final String RAISE = "give the server's WorkManager at least the sum of max_servers over its endpoints in"
             + " long-running threads (WildFly: /subsystem=jca/workmanager=default/long-running-threads=default"
@@ -54,6 +65,9 @@ final class WorkManagerExecutor implements LinkExecutor {
      * {@code handoff relay} one bridge thread dispatches them all, one after another).
      */
     private final AtomicLong starvedSince = new AtomicLong();
+    /** Gives up on the starts {@link #executeWithoutWaiting} did not see happen in time; made at first use. */
+    private ScheduledThreadPoolExecutor startTimer;
+    private boolean closed;
 
     WorkManagerExecutor(WorkManager workManager, boolean longRunningHint, String endpoint) {
         this.workManager = workManager;
@@ -88,26 +102,94 @@ final class WorkManagerExecutor implements LinkExecutor {
     public void execute(Runnable task) {
         String why;
         WorkException cause = null;
-        long starved = starvedSince.get();
         try {
-            if (starved != 0 && System.nanoTime() - starved < TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS)) {
-                why = "no WorkManager thread took the previous one within " + START_TIMEOUT_MILLIS + " ms, and none of"
-                        + " this endpoint's has ended since";
-            } else if (startWithin(task, "prefork-" + endpoint)) {
-                return;
-            } else {
+            why = starvedRecently();
+            if (why == null) {
+                if (startWithin(task, "prefork-" + endpoint)) {
+                    return;
+                }
                 why = "no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms";
             }
         } catch (WorkException e) {
             why = "the WorkManager rejected it (" + e.getMessage() + ")";
             cause = e;
         }
+        logRefusal(why);
+        throw new RejectedExecutionException(NO_THREAD, cause);
+    }
+
+    /**
+     * Schedules {@code task} and returns at once; a timer abandons it when no container thread has
+     * started it within {@link #START_TIMEOUT_MILLIS}, and {@code refused} then runs on the timer's thread.
+     */
+    @Override
+    public void executeWithoutWaiting(Runnable task, Consumer<String> refused) {
+        String why = starvedRecently();
+        if (why == null) {
+            StartGate gate = new StartGate(task);
+            try {
+                workManager.scheduleWork(new ConnectionWork(gate, longRunningHint, "prefork-" + endpoint));
+                gate.timeout = timer().schedule(() -> {
+                    if (gate.abandon()) {
+                        starvedSince.set(Math.max(1, System.nanoTime()));
+                        logRefusal("no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms");
+                        refused.accept(NO_THREAD);
+                    }
+                }, START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (WorkException e) {
+                why = "the WorkManager rejected it (" + e.getMessage() + ")";
+            } catch (RejectedExecutionException e) {
+                // The endpoint is stopping (its timer is shut down): the work may still start; if it does not,
+                // the stop's drain ends its connection.
+                return;
+            }
+        }
+        logRefusal(why);
+        refused.accept(NO_THREAD);
+    }
+
+    /** Why a connection is refused at once (a start timed out lately and nothing of ours ended since), or null. */
+    private String starvedRecently() {
+        long starved = starvedSince.get();
+        if (starved != 0 && System.nanoTime() - starved < TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS)) {
+            return "no WorkManager thread took the previous one within " + START_TIMEOUT_MILLIS + " ms, and none of"
+                    + " this endpoint's has ended since";
+        }
+        return null;
+    }
+
+    private void logRefusal(String why) {
         String line = refusals.line(endpoint + ": answering a connection busy: " + why + "; only " + running.get()
                 + " of this endpoint's worker links and connections run on its threads: " + RAISE);
         if (line != null) {
             LOG.warning(line);
         }
-        throw new RejectedExecutionException("the server has no thread free", cause);
+    }
+
+    private synchronized ScheduledThreadPoolExecutor timer() {
+        if (closed) {
+            throw new RejectedExecutionException(endpoint + " is stopping");
+        }
+        if (startTimer == null) {
+            startTimer = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "prefork-work-starts-" + endpoint);
+                thread.setDaemon(true);
+                return thread;
+            });
+            // Most starts happen at once; their cancelled timeouts leave the queue instead of waiting 2 s in it.
+            startTimer.setRemoveOnCancelPolicy(true);
+        }
+        return startTimer;
+    }
+
+    /** Stops the timer thread (at the endpoint's stop); starts still pending are given up quietly. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (startTimer != null) {
+            startTimer.shutdownNow();
+        }
     }
 
     /**
@@ -134,6 +216,8 @@ final class WorkManagerExecutor implements LinkExecutor {
         private final Runnable task;
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CountDownLatch started = new CountDownLatch(1);
+        /** With {@link #executeWithoutWaiting}: the timer's give-up, cancelled once the task started. */
+        volatile ScheduledFuture<?> timeout;
 
         StartGate(Runnable task) {
             this.task = task;
@@ -145,6 +229,10 @@ final class WorkManagerExecutor implements LinkExecutor {
                 return; // its caller gave up on it; the client was answered busy
             }
             started.countDown();
+            ScheduledFuture<?> giveUp = timeout;
+            if (giveUp != null) {
+                giveUp.cancel(false);
+            }
             starvedSince.set(0);
             running.incrementAndGet();
             try {
@@ -153,6 +241,11 @@ final class WorkManagerExecutor implements LinkExecutor {
                 running.decrementAndGet();
                 starvedSince.set(0); // a thread is free again
             }
+        }
+
+        /** True when it had not started and now never will. */
+        boolean abandon() {
+            return state.compareAndSet(WAITING, ABANDONED);
         }
 
         boolean awaitStart(long timeoutMillis) {

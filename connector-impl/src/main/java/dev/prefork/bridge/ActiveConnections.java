@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,8 @@ public final class ActiveConnections {
     private final Map<ServedConnection, Service> active = new ConcurrentHashMap<>();
     private final Object drained = new Object();
     private volatile ConnectionTimeouts timeouts = ConnectionTimeouts.NONE;
+    /** Connections turned away with the busy line because no thread took them, since the start. */
+    private final AtomicLong refused = new AtomicLong();
 
     /** Who serves a connection and since when; {@code slowLogged} keeps the slow log to one line each. */
     private static final class Service {
@@ -71,6 +74,7 @@ public final class ActiveConnections {
      * finishes it; see {@link ServedConnection#refuse}.
      */
     public void refuse(ServedConnection connection, String reason) {
+        refused.incrementAndGet();
         LOG.warning("refusing " + connection + ": " + reason);
         try {
             connection.refuse(reason);
@@ -123,6 +127,11 @@ public final class ActiveConnections {
             out.append("\n\tat ").append(frame);
         }
         return out.length() == 0 ? " (no stack: the thread has moved on)" : out.toString();
+    }
+
+    /** Connections turned away by {@link #refuse} since the start. */
+    public long refused() {
+        return refused.get();
     }
 
     public int size() {

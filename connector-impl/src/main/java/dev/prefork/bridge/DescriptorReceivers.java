@@ -101,6 +101,16 @@ public final class DescriptorReceivers {
         }
 
         @Override
+        public ClientFigures clientFigures() {
+            return bridge.clientFigures();
+        }
+
+        @Override
+        public boolean retune(ClientLimits limits) {
+            return bridge.retune(limits);
+        }
+
+        @Override
         public void close(long graceMillis) {
             try {
                 bridge.close(graceMillis);

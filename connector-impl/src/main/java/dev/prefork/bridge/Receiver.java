@@ -18,6 +18,19 @@ public interface Receiver {
     /** The connections in service, for the timeout watch. */
     ActiveConnections connections();
 
+    /** Its clients now: in service, waiting, and how many were closed or refused unserved. */
+    default ClientFigures clientFigures() {
+        return new ClientFigures(0, activeConnections(), 0, 0, 0, 0, connections().refused());
+    }
+
+    /**
+     * Applies {@code limits} to the clients handed over from now on (and to those waiting, where a
+     * limit is a wait); false when this bridge takes no such limits ({@code handoff relay}).
+     */
+    default boolean retune(ClientLimits limits) {
+        return false;
+    }
+
     /**
      * Stops taking connections, waits up to {@code graceMillis} for running handlers to return, cuts
      * the rest off, and removes the socket file.

@@ -6,6 +6,7 @@ import dev.prefork.engine.config.Settings;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,12 @@ public final class LiveRetune {
      * The settings a running pool takes without a restart: those declared so in {@link Settings}, the one
      * place that says it (a second list here once marked check_for_dead live while nothing applied it).
      */
+    /** The live settings the controlling JVM's bridge applies (the supervisor never sees them). */
+    private static final Set<String> CLIENT_KEYS = Set.of(EngineConfig.MAX_CLIENTS, EngineConfig.FIRST_BYTE_TIMEOUT,
+            EngineConfig.MAX_WAIT);
+    /** The live settings the supervisor applies to the workers it spawns from now on. */
+    private static final Set<String> SUPERVISOR_LIMIT_KEYS = Set.of(EngineConfig.MAX_REQUESTS,
+            EngineConfig.MAX_REQUESTS_JITTER, EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
     public static final Set<String> LIVE_KEYS = liveKeys();
 
     private final PreforkEngine engine;
@@ -52,6 +59,10 @@ public final class LiveRetune {
         Map<String, String> after = next.toMap();
         List<String> changes = new ArrayList<>();
         boolean limitsChanged = false;
+        boolean clientsApplied = true;
+        if (CLIENT_KEYS.stream().anyMatch(key -> !Objects.equals(before.get(key), after.get(key)))) {
+            clientsApplied = engine.setClientLimits(next.maxClients(), next.firstByteTimeout(), next.maxWait());
+        }
         for (String key : Settings.keys()) {
             String old = before.get(key);
             String now = after.get(key);
@@ -59,9 +70,12 @@ public final class LiveRetune {
                 continue; // handoff: the running pool's is what auto chose, not a change
             }
             String origin = originOf.apply(key);
-            if (LIVE_KEYS.contains(key)) {
+            if (CLIENT_KEYS.contains(key) && !clientsApplied) {
+                changes.add(name + ": " + key + " changed from " + old + " to " + now + " (" + origin + "); the running pool"
+                        + " cannot take it (max_clients to or from 0, or handoff relay) and it applies at the next start");
+            } else if (LIVE_KEYS.contains(key)) {
                 changes.add(name + ": " + key + " changed from " + old + " to " + now + " (" + origin + "); applied to the running pool");
-                limitsChanged |= !key.equals(EngineConfig.MAX_SERVERS);
+                limitsChanged |= SUPERVISOR_LIMIT_KEYS.contains(key);
             } else if (!Objects.equals(reportedForNextStart.put(key, now), now)) {
                 changes.add(name + ": " + key + " changed from " + old + " to " + now + " (" + origin
                         + "); it cannot change while the pool runs and applies at the next start");
@@ -81,8 +95,9 @@ public final class LiveRetune {
     private static Set<String> liveKeys() {
         Set<String> live = Settings.all().stream().filter(Setting::isChangeableWhileRunning).map(Setting::key)
                 .collect(Collectors.toUnmodifiableSet());
-        Set<String> applied = Set.of(EngineConfig.MAX_SERVERS, EngineConfig.MAX_REQUESTS, EngineConfig.MAX_REQUESTS_JITTER,
-                EngineConfig.GRACEFUL_SHUTDOWN_TIMEOUT);
+        Set<String> applied = new HashSet<>(SUPERVISOR_LIMIT_KEYS);
+        applied.add(EngineConfig.MAX_SERVERS);
+        applied.addAll(CLIENT_KEYS);
         if (!applied.equals(live)) {
             // A setting declared live must be applied by apply() below; fail the first use, not silently.
             throw new IllegalStateException("settings declared changeable while running " + live

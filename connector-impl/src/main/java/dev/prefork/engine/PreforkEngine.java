@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.ClientFigures;
 import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.ConnectionTimeouts;
@@ -77,6 +78,7 @@ public final class PreforkEngine implements AutoCloseable {
     private final LinkBound linkBound;
     /** Applies idle_timeout, request_timeout and slow_threshold. */
     private final TimeoutWatch timeoutWatch;
+    private final ClientFiguresPublisher clientFigures;
     private boolean stopped;
     /** Set by {@link #stopWithoutDrain()}: a drain_timeout window in progress ends at once. */
     private volatile boolean drainCutShort;
@@ -96,6 +98,8 @@ public final class PreforkEngine implements AutoCloseable {
         this.linkBound = linkBound;
         this.timeoutWatch = TimeoutWatch.start(bridge.connections(),
                 ConnectionTimeouts.ofSeconds(config.idleTimeout(), config.requestTimeout(), config.slowThreshold()), config.name());
+        this.clientFigures = new ClientFiguresPublisher(bridge, runtimeDirectory.resolve("scoreboard"), supervisors::current,
+                config.name());
     }
 
     /** Starts a pool whose handlers run on threads of the engine's own, bounded by the pool's size. */
@@ -248,7 +252,7 @@ public final class PreforkEngine implements AutoCloseable {
     /** How the descriptor bridge admits clients: max_clients, deliver_on, first_byte_timeout. */
     private static ClientLimits clientLimits(EngineConfig config) {
         return new ClientLimits(config.maxClients(), config.deliverOn() == DeliverOn.FIRST_BYTE,
-                TimeUnit.SECONDS.toMillis(config.firstByteTimeout()));
+                TimeUnit.SECONDS.toMillis(config.firstByteTimeout()), TimeUnit.SECONDS.toMillis(config.maxWait()));
     }
 
     /** What {@code handoff} means in this JVM: auto becomes descriptor where it can, else relay. */
@@ -457,6 +461,24 @@ public final class PreforkEngine implements AutoCloseable {
         retuned.limits(checked);
     }
 
+    /**
+     * New client limits ({@code max_clients}, {@code first_byte_timeout}, {@code max_wait}) for the
+     * descriptor bridge, validated as the settings are; they apply to connections waiting now too.
+     * False when the running bridge cannot take them: {@code handoff relay}, or {@code max_clients}
+     * changing to or from 0 (one client per worker is a different bridge); they then apply at the next start.
+     */
+    public boolean setClientLimits(int maxClients, int firstByteTimeout, int maxWait) {
+        EngineConfig checked = config.toBuilder().set(EngineConfig.MAX_CLIENTS, Integer.toString(maxClients))
+                .set(EngineConfig.FIRST_BYTE_TIMEOUT, Integer.toString(firstByteTimeout))
+                .set(EngineConfig.MAX_WAIT, Integer.toString(maxWait)).build();
+        return bridge.retune(clientLimits(checked));
+    }
+
+    /** The clients in this JVM now (in service, waiting) and those closed or refused unserved so far. */
+    public ClientFigures clientFigures() {
+        return bridge.clientFigures();
+    }
+
     /** Replaces every worker, new ones first, so that no connection is refused (as SIGHUP). */
     public void restart() {
         command(SupervisorProtocol.RESTART);
@@ -530,6 +552,7 @@ public final class PreforkEngine implements AutoCloseable {
         }
         supervisor.send(SupervisorProtocol.STOP);
         timeoutWatch.close();
+        clientFigures.close();
         release(supervisor, bridge, runtimeDirectory, TimeUnit.SECONDS.toMillis(config.gracefulShutdownTimeout()));
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();

@@ -80,6 +80,10 @@ class PoolManagementTest extends EngineTestSupport {
         assertEquals(PoolStatus.REPLACEMENT_REASONS.length, replaced.size(), "one row per reason");
         String scoreboard = (String) server.getAttribute(name, "Scoreboard");
         assertEquals(4, scoreboard.length(), scoreboard);
+        TabularData clients = (TabularData) server.getAttribute(name, "Clients");
+        assertEquals(7, clients.size(), "max_clients, three gauges and three counters");
+        assertEquals(1000L, clients.get(new Object[] {"max_clients"}).get("value"));
+        assertEquals(0L, clients.get(new Object[] {"busy_refusals_max_wait"}).get("value"));
 
         assertThrows(Exception.class, () -> server.setAttribute(name, new Attribute("MaxServers", 0)));
         engine.stop();

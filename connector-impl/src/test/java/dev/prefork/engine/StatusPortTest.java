@@ -155,6 +155,36 @@ class StatusPortTest extends EngineTestSupport {
     }
 
     @Test
+    void clientsHandedOverAtOnceAreCountedWhereTheControllingJvmHoldsThem() throws Exception {
+        // max_clients (the default): workers hand their clients over at once and look idle on the scoreboard.
+        PreforkEngine engine = start(config(2).set(EngineConfig.STATUS_PORT, "0").set(EngineConfig.FIRST_BYTE_TIMEOUT, "600"));
+        http.send(HttpRequest.newBuilder(URI.create("http://" + engine.statusAddress().orElseThrow() + "/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()); // warms up this JVM's client
+        try (Socket holder = new Socket(); Socket silent = new Socket()) {
+            holder.connect(new InetSocketAddress("127.0.0.1", engine.boundPort(0)), 10_000);
+            holder.setSoTimeout(30_000);
+            holder.getOutputStream().write("held\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals('h', holder.getInputStream().read(), "the holder is in service");
+            silent.connect(new InetSocketAddress("127.0.0.1", engine.boundPort(0)), 10_000);
+            String json = awaitJson(engine, j -> number(j, "clients_in_service") == 1 && number(j, "clients_waiting_first_byte") == 1,
+                    "one client in service and one waiting for its first bytes");
+            assertEquals(1000, number(json, "max_clients"));
+            assertEquals(0, number(json, "clients_waiting_slot"));
+            assertEquals(0, number(json, "first_byte_timeouts"));
+            assertEquals(0, number(json, "busy_refusals_max_wait"));
+            assertEquals(2, number(json, "idle_workers"), "the workers are free while their clients are served here");
+            assertTrue(get(engine, "/status").body().contains("clients waiting:      1 for their first bytes, 0 for a slot"));
+            String metrics = get(engine, "/status?openmetrics").body();
+            assertTrue(metrics.contains("prefork_clients{pool=\"test\",state=\"in_service\"} 1\n"), metrics);
+            assertTrue(metrics.contains("prefork_clients{pool=\"test\",state=\"waiting_first_byte\"} 1\n"), metrics);
+            assertTrue(metrics.contains("prefork_busy_refusals_total{pool=\"test\",reason=\"max_wait\"} 0\n"), metrics);
+            assertEquals(1, engine.status().number("clients_in_service"), "the controlling JVM's status request sees them too");
+        }
+        awaitJson(engine, j -> number(j, "clients_in_service") == 0 && number(j, "clients_waiting_first_byte") == 0,
+                "both gone once they closed");
+    }
+
+    @Test
     void openMetricsParsesWithThePrometheusClientsParser() throws Exception {
         String python = pythonWithPrometheusClient();
         Assumptions.assumeTrue(python != null, "skipped: no python3 with prometheus_client (Debian: apt-get install -y python3-prometheus-client)");

@@ -45,7 +45,11 @@ final class ClientLoop implements Runnable {
         try {
             for (long n = 0; n < spec.maxRequestsPerClient() && System.nanoTime() < deadlineNanos; n++) {
                 long start = System.nanoTime();
-                ErrorKind failure = spec.mode() == Mode.KEEPALIVE ? keepAliveRequest() : connectionRequest();
+                ErrorKind failure = switch (spec.mode()) {
+                    case KEEPALIVE -> keepAliveRequest();
+                    case SILENT -> silentConnection();
+                    default -> connectionRequest();
+                };
                 if (failure == null) {
                     successes++;
                     latency.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - start) / 1000));
@@ -81,6 +85,38 @@ final class ClientLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ErrorKind.OTHER;
+        } finally {
+            close(socket);
+        }
+    }
+
+    /**
+     * Mode SILENT: a connection that sends nothing, held until the server closes it (or resets it) or the
+     * deadline; counted as one success either way, since what it costs the server is what is measured.
+     */
+    private ErrorKind silentConnection() {
+        Socket socket = new Socket();
+        boolean connecting = true;
+        try {
+            socket.connect(address, (int) spec.ioTimeout().toMillis());
+            connecting = false;
+            InputStream in = socket.getInputStream();
+            while (true) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                try {
+                    if (in.read() < 0) {
+                        return null; // the server closed it (first_byte_timeout)
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    return null; // the run is over
+                }
+            }
+        } catch (IOException e) {
+            return connecting ? ErrorKind.of(e, true) : null;
         } finally {
             close(socket);
         }

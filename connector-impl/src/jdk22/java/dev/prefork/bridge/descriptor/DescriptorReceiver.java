@@ -1,5 +1,6 @@
 package dev.prefork.bridge.descriptor;
 
+import dev.prefork.bridge.ClientFigures;
 import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.LinkExecutor;
@@ -228,6 +229,22 @@ public final class DescriptorReceiver implements Receiver {
     @Override
     public int activeConnections() {
         return connections.size();
+    }
+
+    @Override
+    public ClientFigures clientFigures() {
+        return admission != null ? admission.figures()
+                : new ClientFigures(0, connections.size(), 0, 0, 0, 0, connections.refused());
+    }
+
+    /** Applies changed client limits; false when they switch between one client per worker and max_clients. */
+    @Override
+    public boolean retune(ClientLimits limits) {
+        if (admission == null || !limits.decoupled()) {
+            return admission == null && !limits.decoupled();
+        }
+        admission.retune(limits);
+        return true;
     }
 
     @Override

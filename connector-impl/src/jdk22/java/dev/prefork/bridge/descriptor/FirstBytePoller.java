@@ -28,14 +28,15 @@ final class FirstBytePoller implements AutoCloseable {
     /** Readiness reports taken per epoll_wait: more simply wait for the next call. */
     private static final int EVENTS_PER_WAIT = 256;
 
-    /** A connection waiting for its first bytes, and until when. */
-    record Waiting(GuardedDescriptor socket, Runnable deliver, Runnable release, String peer, long deadlineNanos) {
+    /** A connection waiting for its first bytes, and since when. */
+    record Waiting(GuardedDescriptor socket, Runnable deliver, Runnable release, String peer, long sinceNanos) {
     }
 
     private final String name;
-    private final long timeoutNanos;
+    /** first_byte_timeout; changeable while connections wait, and then it applies to them too. */
+    private volatile long timeoutNanos;
     private final Epoll epoll = new Epoll(EVENTS_PER_WAIT);
-    /** By token, in the order they came, which is also the order of their deadlines (one timeout for all). */
+    /** By token, in the order they came, which is also the order of their deadlines (one timeout for all at any time). */
     private final LinkedHashMap<Long, Waiting> waiting = new LinkedHashMap<>();
     private final Thread thread;
     private final AtomicLong timedOut = new AtomicLong();
@@ -61,7 +62,7 @@ final class FirstBytePoller implements AutoCloseable {
     void await(GuardedDescriptor socket, String peer, Runnable deliver, Runnable release) {
         long token;
         boolean first = false;
-        Waiting entry = new Waiting(socket, deliver, release, peer, System.nanoTime() + timeoutNanos);
+        Waiting entry = new Waiting(socket, deliver, release, peer, System.nanoTime());
         synchronized (waiting) {
             if (closed) {
                 token = -1;
@@ -145,7 +146,8 @@ final class FirstBytePoller implements AutoCloseable {
     }
 
     private int millisToNextDeadline() {
-        if (timeoutNanos == 0) {
+        long timeout = timeoutNanos;
+        if (timeout == 0) {
             return -1;
         }
         synchronized (waiting) {
@@ -153,14 +155,15 @@ final class FirstBytePoller implements AutoCloseable {
             if (!first.hasNext()) {
                 return -1;
             }
-            long left = first.next().deadlineNanos() - System.nanoTime();
+            long left = first.next().sinceNanos() + timeout - System.nanoTime();
             // Rounded up, so that a wake-up finds the deadline passed rather than spinning just before it.
             return (int) Math.max(0, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
         }
     }
 
     private void closeExpired() {
-        if (timeoutNanos == 0) {
+        long timeout = timeoutNanos;
+        if (timeout == 0) {
             return;
         }
         long now = System.nanoTime();
@@ -169,7 +172,7 @@ final class FirstBytePoller implements AutoCloseable {
             Iterator<Waiting> entries = waiting.values().iterator();
             while (entries.hasNext()) {
                 Waiting entry = entries.next();
-                if (entry.deadlineNanos() - now > 0) {
+                if (entry.sinceNanos() + timeout - now > 0) {
                     break;
                 }
                 entries.remove();
@@ -179,7 +182,7 @@ final class FirstBytePoller implements AutoCloseable {
         for (Waiting entry : expired) {
             long count = timedOut.incrementAndGet();
             String line = timeoutLines.line(name + ": closed the connection from " + entry.peer() + ": nothing sent for "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (first_byte_timeout); " + count + " so far");
+                    + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (first_byte_timeout); " + count + " so far");
             if (line != null) {
                 LOG.warning(line);
             }
@@ -200,6 +203,12 @@ final class FirstBytePoller implements AutoCloseable {
             waiting.clear();
         }
         left.forEach(FirstBytePoller::giveUp);
+    }
+
+    /** Changes {@code first_byte_timeout} (0: none), for the connections waiting now too. */
+    void timeout(long millis) {
+        timeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+        epoll.wake(); // the next deadline may be sooner, or there may be one now where there was none
     }
 
     /** Connections that were closed because they sent nothing within {@code first_byte_timeout}. */

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * the thread that reads the link runs each handler itself ({@link #runInline()}) or hands it to an
  * executor ({@link #runDispatching(Executor)}) with the link's own buffers. With {@code max_clients}
  * above 0 the {@link ClientAdmission} takes the client and "done" goes at once while there is room in
- * this JVM, else when a slot frees ({@link #releaseWorker()}).
+ * this JVM, else when the client gets a slot or is answered busy ({@link #releaseWorker()}).
  *
  * <p>Its native memory is freed when the link has ended and its last connection is done, whichever comes last.
  */
@@ -203,10 +203,7 @@ final class HandoffLink {
             }
         }
         if (admission != null) {
-            if (admission.count(this)) {
-                releaseWorker();
-            }
-            admission.admit(new GuardedDescriptor(received.descriptor()), header, workerPid, readCalls, message);
+            admission.take(this, new GuardedDescriptor(received.descriptor()), header, workerPid, readCalls, message);
             return true;
         }
         DescriptorConnection connection;

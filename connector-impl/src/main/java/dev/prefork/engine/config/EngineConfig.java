@@ -49,6 +49,7 @@ public final class EngineConfig {
     public static final String MAX_CLIENTS = "max_clients";
     public static final String DELIVER_ON = "deliver_on";
     public static final String FIRST_BYTE_TIMEOUT = "first_byte_timeout";
+    public static final String MAX_WAIT = "max_wait";
     public static final String ALLOW = "allow";
     public static final String DENY = "deny";
     public static final String CIDR_ALLOW = "cidr_allow";
@@ -331,6 +332,11 @@ public final class EngineConfig {
     /** Seconds a connection may wait for its first bytes before it is closed; 0 for ever. */
     public int firstByteTimeout() {
         return get(Settings.FIRST_BYTE_TIMEOUT);
+    }
+
+    /** Seconds a connection may wait for a slot at {@code max_clients} before it reads the busy line; 0 for ever. */
+    public int maxWait() {
+        return get(Settings.MAX_WAIT);
     }
 
     /** Who the pool serves: Net::Server's allow/deny rules or Net::Daemon's clients list. */

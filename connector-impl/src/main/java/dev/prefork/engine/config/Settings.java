@@ -115,7 +115,8 @@ public final class Settings {
     public static final Setting<Integer> CONFIG_REFRESH = declare(Setting.integer(EngineConfig.CONFIG_REFRESH, 0, 86_400)
             .byDefault("5")
             .means("seconds between two readings, by the resource adapter, of the settings a running pool takes (max_servers,"
-                    + " max_requests, max_requests_jitter, graceful_shutdown_timeout) from MicroProfile Config and its config"
+                    + " max_requests, max_requests_jitter, graceful_shutdown_timeout, max_clients, first_byte_timeout, max_wait)"
+                    + " from MicroProfile Config and its config"
                     + " properties; a change applies at once, any other changed setting is logged as applying at the next"
                     + " activation; 0 turns it off (the standalone launcher reads its conf_file again on SIGHUP instead)"));
 
@@ -147,11 +148,13 @@ public final class Settings {
                     + " (a slow log); 0 turns it off"));
 
     public static final Setting<Integer> MAX_CLIENTS = declare(Setting.integer(EngineConfig.MAX_CLIENTS, 0, 100_000)
-            .byDefault("1000")
+            .byDefault("1000").changeableWhileRunning()
             .means("with handoff descriptor: connections in service or waiting for their first bytes in this JVM at once"
                     + " (the whole pool); a worker is free to accept again as soon as its client is handed over, until this"
-                    + " many are here, and then workers stop accepting and clients wait in the kernel's backlog (listen)."
-                    + " 0 is Net::Server's model: a worker carries its client until the handler returns. See Slow and idle clients"));
+                    + " many are here; then the client a worker brings waits for a slot with its worker held back, so workers"
+                    + " stop accepting and clients wait in the kernel's backlog (listen). 0 is Net::Server's model: a worker"
+                    + " carries its client until the handler returns (changing to or from 0 applies at the next start)."
+                    + " See Slow and idle clients"));
 
     public static final Setting<DeliverOn> DELIVER_ON = declare(Setting.choice(EngineConfig.DELIVER_ON, DeliverOn.class)
             .byDefault("first_byte")
@@ -160,9 +163,16 @@ public final class Settings {
                     + " for protocols where the server speaks first (daytime, SMTP)"));
 
     public static final Setting<Integer> FIRST_BYTE_TIMEOUT = declare(Setting.integer(EngineConfig.FIRST_BYTE_TIMEOUT, 0, 86_400)
-            .byDefault("60")
+            .byDefault("60").changeableWhileRunning()
             .means("seconds a connection may wait for its first bytes (deliver_on first_byte) before it is closed unserved"
                     + " and counted; 0 waits for ever (nginx's client_header_timeout is 60 s too)"));
+
+    public static final Setting<Integer> MAX_WAIT = declare(Setting.integer(EngineConfig.MAX_WAIT, 0, 3_600)
+            .byDefault("0").changeableWhileRunning()
+            .means("seconds a connection may wait in this JVM for a slot while max_clients are here before it reads the busy"
+                    + " line (busy: ..., try again later) and is closed, counted and logged; until a slot frees, the clients"
+                    + " its workers bring next are answered busy at once. 0 lets them wait for a slot (off: see Slow and idle"
+                    + " clients for why)"));
 
     public static final Setting<String> ALLOW = declare(Setting.of(EngineConfig.ALLOW, accessList(AccessRules::checkExpressions))
             .means("regular expressions, separated by spaces, for client addresses to serve (Net::Server's allow; each"

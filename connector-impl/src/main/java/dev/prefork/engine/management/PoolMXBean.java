@@ -66,6 +66,13 @@ public interface PoolMXBean {
     /** Workers that left, by reason: max_requests, restart, removed, stop, crash, killed, timeout. */
     Map<String, Long> getReplacedWorkers();
 
+    /**
+     * The clients in this JVM (with max_clients the workers hand theirs over at once and look idle):
+     * max_clients, in_service, waiting_first_byte, waiting_slot, and since the start first_byte_timeouts,
+     * busy_refusals_max_wait, busy_refusals_no_thread.
+     */
+    Map<String, Long> getClients();
+
     /** mod_status's scoreboard line: _ waiting, A accepting, P processing, S starting, X exiting, B backing off, . empty. */
     String getScoreboard();
 

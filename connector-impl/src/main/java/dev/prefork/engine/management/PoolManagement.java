@@ -1,5 +1,6 @@
 package dev.prefork.engine.management;
 
+import dev.prefork.bridge.ClientFigures;
 import dev.prefork.engine.EngineException;
 import dev.prefork.engine.PoolSnapshot;
 import dev.prefork.engine.PoolStatus;
@@ -13,6 +14,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -230,6 +232,20 @@ public final class PoolManagement implements PoolMXBean {
     @Override
     public Map<String, Long> getReplacedWorkers() {
         return status().replacedWorkers();
+    }
+
+    @Override
+    public Map<String, Long> getClients() {
+        ClientFigures c = engine.clientFigures();
+        Map<String, Long> clients = new LinkedHashMap<>();
+        clients.put("max_clients", c.maxClients());
+        clients.put("in_service", c.inService());
+        clients.put("waiting_first_byte", c.waitingFirstByte());
+        clients.put("waiting_slot", c.waitingSlot());
+        clients.put("first_byte_timeouts", c.firstByteTimeouts());
+        clients.put("busy_refusals_max_wait", c.refusedMaxWait());
+        clients.put("busy_refusals_no_thread", c.refusedNoThread());
+        return clients;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.prefork.engine.protocol;
 
+import dev.prefork.bridge.ClientFigures;
 import dev.prefork.engine.WorkerState;
 
 import java.io.IOException;
@@ -17,6 +18,11 @@ import java.nio.file.StandardOpenOption;
  * call, no message per connection); the supervisor reads the slots when it is asked for a snapshot and
  * when it must know what a dead worker was doing.
  *
+ * <p>The header also holds the controlling JVM's figures of its clients ({@link ClientFigures}): with
+ * {@code max_clients} a worker hands its client over at once, so the slots alone would show idle workers
+ * while their clients are served. The engine writes them a few times a second, one writer, under a
+ * sequence counter of their own.
+ *
  * <p>Each slot is guarded by a sequence counter (a seqlock): the only writer is the slot's worker, and
  * a reader retries while the counter is odd or changed under it. Ordering comes from the static fences
  * of {@link VarHandle} rather than from a VarHandle instance, whose method-handle machinery would cost
@@ -25,7 +31,11 @@ import java.nio.file.StandardOpenOption;
 public final class Scoreboard implements AutoCloseable {
 
     private static final int MAGIC = 0x50464B53; // "PFKS"
-    private static final int HEADER_SIZE = 64;
+    private static final int HEADER_SIZE = 128;
+    /** The client figures' sequence counter, then the figures, in {@link ClientFigures}' order. */
+    private static final int CLIENTS_SEQ = 16;
+    private static final int CLIENTS = 24;
+    private static final int CLIENT_FIGURES = 7;
     private static final int SLOT_SIZE = 128;
     private static final int SEQ = 0;
     private static final int PID = 8;
@@ -108,6 +118,38 @@ public final class Scoreboard implements AutoCloseable {
         VarHandle.releaseFence();
         buffer.putLong(base + SEQ, seq + 1);
         VarHandle.fullFence();
+    }
+
+    /** The controlling JVM: its client figures now. */
+    public void publishClients(ClientFigures figures) {
+        long seq = buffer.getLong(CLIENTS_SEQ) + 1;
+        buffer.putLong(CLIENTS_SEQ, seq);
+        VarHandle.storeStoreFence();
+        long[] values = {figures.maxClients(), figures.inService(), figures.waitingFirstByte(), figures.waitingSlot(),
+                figures.firstByteTimeouts(), figures.refusedMaxWait(), figures.refusedNoThread()};
+        for (int i = 0; i < CLIENT_FIGURES; i++) {
+            buffer.putLong(CLIENTS + 8 * i, values[i]);
+        }
+        VarHandle.releaseFence();
+        buffer.putLong(CLIENTS_SEQ, seq + 1);
+    }
+
+    /** The client figures the controlling JVM last published ({@link ClientFigures#NONE} before it did). */
+    public ClientFigures clients() {
+        long[] values = new long[CLIENT_FIGURES];
+        for (int attempt = 0; ; attempt++) {
+            long before = buffer.getLong(CLIENTS_SEQ);
+            VarHandle.acquireFence();
+            for (int i = 0; i < CLIENT_FIGURES; i++) {
+                values[i] = buffer.getLong(CLIENTS + 8 * i);
+            }
+            VarHandle.loadLoadFence();
+            long after = buffer.getLong(CLIENTS_SEQ);
+            if ((before == after && (before & 1) == 0) || attempt >= 100) {
+                return new ClientFigures(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** Reads one slot consistently; {@code null} when it is empty. */

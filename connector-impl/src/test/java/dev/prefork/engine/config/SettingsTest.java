@@ -22,7 +22,8 @@ class SettingsTest {
                 live.add(setting.key());
             }
         }
-        assertEquals(List.of("max_servers", "max_requests", "max_requests_jitter", "graceful_shutdown_timeout"), live);
+        assertEquals(List.of("max_servers", "max_requests", "max_requests_jitter", "graceful_shutdown_timeout", "max_clients",
+                "first_byte_timeout", "max_wait"), live);
         assertEquals(java.util.Set.copyOf(live), dev.prefork.engine.LiveRetune.LIVE_KEYS);
     }
 

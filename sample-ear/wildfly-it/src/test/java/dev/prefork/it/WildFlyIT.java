@@ -1,5 +1,6 @@
 package dev.prefork.it;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The shared scenarios on WildFly 39, on {@code server.java.home} (the build runs them twice: on JDK 17,
  * where the workers relay and run on the build's JDK through prefork.java_home, and on the build's JDK
  * 22+, where descriptors are passed), plus what only WildFly has: a system property applied to the running
- * pool without a redeploy, watched through the pool's MXBean over WildFly's remote JMX, and 64 keep-alive
- * clients served at once with the sample server's thread and instance pools.
+ * pool without a redeploy, watched through the pool's MXBean over WildFly's remote JMX, 64 keep-alive
+ * clients served at once with the sample server's thread and instance pools, and issue 10's slow clients
+ * on the calculator MDB (with handoff descriptor).
  */
 class WildFlyIT extends SampleScenarios {
     private static final ObjectName ECHO_POOL = objectName("dev.prefork:type=Pool,name=echo");
     private static final String ECHO_MAX_SERVERS = "prefork.echo.max_servers";
+    private static final String CALCULATOR_FIRST_BYTE_TIMEOUT = "prefork.calculator.first_byte_timeout";
     private WildFlyServer wildfly;
 
     @Override
@@ -54,6 +57,43 @@ class WildFlyIT extends SampleScenarios {
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /**
+     * Issue 10 on the MDB path: 200 connections that say nothing do not starve a normal client (they wait
+     * in the first-byte poller, costing no WorkManager thread and no MDB), and are closed after
+     * first_byte_timeout, here lowered to 3 s through a system property on the running pool (a live setting).
+     */
+    @Test
+    @Order(32)
+    void twoHundredSilentConnectionsStarveNoCalculatorClientAndAreClosedAfterFirstByteTimeout() throws Exception {
+        Assumptions.assumeTrue(featureVersion(server.javaHome()) >= 22,
+                "relay (WildFly on JDK 17) keeps one client per worker: max_clients needs handoff descriptor");
+        long supervisor = supervisors().get("calculator").pid();
+        wildfly.systemProperty(CALCULATOR_FIRST_BYTE_TIMEOUT, "3");
+        try {
+            Await.until("the calculator pool to take first_byte_timeout 3 (config_refresh)", PROCESS_WAIT,
+                    () -> logText().contains("calculator: first_byte_timeout changed from 60 to 3"), () -> "no such log line");
+            // Bounds: ten times the issue's p99 target (50 ms) for a loaded 2-core machine; before max_clients
+            // the normal client was never served at all.
+            SlowClients.silentConnectionsBesideANormalClient(CALCULATOR_PORT, "6*7", "42", 200, 50, Duration.ofMillis(500),
+                    Duration.ofSeconds(3), Duration.ofSeconds(60));
+        } finally {
+            wildfly.systemProperty(CALCULATOR_FIRST_BYTE_TIMEOUT, null);
+        }
+        assertEquals(supervisor, supervisors().get("calculator").pid(), "the same pool throughout: no redeploy");
+        assertTrue(logText().contains("closed the connection from 127.0.0.1:"), "first-byte timeouts are logged");
+    }
+
+    /** Issue 10 on the MDB path: 20 clients holding their connection 2 s beside 4 normal clients. */
+    @Test
+    @Order(33)
+    void twentyHoldersBesideFourNormalCalculatorClients() throws Exception {
+        Assumptions.assumeTrue(featureVersion(server.javaHome()) >= 22,
+                "relay (WildFly on JDK 17) keeps one client per worker: max_clients needs handoff descriptor");
+        // Ten times the issue's p99 target (20 ms); with one client per worker it was about 2 s.
+        SlowClients.holdersBesideNormalClients(CALCULATOR_PORT, "6*7", "42", 20, Duration.ofSeconds(2), 4, 25,
+                Duration.ofMillis(1000));
     }
 
     @Test
