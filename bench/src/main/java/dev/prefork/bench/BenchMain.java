@@ -120,7 +120,12 @@ public final class BenchMain {
             archives.prime(PreforkTarget.standard(env));
             archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
         } else {
-            archives(o, env, logDir, progress).prime(PreforkTarget.standard(env));
+            WorkerArchives archives = archives(o, env, logDir, progress);
+            archives.prime(PreforkTarget.standard(env));
+            if (o.sections.contains("replacement")) {
+                // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
+                archives.prime(PreforkTarget.variant(env, "prefork xint", replacementVariants(defaults).get(0).settings()));
+            }
         }
         Map<String, String> variantText = new LinkedHashMap<>();
         variants.forEach((label, settings) -> variantText.put(label, settings.isEmpty() ? "engine defaults (worker_jvm_options "
@@ -207,9 +212,10 @@ public final class BenchMain {
                     new Contender(ReplacementTargets.netServer(100), perl, new ServerSpec(port + 13, 8, 100)),
                     new Contender(ReplacementTargets.netServer(1000), perl, new ServerSpec(port + 14, 8, 1000)),
                     new Contender(ReplacementTargets.NET_SERVER_UNLIMITED, perl, new ServerSpec(port + 15, 8, NET_SERVER_NEVER))));
-            for (Map.Entry<String, Map<String, String>> v : REPLACEMENT_VARIANTS.entrySet()) {
-                cs.add(new Contender(RecyclingLabels.of(100, v.getKey()), PreforkTarget.variant(env, "prefork " + v.getKey(),
-                        v.getValue()), new ServerSpec(port + 16 + cs.size() - 6, 8, 100)));
+            for (ReplacementVariant v : replacementVariants(defaults)) {
+                // Ports after the six above; the scrape and proxy sections reuse some of them, never at the same time.
+                cs.add(new Contender(RecyclingLabels.of(v.maxRequests(), v.name()), PreforkTarget.variant(env,
+                        "prefork " + v.name() + " mr=" + v.maxRequests(), v.settings()), new ServerSpec(port + 16 + cs.size() - 6, 8, v.maxRequests())));
             }
             results.add(new ThroughputScenario("replacement", "conn RST, 16 clients, 8 workers: worker replacement at max_requests 100 and"
                     + " 1000 against unlimited, the engine beside Net::Server::PreForkSimple recycling as often",
@@ -317,10 +323,26 @@ public final class BenchMain {
     /** Net::Server's max_requests for "never recycled" (0 would make every child leave after one connection). */
     static final int NET_SERVER_NEVER = 1_000_000_000;
 
-    /** Engine setting variants measured at max_requests 100 beside the defaults; at most 4 (ports). */
-    static final Map<String, Map<String, String>> REPLACEMENT_VARIANTS = Map.of(
-            // Every missing worker spawned at once, as before max_starting (Net::Server's way).
-            "all-at-once", Map.of("max_starting", "1024"));
+    /** An engine settings variant of the replacement section, at one max_requests. */
+    record ReplacementVariant(String name, int maxRequests, Map<String, String> settings) {
+    }
+
+    /**
+     * Worker start-up levers of issue 13 (flags only; what taking FFM out of the worker would save is measured
+     * by a prototype, see ANALYSIS.md): interpreter-only workers at max_requests 100, 1000 and unlimited (0), so
+     * that their cost per replacement is read against their own unrecycled pool, and C1 with ten times its
+     * compile thresholds at 100; at most 8 (ports).
+     */
+    static List<ReplacementVariant> replacementVariants(String defaults) {
+        String interpreted = "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "")
+                .replace("-XX:ReservedCodeCacheSize=16m ", "");
+        List<ReplacementVariant> variants = new ArrayList<>();
+        for (int mr : new int[] {100, 1000, 0}) {
+            variants.add(new ReplacementVariant("xint", mr, Map.of("worker_jvm_options", interpreted)));
+        }
+        variants.add(new ReplacementVariant("c1-scale10", 100, Map.of("worker_jvm_options", defaults + " -XX:CompileThresholdScaling=10")));
+        return variants;
+    }
 
     /**
      * The contenders of the side-by-side scenarios on consecutive ports: the direct JVM (one thread

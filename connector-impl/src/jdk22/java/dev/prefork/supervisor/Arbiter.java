@@ -81,8 +81,10 @@ final class Arbiter {
     private long spawnNotBeforeMillis;
     private String lastPoolReport = "";
     private final int maxStarting;
-    /** max_starting left at its default: a pool with no worker accepting starts one alone first. */
+    /** max_starting left at its default: a pool starts its first worker alone. */
     private final boolean firstWorkerAlone;
+    /** Pools of which a worker has said hello since the supervisor started. */
+    private final java.util.Set<Pool> poolsThatServed = new java.util.HashSet<>();
     private final long bootTimeoutMillis;
     private final StuckTurnWatch stuckTurns;
     private final ListenQueueGauge queues;
@@ -366,6 +368,7 @@ final class Arbiter {
         child.link = hello.link();
         startFailuresInARow = 0;
         anyWorkerReady = true;
+        poolsThatServed.add(child.pool);
         if (stopping || child.quitRequested) {
             processes.quit(child);
             return;
@@ -487,19 +490,21 @@ final class Arbiter {
         pacingLogged = false;
     }
 
-    /** Whether {@code pool} has a worker starting and none that said hello. */
+    /**
+     * Whether {@code pool} is starting: no worker of it has said hello yet, and one is on its way. Only
+     * then does its first worker start alone; a pool that served once (and is recycling, say) is paced by
+     * max_starting alone, since holding back its replacements would only leave it emptier for longer.
+     */
     private boolean waitsForItsFirstWorker(Pool pool) {
-        boolean starting = false;
-        for (Child child : children.values()) {
-            if (child.pool != pool || !child.counts()) {
-                continue;
-            }
-            if (child.ready()) {
-                return false;
-            }
-            starting = true;
+        if (poolsThatServed.contains(pool)) {
+            return false;
         }
-        return starting;
+        for (Child child : children.values()) {
+            if (child.pool == pool && child.counts() && !child.ready()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Children that have not said hello yet: JVMs starting (or being told to leave before they could). */

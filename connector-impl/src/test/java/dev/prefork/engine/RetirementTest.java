@@ -22,7 +22,10 @@ class RetirementTest extends EngineTestSupport {
     @ParameterizedTest
     @CsvSource({"max_worker_age, 2", "max_worker_rss, 1"})
     void workersOverALimitAreReplacedWithoutFailingAConnection(String key, String value) throws Exception {
-        PreforkEngine engine = start(config(2).set(key, value));
+        // Both first workers start together: with an age limit shorter than a worker's start (a loaded
+        // machine), a pool whose first worker started alone (the default) would retire each before the
+        // next is up and never have both accepting at once, which start() waits for.
+        PreforkEngine engine = start(config(2).maxStarting(2).set(key, value));
         int port = engine.boundPort(0);
         Set<Long> firstWorkers = new HashSet<>();
         engine.snapshot().workers().forEach(w -> firstWorkers.add(w.pid()));

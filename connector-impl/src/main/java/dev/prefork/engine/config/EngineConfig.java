@@ -281,8 +281,8 @@ public final class EngineConfig {
     }
 
     /**
-     * Whether a pool with no worker accepting starts one alone before the others: the default pacing (no
-     * max_starting given). Starting alone, the first worker accepts after one JVM's start instead of
+     * Whether a pool starts its first worker alone before the others: the default pacing (no max_starting
+     * given). Starting alone, the first worker accepts after one JVM's start instead of
      * sharing the processors with max_starting others; a max_starting given keeps its exact meaning.
      */
     public boolean firstWorkerAlone() {

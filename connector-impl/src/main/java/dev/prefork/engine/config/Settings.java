@@ -74,7 +74,7 @@ public final class Settings {
             .means("worker JVMs that may be starting at once (spawned, not yet accepting); the others are spawned as these"
                     + " become ready, so that a large pool serves with its first workers within a second or two instead of"
                     + " starting them all at once and none for a long time; by default twice the supervisor's CPU count, after a"
-                    + " first worker started alone whenever a pool has none accepting (at start, say)"));
+                    + " pool's first worker, which starts alone"));
 
     public static final Setting<Integer> WORKER_BOOT_TIMEOUT = declare(Setting.integer(EngineConfig.WORKER_BOOT_TIMEOUT, 0, 3_600)
             .byDefault("60")
