@@ -164,9 +164,9 @@ class BalancerIT {
                 try (BalancerClients load = BalancerClients.start(CLIENT, frontend, 4)) {
                     load.awaitMoreAnswers(20, Duration.ofSeconds(120));
                     long started = System.nanoTime();
-                    // The management client, not Arquillian's Deployer: that one only works on the test's thread.
+                    // The management client: Arquillian's Deployer, called from this thread, reached WildFly only after the wait.
                     FutureTask<Void> undeploy = inBackground("undeploy", () -> execute(deploymentOperation("undeploy")));
-                    // WildFly may first wait for the MDB's invocations in progress (measured: 15 s under load).
+                    // Bounded generously: WildFly first waits for the MDB's invocations in progress.
                     awaitStatus(haproxy, "wildfly", "DOWN", Duration.ofSeconds(120));
                     long outAt = System.nanoTime();
                     undeploy.get(120, TimeUnit.SECONDS);
@@ -177,7 +177,11 @@ class BalancerIT {
                     List<BalancerClients.Failure> failures = load.failures();
                     System.out.printf("undeploy behind HAProxy: out of its rotation after %d ms, %d failed connections: %s%n%s%n",
                             TimeUnit.NANOSECONDS.toMillis(outAt - started), failures.size(), failures, show(haproxy));
-                    assertTrue(failures.size() <= 8, "failures only among the connections caught by the undeploy: " + failures);
+                    // Lost: the deliveries WildFly refused before the ports closed (a few hundred ms), answered busy,
+                    // and the connections the closing ports cut (answered nothing); 7 when measured. Never a hang.
+                    assertTrue(failures.size() <= 20, "failures only among the connections caught by the undeploy: " + failures);
+                    assertTrue(failures.stream().noneMatch(failure -> failure.what().contains("SocketTimeoutException")),
+                            "each caught connection was answered busy or closed, none left waiting: " + failures);
                     assertEquals(List.of(), failures.stream().filter(failure -> failure.startedNanos() > outAt).toList(),
                             "none once HAProxy took the node out");
                     assertTrue(load.answersStartedAfter(outAt).stream().noneMatch(answer -> answer.line().startsWith("node=wildfly ")));
