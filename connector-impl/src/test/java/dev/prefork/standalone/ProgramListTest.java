@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tagged with its name and pid, SIGHUP restarts all of them, TERM stops all of them (with what they
  * started in the background) and then runs the exit_command; a program that fails at once is restarted
  * with a growing back-off and given up after crash_limit; when every program is given up the launcher
- * ends with status 1.
+ * ends with status 1; a line without end costs the log 1000 bytes.
  */
 class ProgramListTest {
     private final List<Process> launchers = new ArrayList<>();
@@ -79,14 +79,16 @@ class ProgramListTest {
 
     @Test
     void aProgramThatFailsAtOnceBacksOffAndIsGivenUpWhileTheOthersRun() throws Exception {
-        Process launcher = LauncherCommand.start(LauncherCommand.of("--program", "false", "--program", "sleep 300",
-                "--crash_limit", "4"), launchers);
+        // The second program also writes a 5000-byte line: the log takes its first 1000 bytes.
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--program", "false", "--program",
+                "sh -c 'printf %05000d 0; echo; exec sleep 300'", "--crash_limit", "4"), launchers);
         ProgramLog log = ProgramLog.follow(launcher.getInputStream());
         log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 250 ms \\(1 quick"), 1);
         log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 500 ms \\(2 quick"), 1);
         log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*starting it again in 1000 ms \\(3 quick"), 1);
         log.await(Pattern.compile("false\\[\\d+] ended with exit 1 .*crash_limit 4\\): not starting false again"), 1);
-        long sleep = Long.parseLong(log.awaitGroup(Pattern.compile("sleep\\[(\\d+)] started"), 1));
+        long sleep = Long.parseLong(log.awaitGroup(Pattern.compile("sh\\[(\\d+)] started"), 1));
+        log.await(Pattern.compile("sh\\[" + sleep + "]: 0{1000} \\[cut at 1000 bytes]$"), 1);
         assertTrue(launcher.isAlive() && ProgramLog.exists(sleep), "the other program runs on");
         assertEquals(4, log.matches(Pattern.compile("false\\[\\d+] started")).size(), "started crash_limit times, no more");
     }
