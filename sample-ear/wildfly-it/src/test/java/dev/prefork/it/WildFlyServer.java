@@ -1,6 +1,7 @@
 package dev.prefork.it;
 
 import org.jboss.as.controller.client.ModelControllerClient;
+import org.jboss.as.controller.client.ModelControllerClientConfiguration;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 
@@ -34,6 +35,7 @@ final class WildFlyServer implements AppServer {
     static final String BINDING_PROPERTY = "prefork.resource-adapter";
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final Pattern STARTED = Pattern.compile("WFLYSRV0025");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path home;
     private final Path javaHome;
@@ -96,7 +98,17 @@ final class WildFlyServer implements AppServer {
         }
         pid = Long.parseLong(Files.readString(pidFile).trim());
         awaitLog("WildFly to start", 0);
-        client = ModelControllerClient.Factory.create("remote+http", "127.0.0.1", managementPort());
+        client = managementClient();
+    }
+
+    /**
+     * The management client (local authentication, as the CLI on the same machine). Connecting may take long
+     * on a loaded machine: the client's default of 5 s timed out at load average 40.
+     */
+    private ModelControllerClient managementClient() {
+        return ModelControllerClient.Factory.create(new ModelControllerClientConfiguration.Builder()
+                .setProtocol("remote+http").setHostName("127.0.0.1").setPort(managementPort())
+                .setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis()).build());
     }
 
     private static long size(Path file) {
@@ -225,7 +237,7 @@ final class WildFlyServer implements AppServer {
         execute(Operations.createOperation("reload"));
         client.close(); // its connection ends with the reload
         awaitLog("WildFly to reload", mark);
-        client = ModelControllerClient.Factory.create("remote+http", "127.0.0.1", managementPort());
+        client = managementClient();
     }
 
     /**
