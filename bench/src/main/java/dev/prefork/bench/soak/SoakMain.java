@@ -44,7 +44,7 @@ public final class SoakMain {
     }
 
     private static boolean run(SoakOptions o, BenchEnv env, Path logDir) throws Exception {
-        PreforkTarget target = PreforkTarget.variant(env, "soak", Map.of());
+        PreforkTarget target = PreforkTarget.variant(env, "soak", o.settings());
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         try (RunningServer server = target.start(new ServerSpec(o.port(), o.workers(), o.maxRequests()), logDir)) {
@@ -106,7 +106,7 @@ public final class SoakMain {
 
     /** Command-line options; every one has a default that reproduces the committed run. */
     record SoakOptions(Path repo, Path out, int port, int minutes, int sampleSeconds, int workers, int maxRequests,
-                       int connClients, double connRate, int keepAliveClients, double keepAliveRate) {
+                       int connClients, double connRate, int keepAliveClients, double keepAliveRate, Map<String, String> settings) {
 
         static SoakOptions parse(String[] args) {
             Path repo = Path.of(".");
@@ -120,6 +120,7 @@ public final class SoakMain {
             double connRate = 25;
             int keepAliveClients = 4;
             double keepAliveRate = 20;
+            Map<String, String> settings = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -134,6 +135,13 @@ public final class SoakMain {
                     case "--conn-rate" -> connRate = Double.parseDouble(value);
                     case "--keepalive-clients" -> keepAliveClients = Integer.parseInt(value);
                     case "--keepalive-rate" -> keepAliveRate = Double.parseDouble(value);
+                    case "--setting" -> { // another engine setting, key=value (e.g. launcher_jvm_options= for the JVM's defaults)
+                        int eq = value == null ? -1 : value.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--setting takes key=value, got " + value);
+                        }
+                        settings.put(value.substring(0, eq), value.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/soak --help");
                 }
                 i++;
@@ -142,7 +150,7 @@ public final class SoakMain {
                 throw new IllegalArgumentException("--minutes, --sample-seconds, --workers and the rates must be positive, and there must be a client");
             }
             return new SoakOptions(repo, out != null ? out : repo.resolve("docs/benchmarks/soak"), port, minutes, sampleSeconds, workers,
-                    maxRequests, connClients, connRate, keepAliveClients, keepAliveRate);
+                    maxRequests, connClients, connRate, keepAliveClients, keepAliveRate, Map.copyOf(settings));
         }
     }
 }
