@@ -62,9 +62,17 @@ class ProgramListTest {
         assertFalse(ProgramLog.exists(second));
         assertTrue(ProgramLog.exists(third));
 
+        // The talker says its line before it forks "sleep 301": wait (bounded) until the child has exec'd.
+        long childDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         List<ProcessHandle> everything = launcher.toHandle().descendants().toList();
+        while (everything.stream().noneMatch(each -> each.info().commandLine().orElse("").contains("sleep 301"))
+                && System.nanoTime() < childDeadline) {
+            Thread.sleep(50); // sampling /proc: no event says a grandchild has exec'd
+            everything = launcher.toHandle().descendants().toList();
+        }
+        List<ProcessHandle> seen = everything;
         assertTrue(everything.stream().anyMatch(each -> each.info().commandLine().orElse("").contains("sleep 301")),
-                "the talker's background child runs: " + everything.stream().map(ProcessHandle::info).toList());
+                () -> "the talker's background child runs: " + seen.stream().map(ProcessHandle::info).toList());
         launcher.toHandle().destroy(); // TERM; Process.destroy() would also close the output we read
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher stops on TERM");
         log.await(Pattern.compile("sh\\[" + talkerAgain + "] ended with signal 15"), 1);
