@@ -31,18 +31,8 @@ final class Spawner {
     Spawner(EngineConfig config, LiveLimits limits, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
             WorkerArchive archive) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> options = new ArrayList<>(config.workerJvmOptions());
-        if (config.serialize() == Serialize.SEMAPHORE) {
-            // Only semop needs a native call in a worker. Elsewhere the flag would cost more than it says:
-            // the JDK's own CDS archive was dumped without it, so the JVM would switch off its archived
-            // module graph (and log an error about it) in every worker.
-            options.add("--enable-native-access=ALL-UNNAMED");
-        } else if (config.handoff() == Handoff.DESCRIPTOR) {
-            // Descriptor passing binds a few socket calls. Allowing them this way keeps the JDK archive's
-            // module graph (unlike --enable-native-access) and prints no warning (measured on JDK 25).
-            options.add("--illegal-native-access=allow");
-        }
-        options.add("-Dprefork.worker=" + config.name());
+        List<String> options = new ArrayList<>(jvmOptions(config));
+        options.add("-Dprefork.worker=" + config.name()); // names the pool in ps; not part of the archive's key
         this.jvmOptions = List.copyOf(options);
         this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
         this.archive = archive;
@@ -61,6 +51,23 @@ final class Spawner {
             env.put(WorkerEnvironment.ACCESS_PREFIX + access.getKey().toUpperCase(Locale.ROOT), access.getValue());
         }
         this.baseEnvironment = env;
+    }
+
+    /**
+     * The JVM options every worker of {@code config} starts with: the user's, and native access where a
+     * worker makes native calls. The class-data-sharing archive is keyed by them:
+     * an archive dumped with other options would be refused or half used, with an error in the log.
+     */
+    static List<String> jvmOptions(EngineConfig config) {
+        List<String> options = new ArrayList<>(config.workerJvmOptions());
+        if (config.serialize() == Serialize.SEMAPHORE || config.handoff() == Handoff.DESCRIPTOR) {
+            // semop and descriptor passing bind a few native calls. Allowing them this way keeps the JDK
+            // archive's module graph (--enable-native-access=ALL-UNNAMED does not: the JDK's own CDS archive
+            // was dumped without it, so every worker would log an error and lose the optimized module
+            // handling) and prints no warning (measured on JDK 25).
+            options.add("--illegal-native-access=allow");
+        }
+        return List.copyOf(options);
     }
 
     /** Spawns one worker for {@code pool} in {@code slot}; returns its pid. */

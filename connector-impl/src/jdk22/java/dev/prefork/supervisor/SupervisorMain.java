@@ -127,7 +127,7 @@ public final class SupervisorMain {
 
             WorkerArchive archive = config.workerCds()
                     ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
-                            config.workerJvmOptions(), log)
+                            Spawner.jvmOptions(config), log)
                     : WorkerArchive.disabled(log);
             spawner = new Spawner(config, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)

@@ -41,6 +41,27 @@ final class Processes {
         return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd))).toString();
     }
 
+    /**
+     * Whether every thread of {@code pid} is stopped (state T or t in /proc/PID/task/TID/stat). kill(2)
+     * returns before a SIGSTOP takes effect: until each thread has run and handled it, a thread blocked
+     * in accept() can still take a client that arrives meanwhile, and be stopped holding it.
+     */
+    static boolean stopped(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                // "TID (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // gone, or a thread exited while we listed them
+        }
+    }
+
     /** Resident set size in kB, from /proc/PID/status. */
     static long rssKb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -74,6 +74,9 @@ class StuckAcceptTurnTest extends EngineTestSupport {
             long holder = accepting(engine);
             if (holder > 0) {
                 signal("STOP", holder);
+                // Only once every thread has stopped can no client slip into its accept() (see Processes.stopped).
+                assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> Processes.stopped(holder)),
+                        "worker " + holder + " stopped on SIGSTOP");
                 if (accepting(engine) == holder) {
                     return holder; // still the holder once stopped: no connection came in between
                 }
