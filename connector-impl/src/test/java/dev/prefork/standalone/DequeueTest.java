@@ -52,10 +52,11 @@ class DequeueTest {
         LauncherOutput.awaitLine(lines, "exited with status 0");
 
         Files.createFile(long_);
-        int before = Files.readAllLines(started).size();
         long longDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (Files.readAllLines(started).size() < before + 2 || countOf(running) > 2 || !allLong(launcher, 2)) {
-            assertTrue(System.nanoTime() < longDeadline, "two long jobs never ran at once");
+        // Two jobs in their long sleep, whenever they started: a job started just before "long" was created
+        // may still see it (counting the jobs started since would then wait for one that never comes).
+        while (countOf(running) > 2 || !allLong(launcher, 2)) {
+            assertTrue(System.nanoTime() < longDeadline, () -> "two long jobs never ran at once: " + jobsNow(launcher, started, running));
             Thread.sleep(100); // sampling: no event says so
         }
         // The shells and their sleeps, as they are just before the stop.
@@ -70,6 +71,16 @@ class DequeueTest {
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new AssertionError("dequeue process " + each.pid() + " " + each.info().command() + " outlived the stop");
             }
+        }
+    }
+
+    /** What the failure message shows: the jobs started so far, those running, the launcher's descendants. */
+    private static String jobsNow(Process launcher, Path started, Path running) {
+        try {
+            return "started " + Files.readAllLines(started) + ", running " + countOf(running) + ", descendants "
+                    + launcher.toHandle().descendants().map(each -> each.pid() + " " + each.info().commandLine().orElse("?")).toList();
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 
