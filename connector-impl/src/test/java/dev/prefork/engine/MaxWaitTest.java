@@ -98,6 +98,9 @@ class MaxWaitTest extends EngineTestSupport {
 
             // A slot frees: the next client is served again.
             first.close();
+            // Its handler sees the end and gives the slot back on its own thread: await that, or the fifth
+            // client may still find both slots taken (and, since nothing has freed, be answered busy at once).
+            awaitFigures(engine, f -> f.inService() == 1);
             Socket fifth = connect(port);
             assertEquals("five", send(fifth, "five"));
             assertEquals("two still", send(second, "two still"), "those in service were never disturbed");
