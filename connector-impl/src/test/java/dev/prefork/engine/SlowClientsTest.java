@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Issue 10 asks for latency (the normal clients' p99 under 50 ms beside 200 silent connections,
  * under 20 ms beside 20 holders). This shared 2-core machine cannot hold such bounds in a test: with
  * every hop of a connection a thread wake-up (worker, link, poller, handler, client), each one waits for
- * a core under load, and the tests' p99 was 240 and 335 ms at a load average of 35 to 50 (traced in
+ * a core under load; and a test measures a pool that has just started, whose workers serve their first
+ * connections before the JIT has compiled them (3-4 times the CPU per connection). Their p99 was 240 and
+ * 335 ms at a load average of 35 to 50, 89-190 ms at 28 (2026-12-02; traced in
  * docs/benchmarks/slow-clients/ANALYSIS.md). The latency is measured where it can be compared, in the
  * benchmark harness beside Net::Server; these tests assert what tells the two models apart and does not
  * depend on the load: every normal request is served while all the silent connections, or all the
