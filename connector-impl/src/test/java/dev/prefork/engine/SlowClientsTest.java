@@ -31,34 +31,62 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * max_clients, deliver_on and first_byte_timeout with real workers (handoff descriptor): clients that
  * say nothing or hold their connection no longer take the pool's workers from everyone else.
  *
- * <p>The latency bounds are the issue's (p99 under 50 ms with 200 silent connections, under 20 ms beside
- * 20 holders) times ten and times 25: the tests run on a shared 2-core machine beside other builds (with
- * all twenty holders really held while the normal clients are measured, their p99 was 240 and 335 ms at a
- * load average of 35 to 50; the benchmark harness, not this test, is where the latency is measured). They
- * still tell the two models apart: with one client per worker the same clients wait seconds, or for ever.
+ * <p>Issue 10 asks for latency (the normal clients' p99 under 50 ms beside 200 silent connections,
+ * under 20 ms beside 20 holders). This shared 2-core machine cannot hold such bounds in a test: with
+ * every hop of a connection a thread wake-up (worker, link, poller, handler, client), each one waits for
+ * a core under load; and a test measures a pool that has just started, whose workers serve their first
+ * connections before the JIT has compiled them (3-4 times the CPU per connection). Their p99 was 240 and
+ * 335 ms at a load average of 35 to 50, 89-190 ms at 28 (2026-12-02; traced in
+ * docs/benchmarks/slow-clients/ANALYSIS.md). The latency is measured where it can be compared, in the
+ * benchmark harness beside Net::Server; these tests assert what tells the two models apart and does not
+ * depend on the load: every normal request is served while all the silent connections, or all the
+ * holders, are still there, none of them reaches the handler or is served behind them, and no normal
+ * request waits anything like a holder's time (in the one-client-per-worker model they wait the whole
+ * hold, or for ever).
  */
 class SlowClientsTest extends EngineTestSupport {
-    private static final long SILENT_P99_BOUND_MILLIS = 500;
-    private static final long HOLDERS_P99_BOUND_MILLIS = 500;
+    /**
+     * Looser than any wait the load causes here, far below the models' difference: with one client per
+     * worker a normal client waits for a holder to leave (2 s and more) or, beside silent ones, for ever.
+     */
+    private static final long P99_BOUND_MILLIS = 1_500;
 
     /** Echoes lines until the client closes, counting the handlers running at once. */
     private static final class CountingEcho implements ConnectionHandler {
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
         final AtomicInteger served = new AtomicInteger();
+        /** Handlers of clients whose first line starts with "holder", running now. */
+        final AtomicInteger holders = new AtomicInteger();
+        /** Per count of holders in service when a non-holder's first line arrived: how many such requests. */
+        final java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger> othersByHolders = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void handle(dev.prefork.bridge.ServedConnection connection) throws Exception {
             served.incrementAndGet();
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            boolean first = true;
+            boolean holder = false;
             try {
                 BufferedReader in = connection.getReader();
                 OutputStream out = connection.getOutputStream();
                 for (String line; (line = in.readLine()) != null; ) {
+                    if (first) {
+                        first = false;
+                        holder = line.startsWith("holder");
+                        if (holder) {
+                            holders.incrementAndGet();
+                        } else {
+                            othersByHolders.computeIfAbsent(holders.get(), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
                     out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
             } finally {
+                if (holder) {
+                    holders.decrementAndGet();
+                }
                 running.decrementAndGet();
             }
         }
@@ -119,7 +147,9 @@ class SlowClientsTest extends EngineTestSupport {
     @Test
     void twoHundredSilentConnectionsStarveNobodyAndAreClosedAfterFirstByteTimeout() throws Exception {
         CountingEcho handler = new CountingEcho();
-        PreforkEngine engine = start(config(8).handoff(Handoff.DESCRIPTOR).set(EngineConfig.FIRST_BYTE_TIMEOUT, "3"), handler);
+        // first_byte_timeout 10 s: long enough that all the normal requests are made while the 200 wait, at
+        // any load seen here; short enough to see them closed within the test.
+        PreforkEngine engine = start(config(8).handoff(Handoff.DESCRIPTOR).set(EngineConfig.FIRST_BYTE_TIMEOUT, "10"), handler);
         int port = engine.boundPort(0);
         List<Socket> silent = new ArrayList<>();
         try {
@@ -130,27 +160,47 @@ class SlowClientsTest extends EngineTestSupport {
             // The first request queues behind the 200 in the kernel's backlog until the workers have handed
             // them all over; measured from then on, as the silent ones sit in the poller.
             long first = oneRequest(port, "first");
+            // Handed over by several workers at once, the last silent ones may reach the poller a moment after
+            // the first request was served.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (engine.clientFigures().waitingFirstByte() < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(200, engine.clientFigures().waitingFirstByte(), "all 200 silent connections wait in the poller");
             List<Long> latencies = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 latencies.add(oneRequest(port, "request " + i));
             }
             long p99 = p99(latencies);
             System.out.println("SlowClientsTest: 200 silent connections, the first request behind them " + first
-                    + " µs, then the normal client's p99 " + p99 + " µs");
-            assertTrue(p99 < SILENT_P99_BOUND_MILLIS * 1000, "normal client's p99 " + p99 + " µs");
+                    + " µs, then the normal client's p99 " + p99 + " µs (" + load() + ")");
+            // Served while every silent connection still waited: none timed out yet, none was served.
+            assertEquals(200, engine.clientFigures().waitingFirstByte(), "the 200 still wait while the normal client is served");
+            assertEquals(0, engine.clientFigures().firstByteTimeouts(), "no silent connection was closed before the normal client was served");
             assertEquals(51, handler.served.get(), "no silent connection reached the handler");
+            assertTrue(p99 < P99_BOUND_MILLIS * 1000, "normal client's p99 " + p99 + " µs");
             // Every silent connection is closed by the server, not before first_byte_timeout and not long after.
             for (Socket socket : silent) {
                 assertEquals(-1, socket.getInputStream().read(), "closed without a byte");
             }
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened);
-            assertTrue(waited >= 3_000, "closed after " + waited + " ms, not before first_byte_timeout");
-            assertTrue(waited < 20_000, "all closed " + waited + " ms after opening (first_byte_timeout 3 s)");
+            assertTrue(waited >= 10_000, "closed after " + waited + " ms, not before first_byte_timeout");
+            assertTrue(waited < 30_000, "all closed " + waited + " ms after opening (first_byte_timeout 10 s)");
             assertEquals(51, handler.served.get(), "still no silent connection reached the handler");
+            assertEquals(200, engine.clientFigures().firstByteTimeouts(), "each silent connection counted as timed out");
         } finally {
             for (Socket socket : silent) {
                 socket.close();
             }
+        }
+    }
+
+    /** The load average, for the lines that report latency: it says more about them than anything of ours. */
+    private static String load() {
+        try {
+            return "load average " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "load average unknown";
         }
     }
 
@@ -164,7 +214,8 @@ class SlowClientsTest extends EngineTestSupport {
             List<Future<?>> holders = new ArrayList<>();
             // The holders keep their connections until the normal clients are measured (at least 2 s): on a
             // loaded machine twenty connections can take longer than 2 s to arrive, and a fixed 2 s hold then
-            // never has all twenty in service at once.
+            // never has all twenty in service at once. So a normal request that had to wait for a holder to
+            // leave would never be served, and the test would fail on its time-out.
             CountDownLatch measured = new CountDownLatch(1);
             for (int i = 0; i < 20; i++) {
                 String line = "holder " + i;
@@ -173,12 +224,12 @@ class SlowClientsTest extends EngineTestSupport {
                     return null;
                 }));
             }
-            // The holders have their connections once twenty handlers run.
+            // The holders have their connections once twenty of their handlers run.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (handler.running.get() < 20 && System.nanoTime() < deadline) {
+            while (handler.holders.get() < 20 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertEquals(20, handler.running.get(), "twenty holders in service at once");
+            assertEquals(20, handler.holders.get(), "twenty holders in service at once");
             List<Future<List<Long>>> normal = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 int client = c;
@@ -194,15 +245,19 @@ class SlowClientsTest extends EngineTestSupport {
             for (Future<List<Long>> client : normal) {
                 all.addAll(client.get(60, TimeUnit.SECONDS));
             }
-            // Twenty holders, and perhaps a normal client's handler still seeing its client's close.
-            assertTrue(handler.running.get() >= 20, "the normal clients were measured while all twenty holders held");
+            // Every one of the 100 normal requests reached its handler while all twenty holders were in service.
+            assertEquals(java.util.Map.of(20, 100), handler.othersByHolders.entrySet().stream().collect(
+                    java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, e -> e.getValue().get())),
+                    "normal requests by the number of holders in service when each was served");
             measured.countDown();
             long p99 = p99(all);
-            System.out.println("SlowClientsTest: 20 holders, 4 normal clients, p99 " + p99 + " µs");
-            assertTrue(p99 < HOLDERS_P99_BOUND_MILLIS * 1000, "normal clients' p99 " + p99 + " µs");
+            long max = Collections.max(all);
+            System.out.println("SlowClientsTest: 20 holders, 4 normal clients, p99 " + p99 + " µs, max " + max + " µs (" + load() + ")");
+            assertTrue(p99 < P99_BOUND_MILLIS * 1000, "normal clients' p99 " + p99 + " µs");
             for (Future<?> holder : holders) {
                 holder.get(60, TimeUnit.SECONDS);
             }
+            assertEquals(0, engine.clientFigures().waitingSlot(), "nobody waited for a slot: max_clients is far above 24");
         } finally {
             clients.shutdownNow();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One client: sends the request line and reads it back, in its mode, until the deadline or its request
@@ -20,8 +21,13 @@ final class ClientLoop implements Runnable {
     static final byte[] REQUEST = "prefork-bench 0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII);
     static final long HIGHEST_MICROS = 120_000_000;
 
+    /** How often a silent connection looks at {@link #stop} while it waits for the server. */
+    private static final int SILENT_CHECK_MILLIS = 100;
+
     private final LoadSpec spec;
     private final long deadlineNanos;
+    /** Set to end the run before its deadline: a background load ends when the measured run has. */
+    private final BooleanSupplier stop;
     private final InetSocketAddress address;
     private final byte[] reply = new byte[REQUEST.length];
     /** What a new connection sends first: the spec's prefix (a PROXY header) and the request, in one write. */
@@ -32,9 +38,10 @@ final class ClientLoop implements Runnable {
     long successes;
     private Socket kept;
 
-    ClientLoop(LoadSpec spec, long deadlineNanos) {
+    ClientLoop(LoadSpec spec, long deadlineNanos, BooleanSupplier stop) {
         this.spec = spec;
         this.deadlineNanos = deadlineNanos;
+        this.stop = stop;
         this.address = new InetSocketAddress(spec.host(), spec.port());
         this.firstWrite = java.util.Arrays.copyOf(spec.prefix(), spec.prefix().length + REQUEST.length);
         System.arraycopy(REQUEST, 0, firstWrite, spec.prefix().length, REQUEST.length);
@@ -43,7 +50,7 @@ final class ClientLoop implements Runnable {
     @Override
     public void run() {
         try {
-            for (long n = 0; n < spec.maxRequestsPerClient() && System.nanoTime() < deadlineNanos; n++) {
+            for (long n = 0; n < spec.maxRequestsPerClient() && System.nanoTime() < deadlineNanos && !stop.getAsBoolean(); n++) {
                 long start = System.nanoTime();
                 ErrorKind failure = switch (spec.mode()) {
                     case KEEPALIVE -> keepAliveRequest();
@@ -91,8 +98,8 @@ final class ClientLoop implements Runnable {
     }
 
     /**
-     * Mode SILENT: a connection that sends nothing, held until the server closes it (or resets it) or the
-     * deadline; counted as one success either way, since what it costs the server is what is measured.
+     * Mode SILENT: a connection that sends nothing, held until the server closes it (or resets it), the
+     * deadline or the stop; counted as one success either way, since what it costs the server is what is measured.
      */
     private ErrorKind silentConnection() {
         Socket socket = new Socket();
@@ -103,16 +110,16 @@ final class ClientLoop implements Runnable {
             InputStream in = socket.getInputStream();
             while (true) {
                 long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-                if (left <= 0) {
-                    return null;
+                if (left <= 0 || stop.getAsBoolean()) {
+                    return null; // the run is over
                 }
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                socket.setSoTimeout((int) Math.min(SILENT_CHECK_MILLIS, left));
                 try {
                     if (in.read() < 0) {
                         return null; // the server closed it (first_byte_timeout)
                     }
                 } catch (java.net.SocketTimeoutException e) {
-                    return null; // the run is over
+                    // still silent: look at the deadline and the stop again
                 }
             }
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Runs {@link LoadSpec#clients()} client loops at once and merges what they saw. */
 public final class LoadGenerator {
@@ -16,12 +17,20 @@ public final class LoadGenerator {
     }
 
     public static LoadResult run(LoadSpec spec) throws InterruptedException {
+        return run(spec, () -> false);
+    }
+
+    /**
+     * Runs until the spec's duration has passed or {@code stop} says so, whichever comes first (a request
+     * in flight is finished either way).
+     */
+    public static LoadResult run(LoadSpec spec, BooleanSupplier stop) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + spec.duration().toNanos();
         List<ClientLoop> loops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < spec.clients(); i++) {
-            ClientLoop loop = new ClientLoop(spec, deadline);
+            ClientLoop loop = new ClientLoop(spec, deadline, stop);
             loops.add(loop);
             Thread thread = new Thread(loop, "bench-client-" + i);
             thread.setDaemon(true);

@@ -26,14 +26,22 @@ public record ContenderSummary(String label, int rounds, double requestsPerSecon
                 Stats.median(rps), Stats.min(rps), Stats.max(rps),
                 Stats.median(rounds.stream().map(Measurement::cpuMicrosPerRequest).toList()),
                 byRole,
-                Stats.median(rounds.stream().map(m -> m.result().percentileMicros(50)).toList()),
-                Stats.median(rounds.stream().map(m -> m.result().percentileMicros(90)).toList()),
-                Stats.median(rounds.stream().map(m -> m.result().percentileMicros(99)).toList()),
-                Stats.max(rounds.stream().map(m -> m.result().maxMicros()).toList()),
+                Stats.median(rounds.stream().map(m -> latency(m, 50)).toList()),
+                Stats.median(rounds.stream().map(m -> latency(m, 90)).toList()),
+                Stats.median(rounds.stream().map(m -> latency(m, 99)).toList()),
+                Stats.max(rounds.stream().filter(m -> m.result().successes() > 0).map(m -> m.result().maxMicros()).toList()),
                 rounds.stream().mapToLong(m -> m.result().errorCount()).sum(),
                 String.join(" ", rounds.stream().map(m -> m.result().errorSummary()).filter(s -> !s.equals("none")).toList()),
                 rounds.stream().mapToLong(m -> m.result().successes()).sum(),
                 rounds.stream().mapToInt(Measurement::minSettledWorkers).min().orElse(-1),
                 Stats.median(rounds.stream().map(Measurement::belowHalfShare).toList()));
+    }
+
+    /**
+     * A round's latency percentile, or NaN when no request was answered in it: a round in which every
+     * client timed out has no latency to show, and 0 would read as the best one (medians skip NaN).
+     */
+    private static double latency(Measurement m, double percentile) {
+        return m.result().successes() == 0 ? Double.NaN : m.result().percentileMicros(percentile);
     }
 }

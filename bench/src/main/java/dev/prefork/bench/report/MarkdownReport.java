@@ -69,7 +69,7 @@ public final class MarkdownReport {
             paths.add("wildfly-mdb");
         }
         paths.add("prefork");
-        targetTable("Targets (issue 4)", "measured (ours vs theirs)", TargetCheck.evaluate(results, paths));
+        targetTable("Targets (issue 4; issue 10 where a row says so)", "measured (ours vs theirs)", TargetCheck.evaluate(results, paths));
     }
 
     private void replacementTargets(BenchResults results) {
@@ -107,9 +107,9 @@ public final class MarkdownReport {
             summaries.add(s);
             StringBuilder roles = new StringBuilder();
             s.cpuMicrosByRole().forEach((role, v) -> roles.append(roles.isEmpty() ? "" : ", ").append(role).append(' ').append(fmt(v)));
-            md.append(String.format(Locale.ROOT, "| %s | %.0f [%.0f–%.0f] | %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %d | %s | %s |\n",
+            md.append(String.format(Locale.ROOT, "| %s | %.0f [%.0f–%.0f] | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |\n",
                     s.label(), s.requestsPerSecond(), s.minRps(), s.maxRps(), fmt(s.cpuMicrosPerRequest()), roles,
-                    s.p50(), s.p90(), s.p99(), s.max(), s.errors() == 0 ? "0" : s.errors() + " (" + s.errorKinds() + ")",
+                    whole(s.p50()), whole(s.p90()), whole(s.p99()), whole(s.max()), s.errors() == 0 ? "0" : s.errors() + " (" + s.errorKinds() + ")",
                     s.requests(), s.minSettledWorkers() < 0 ? "–" : Integer.toString(s.minSettledWorkers()),
                     Double.isNaN(s.belowHalfShare()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.belowHalfShare())));
         }
@@ -286,5 +286,10 @@ public final class MarkdownReport {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** Microseconds, or "–" where no request was answered. */
+    private static String whole(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f", v);
     }
 }

@@ -79,6 +79,8 @@ final class TargetCheck {
                 }
             }
         }
+        slowClientTarget(results.scenario("holders-20"), 20, "20 clients holding 2 s beside 4 ordinary ones").ifPresent(rows::addAll);
+        slowClientTarget(results.scenario("silent-200"), 50, "200 silent connections beside 1 ordinary client").ifPresent(rows::addAll);
         ThroughputScenario.Result recycling = results.scenario("recycling");
         if (recycling != null) {
             long errors = recycling.measurements().stream().mapToLong(m -> m.result().errorCount()).sum();
@@ -126,6 +128,31 @@ final class TargetCheck {
                 f("a replacement costs %.0f ms of CPU (from mr=1000: %.0f vs %.0f µs/conn); over %d connections: %.1f%%",
                         replacementMicros / 1000, atThousand, unrecycled, (int) (defaultMaxRequests * 1.25), loss * 100),
                 verdict(loss < 0.05)));
+    }
+
+    /**
+     * Issue 10: the ordinary clients' p99 with default settings, for the engine and every contender beside
+     * it, with each round's p99 (the median hides a round that missed) and the errors (a client that
+     * timed out has no latency).
+     */
+    private static java.util.Optional<List<Row>> slowClientTarget(ThroughputScenario.Result r, int boundMillis, String what) {
+        if (r == null) {
+            return java.util.Optional.empty();
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String label : r.contenders().stream().map(c -> c.label()).toList()) {
+            List<Measurement> rounds = r.measurements().stream().filter(m -> m.contender().equals(label)).toList();
+            ContenderSummary s = ContenderSummary.of(label, rounds);
+            List<String> perRound = rounds.stream().map(m -> m.result().successes() == 0 ? "none answered"
+                    : f("%.1f", m.result().percentileMicros(99) / 1000.0)).toList();
+            long met = rounds.stream().filter(m -> m.result().successes() > 0 && m.result().errorCount() == 0
+                    && m.result().percentileMicros(99) < boundMillis * 1000L).count();
+            rows.add(new Row(what + ": ordinary p99 < " + boundMillis + " ms (issue 10)", label,
+                    f("p99 %s ms (rounds: %s), %d errors; %d of %d rounds under the bound", Double.isNaN(s.p99()) ? "–"
+                            : f("%.1f", s.p99() / 1000), String.join(", ", perRound), s.errors(), met, rounds.size()),
+                    verdict(met == rounds.size())));
+        }
+        return java.util.Optional.of(rows);
     }
 
     static boolean has(ThroughputScenario.Result r, String label) {
