@@ -34,7 +34,7 @@ public final class StandaloneMain {
     }
 
     /** What the command line (and the conf_file it names) asks for. */
-    private static final class Launch {
+    static final class Launch {
         final Map<String, String> settings = new LinkedHashMap<>();
         /** Where each setting came from, for the log when SIGHUP changes it. */
         final Map<String, String> origins = new HashMap<>();
@@ -44,7 +44,7 @@ public final class StandaloneMain {
     }
 
     /** Reads the command line, and the conf_file where it names one (again at every SIGHUP). */
-    private static Launch parse(String[] args) throws IOException {
+    static Launch parse(String[] args) throws IOException {
         Launch launch = new Launch();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -182,6 +182,7 @@ public final class StandaloneMain {
             if (ProgramPlan.requested(config)) {
                 programs = ProgramMode.start(config, key -> origins.getOrDefault(key, "the default"), origins.keySet(), out);
             } else {
+                ProgramPlan.refuseWithoutPrograms(config, key -> origins.getOrDefault(key, "the default"), origins.keySet());
                 engine = PreforkEngine.start(config, handler);
             }
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
@@ -190,7 +191,7 @@ public final class StandaloneMain {
             return;
         }
         if (programs != null) {
-            ProgramMode.serve(programs, config, out, log, pidFile, dequeue);
+            ProgramMode.serve(programs, args, config, out, log, pidFile, dequeue);
             return;
         }
         rereadOnHangup(args, engine, config, out, log);
