@@ -1,5 +1,6 @@
 package dev.prefork.keeper;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.PortSpec;
 import dev.prefork.posix.ChildCalls;
 import dev.prefork.posix.Posix;
@@ -46,10 +47,16 @@ public final class ProgramKeeper implements ProgramSupervision {
 
         record PassOn(int signal, String name) implements Event {
         }
+
+        record Resize(int delta, String why) implements Event {
+        }
     }
 
-    /** What is kept running; replaced by a SIGHUP that read the conf_file again (only the loop thread, after start). */
-    private ProgramPlan plan;
+    /**
+     * What is kept running; replaced by a SIGHUP that read the conf_file again (by the loop thread only;
+     * volatile for {@link #reconfigure}, which reads whether it has a pool, on the SIGHUP thread).
+     */
+    private volatile ProgramPlan plan;
     private final PrintStream out;
     private final List<ListeningSocket> sockets;
     private ProgramSpawner spawner;
@@ -149,6 +156,13 @@ public final class ProgramKeeper implements ProgramSupervision {
     }
 
     @Override
+    public void resizePool(int delta, String why) {
+        if (ended.getCount() > 0 && !events.offer(new Event.Resize(delta, why))) {
+            out.println("prefork: " + why + ": ignored, the keeper is busy with earlier events");
+        }
+    }
+
+    @Override
     public void stop() {
         try {
             // Not put(): a keeper that already ended (a program given up) takes no more events.
@@ -233,6 +247,7 @@ public final class ProgramKeeper implements ProgramSupervision {
             case Event.Restart restart -> onRestart(restart.why(), now);
             case Event.Reconfigure change -> onReconfigure(change, now);
             case Event.PassOn pass -> onPassOn(pass);
+            case Event.Resize resize -> onResize(resize.delta(), resize.why(), now);
             case Event.Stop ignored -> beginStop(now, "stopping every program");
         }
     }
@@ -243,7 +258,7 @@ public final class ProgramKeeper implements ProgramSupervision {
         String how = program.tag() + " ended with " + Posix.describeWaitStatus(status) + " after "
                 + String.format(java.util.Locale.ROOT, "%.1f", ran / 1000.0) + " s";
         if (stopping || program.stopRequested) {
-            out.println("prefork: " + how + (stopping ? "" : program.retiring ? "; replaced"
+            out.println("prefork: " + how + (stopping ? "" : program.surplus ? "; one copy fewer" : program.retiring ? "; replaced"
                     : !this.kept.contains(program.program) ? "; no longer configured" : "; starting it again"));
             return;
         }
@@ -330,6 +345,30 @@ public final class ProgramKeeper implements ProgramSupervision {
             }
         }
         onRestart(change.why(), now);
+    }
+
+    /**
+     * TTIN/TTOU: the program pool keeps one copy more or fewer (at least one); a surplus copy, the
+     * newest, gets TERM. A plain program list has nothing to resize.
+     */
+    private void onResize(int delta, String why, long now) {
+        KeptProgram pool = kept.stream().filter(each -> each.spec.listens()).findFirst().orElse(null);
+        if (stopping || pool == null) {
+            out.println("prefork: " + why + ": " + (stopping ? "stopping" : "there is no program pool (worker_program) to resize"));
+            return;
+        }
+        ProgramSpec spec = pool.spec;
+        int copies = Math.max(1, Math.min(EngineConfig.MAX_SERVERS_LIMIT, spec.copies() + delta));
+        pool.spec = new ProgramSpec(spec.name(), spec.command(), copies, spec.socket());
+        out.println("prefork: " + why + ": program pool " + spec.name() + " now keeps " + copies + " cop" + (copies == 1 ? "y" : "ies"));
+        for (int surplus = counted(pool) - copies; surplus > 0; surplus--) {
+            running.values().stream().filter(each -> each.program == pool && each.counts() && !each.stopRequested)
+                    .max(java.util.Comparator.comparingLong(each -> each.startedMillis)).ifPresent(newest -> {
+                        newest.retiring = true;
+                        newest.surplus = true;
+                        terminate(newest, now);
+                    });
+        }
     }
 
     /** sig_passthrough: the signal to every running program's process group (stopping ones too: they may still act on it). */

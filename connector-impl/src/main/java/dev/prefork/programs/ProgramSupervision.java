@@ -29,6 +29,9 @@ public interface ProgramSupervision {
      */
     void reconfigure(ProgramPlan next, String why) throws java.io.IOException;
 
+    /** SIGTTIN/SIGTTOU: the program pool keeps {@code delta} copies more (or fewer, at least one); see Net::Server. */
+    void resizePool(int delta, String why);
+
     /** sig_passthrough: sends {@code signal} (its number) to every running program's process group. */
     void passOn(int signal, String name);
 

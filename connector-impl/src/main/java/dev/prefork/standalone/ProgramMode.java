@@ -78,6 +78,7 @@ final class ProgramMode {
                       PidFile pidFile, DequeueJobs dequeue) throws InterruptedException {
         rereadOnHangup(programs, args, config, out, log);
         StandaloneMain.reopenOnUsr1(log, out);
+        ResizeSignals.install(() -> programs.resizePool(1, "SIGTTIN"), () -> programs.resizePool(-1, "SIGTTOU"), out);
         CountDownLatch stopped = StandaloneMain.stopAtExit(dequeue, programs::stop, pidFile, out);
         if (!StandaloneMain.writePidFile(pidFile)) {
             return;

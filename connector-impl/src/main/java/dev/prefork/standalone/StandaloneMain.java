@@ -196,6 +196,15 @@ public final class StandaloneMain {
         }
         rereadOnHangup(args, engine, config, out, log);
         reopenOnUsr1(log, out);
+        PreforkEngine resized = engine;
+        PrintStream said = out;
+        ResizeSignals.install(() -> {
+            resized.addWorker();
+            said.println("prefork: SIGTTIN: one more worker per port");
+        }, () -> {
+            resized.removeWorker();
+            said.println("prefork: SIGTTOU: one worker per port fewer (at least one stays)");
+        }, out);
         PreforkEngine started = engine;
         CountDownLatch stopped = stopAtExit(dequeue, started::stop, pidFile, out);
         if (!writePidFile(pidFile)) {

@@ -110,8 +110,7 @@ class ProgramListTest {
                 "--sig_passthrough", "usr2"), launchers);
         ProgramLog log = ProgramLog.follow(launcher.getInputStream());
         List<String> pids = log.await(Pattern.compile("sh(?:#2)?\\[(\\d+)]: waiting in \\1$"), 2).stream().map(m -> m.group(1)).toList();
-        Process kill = new ProcessBuilder("kill", "-USR2", Long.toString(launcher.pid())).inheritIO().start();
-        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -USR2");
+        ProgramLog.signal("USR2", launcher.pid());
         log.await(Pattern.compile("prefork: SIGUSR2: passed on to 2 programs \\(sig_passthrough\\)"), 1);
         for (String pid : pids) {
             log.await(Pattern.compile("\\[" + pid + "]: got USR2 in " + pid + "$"), 1);
