@@ -130,7 +130,7 @@ public final class ProgramPlan {
     /**
      * With chroot, a program named by an absolute path must be inside the directory: found missing at
      * start, it would otherwise be a crash loop whose reason is only in the log. (A program found through
-     * PATH, or named by a variable, is looked up by the chroot command itself.)
+     * PATH, by a variable or through a symbolic link, is looked up by the chroot command itself.)
      */
     private void checkInsideChroot(ProgramSpec spec, Function<String, String> origin) {
         String program = spec.command().strip().split("\\s+", 2)[0];
@@ -138,7 +138,8 @@ public final class ProgramPlan {
             return;
         }
         Path inside = chroot.resolve(program.substring(1));
-        if (!Files.isExecutable(inside)) {
+        // A link is left to the chroot command: an absolute one would resolve against our root, not DIR.
+        if (!Files.isSymbolicLink(inside) && !Files.isExecutable(inside)) {
             String key = spec.listens() ? Settings.WORKER_PROGRAM.key() : Settings.PROGRAM.key();
             throw new IllegalStateException(key + "='" + spec.command() + "' (from " + origin.apply(key) + ") runs " + program
                     + " inside chroot='" + chroot + "' (from " + origin.apply(Settings.CHROOT.key()) + "), but " + inside

@@ -34,9 +34,11 @@ class DequeueTest {
         Path started = dir.resolve("started");
         // Each job: note itself, say so, stay 3 s (longer than check_for_dequeue), leave.
         Path long_ = dir.resolve("long");
-        // Once the test creates "long", new jobs stay 300 s: only the stop can end them.
+        // Once the test creates "long", new jobs stay 300 s: only the stop can end them. Each long job notes itself
+        // in "longs": a job that noted itself in "started" just before "long" was created may still take that branch.
+        Path longs = dir.resolve("longs");
         String job = "echo $$ >> " + started + "; touch " + running + "/$$; echo queue run by $$; if [ -e " + long_
-                + " ]; then sleep 300; else sleep 3; fi; rm " + running + "/$$";
+                + " ]; then echo $$ >> " + longs + "; sleep 300; else sleep 3; fi; rm " + running + "/$$";
         Process launcher = LauncherCommand.start(LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0",
                 "--max_servers", "1", "--check_for_dequeue", "1", "--max_dequeue", "2", "--dequeue_command", job), launchers);
         BlockingQueue<String> lines = LauncherOutput.follow(launcher.getInputStream());
@@ -52,9 +54,8 @@ class DequeueTest {
         LauncherOutput.awaitLine(lines, "exited with status 0");
 
         Files.createFile(long_);
-        int before = Files.readAllLines(started).size();
         long longDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (Files.readAllLines(started).size() < before + 2 || countOf(running) > 2 || !allLong(launcher, 2)) {
+        while (!Files.exists(longs) || Files.readAllLines(longs).size() < 2 || countOf(running) > 2 || !allLong(launcher, 2)) {
             assertTrue(System.nanoTime() < longDeadline, "two long jobs never ran at once");
             Thread.sleep(100); // sampling: no event says so
         }
@@ -79,9 +80,9 @@ class DequeueTest {
         }
     }
 
-    /** Whether {@code count} of the launcher's dequeue shells are in their 300 s sleep. */
+    /** Whether {@code count} of the launcher's dequeue shells are in their 300 s sleep (the sleeps themselves, not the shells). */
     private static boolean allLong(Process launcher, int count) {
-        return launcher.toHandle().descendants()
-                .filter(each -> each.info().commandLine().orElse("").contains("sleep 300")).count() >= count;
+        return launcher.toHandle().descendants().filter(each -> each.info().command().orElse("").endsWith("/sleep")
+                && each.info().commandLine().orElse("").contains("sleep 300")).count() >= count;
     }
 }
