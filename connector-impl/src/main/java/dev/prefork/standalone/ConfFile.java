@@ -137,6 +137,12 @@ final class ConfFile {
         }
     }
 
+    /** Whether {@code key} (as written) is a switch, which Net::Daemon's command line gives without a value. */
+    static boolean isSwitch(String key) {
+        String name = key.replace('-', '_');
+        return ALWAYS_SO.containsKey(name) || name.equals(DEBUG);
+    }
+
     /** A switch's value as Net::Daemon's flags and Net::Server's booleans are written: 1, 0, true, false. */
     private static boolean switchValue(String key, String value, String where) {
         String text = value.strip();

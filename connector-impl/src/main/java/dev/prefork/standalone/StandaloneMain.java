@@ -52,11 +52,25 @@ public final class StandaloneMain {
                 launch.help = true;
                 return launch;
             }
-            if (!arg.startsWith("--") || i + 1 >= args.length) {
+            if (!arg.startsWith("--")) {
                 throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
             }
-            String given = arg.substring(2);
-            String value = args[++i];
+            // Net::Daemon's command line (Getopt::Long) as well: --key=value, and --debug, --loop-child alone.
+            String given;
+            String value;
+            int equals = arg.indexOf('=');
+            if (equals > 2) {
+                given = arg.substring(2, equals);
+                value = arg.substring(equals + 1);
+            } else if (ConfFile.isSwitch(arg.substring(2)) && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+                given = arg.substring(2);
+                value = "1";
+            } else if (i + 1 < args.length) {
+                given = arg.substring(2);
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
+            }
             String key = switch (given) {
                 case "handler", "status_interval" -> given;
                 default -> ConfFile.canonical(given, value, "command line --" + given);

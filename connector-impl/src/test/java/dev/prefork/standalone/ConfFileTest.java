@@ -86,6 +86,14 @@ class ConfFileTest {
         assertEquals(Map.of(), read(dir, "debug 0\n"), "debug 0 leaves log_level at its default");
     }
 
+    @Test
+    void netDaemonsCommandLineFormIsReadToo() throws IOException {
+        // Getopt::Long's forms: --key=value, and a switch alone (here before another option and at the end).
+        StandaloneMain.Launch launch = StandaloneMain.parse(new String[] {"--localport=2000", "--debug", "--childs", "3",
+                "--loop-timeout=5", "--loop-child"});
+        assertEquals(Map.of("port", "2000", "log_level", "4", "max_servers", "3", "check_for_dequeue", "5"), launch.settings);
+    }
+
     /** The settings a conf_file holding {@code text} gives. */
     private static Map<String, String> read(Path dir, String text) throws IOException {
         Path conf = dir.resolve("read.conf");
