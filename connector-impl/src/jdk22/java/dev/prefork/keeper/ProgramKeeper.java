@@ -1,5 +1,6 @@
 package dev.prefork.keeper;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.PortSpec;
 import dev.prefork.posix.ChildCalls;
 import dev.prefork.posix.Posix;
@@ -38,14 +39,27 @@ public final class ProgramKeeper implements ProgramSupervision {
         record Restart(String why) implements Event {
         }
 
+        record Reconfigure(ProgramPlan next, UserSwitchCommand switchUser, String why) implements Event {
+        }
+
         record Stop() implements Event {
+        }
+
+        record PassOn(int signal, String name) implements Event {
+        }
+
+        record Resize(int delta, String why) implements Event {
         }
     }
 
-    private final ProgramPlan plan;
+    /**
+     * What is kept running; replaced by a SIGHUP that read the conf_file again (by the loop thread only;
+     * volatile for {@link #reconfigure}, which reads whether it has a pool, on the SIGHUP thread).
+     */
+    private volatile ProgramPlan plan;
     private final PrintStream out;
     private final List<ListeningSocket> sockets;
-    private final ProgramSpawner spawner;
+    private ProgramSpawner spawner;
     private final List<KeptProgram> kept = new ArrayList<>();
     private final Map<Long, RunningProgram> running = new HashMap<>();
     /** Bounded: at most one exit per copy is ever queued, and a signal that finds the queue full is one of many. */
@@ -56,7 +70,7 @@ public final class ProgramKeeper implements ProgramSupervision {
     private long killAtMillis = Long.MAX_VALUE;
     private long giveUpAtMillis = Long.MAX_VALUE;
 
-    private ProgramKeeper(ProgramPlan plan, PrintStream out, List<ListeningSocket> sockets, List<String> switchUser) {
+    private ProgramKeeper(ProgramPlan plan, PrintStream out, List<ListeningSocket> sockets, UserSwitchCommand switchUser) {
         this.plan = plan;
         this.out = out;
         this.sockets = sockets;
@@ -75,7 +89,8 @@ public final class ProgramKeeper implements ProgramSupervision {
      * cannot be bound fails here, before any program starts.
      */
     public static ProgramSupervision start(ProgramPlan plan, PrintStream out) throws IOException {
-        List<String> switchUser = UserSwitchCommand.of(plan.user(), plan.group()); // before binding: a bad user binds nothing
+        // Before binding: a bad user binds nothing.
+        UserSwitchCommand switchUser = UserSwitchCommand.of(plan.user(), plan.group(), plan.chroot());
         List<ListeningSocket> sockets = new ArrayList<>();
         try {
             for (PortSpec port : plan.ports()) {
@@ -91,6 +106,17 @@ public final class ProgramKeeper implements ProgramSupervision {
         return keeper;
     }
 
+    /**
+     * The command words that start one of the launcher's own jobs (a dequeue job) as {@code user} with
+     * {@code group}, as the programs are started (setpriv; see {@link UserSwitchCommand}), to be put before
+     * {@code /bin/sh -c}; empty without user.
+     *
+     * @throws IOException naming the setting when the user or a group does not exist, or setpriv is missing
+     */
+    public static List<String> asUser(String user, String group) throws IOException {
+        return UserSwitchCommand.of(user, group, null).beforeShell();
+    }
+
     @Override
     public List<String> boundAddresses() {
         return sockets.stream().map(ListeningSocket::boundAddress).toList();
@@ -102,6 +128,36 @@ public final class ProgramKeeper implements ProgramSupervision {
             return;
         }
         if (!events.offer(new Event.Restart(why))) {
+            out.println("prefork: " + why + ": ignored, the keeper is busy with earlier events");
+        }
+    }
+
+    @Override
+    public void reconfigure(ProgramPlan next, String why) throws IOException {
+        if ((next.pool() == null) != (plan.pool() == null)) {
+            throw new IllegalStateException("worker_program " + (next.pool() == null ? "is gone" : "is new") + ": a program pool"
+                    + " cannot be " + (next.pool() == null ? "removed" : "added") + " while the launcher runs (its ports are bound"
+                    + " at start); restart the launcher for that");
+        }
+        UserSwitchCommand switchUser = UserSwitchCommand.of(next.user(), next.group(), next.chroot()); // a bad user changes nothing
+        if (ended.getCount() == 0) {
+            return;
+        }
+        if (!events.offer(new Event.Reconfigure(next, switchUser, why))) {
+            throw new IllegalStateException("the keeper is busy with earlier events; send SIGHUP again");
+        }
+    }
+
+    @Override
+    public void passOn(int signal, String name) {
+        if (ended.getCount() > 0 && !events.offer(new Event.PassOn(signal, name))) {
+            out.println("prefork: SIG" + name + ": not passed on, the keeper is busy with earlier events");
+        }
+    }
+
+    @Override
+    public void resizePool(int delta, String why) {
+        if (ended.getCount() > 0 && !events.offer(new Event.Resize(delta, why))) {
             out.println("prefork: " + why + ": ignored, the keeper is busy with earlier events");
         }
     }
@@ -189,6 +245,9 @@ public final class ProgramKeeper implements ProgramSupervision {
         switch (event) {
             case Event.Exited exited -> onExit(exited.program(), exited.status(), now);
             case Event.Restart restart -> onRestart(restart.why(), now);
+            case Event.Reconfigure change -> onReconfigure(change, now);
+            case Event.PassOn pass -> onPassOn(pass);
+            case Event.Resize resize -> onResize(resize.delta(), resize.why(), now);
             case Event.Stop ignored -> beginStop(now, "stopping every program");
         }
     }
@@ -199,7 +258,8 @@ public final class ProgramKeeper implements ProgramSupervision {
         String how = program.tag() + " ended with " + Posix.describeWaitStatus(status) + " after "
                 + String.format(java.util.Locale.ROOT, "%.1f", ran / 1000.0) + " s";
         if (stopping || program.stopRequested) {
-            out.println("prefork: " + how + (stopping ? "" : program.retiring ? "; replaced" : "; starting it again"));
+            out.println("prefork: " + how + (stopping ? "" : program.surplus ? "; one copy fewer" : program.retiring ? "; replaced"
+                    : !this.kept.contains(program.program) ? "; no longer configured" : "; starting it again"));
             return;
         }
         KeptProgram kept = program.program;
@@ -253,6 +313,69 @@ public final class ProgramKeeper implements ProgramSupervision {
                 terminate(each, now);
             }
         }
+    }
+
+    /**
+     * SIGHUP with the settings read again: the new plan's programs replace the old ones, matched by name
+     * (the pool by being the pool), so that a program still listed is stopped before its successor starts
+     * as on a plain SIGHUP, and the pool's workers are replaced new ones first, as many as it now asks
+     * for. A program no longer listed is stopped and not started again. The listening sockets stay.
+     */
+    private void onReconfigure(Event.Reconfigure change, long now) {
+        if (stopping) {
+            return;
+        }
+        ProgramPlan next = change.next();
+        List<KeptProgram> carried = new ArrayList<>();
+        for (ProgramSpec spec : next.all()) {
+            KeptProgram same = kept.stream().filter(each -> spec.listens() ? each.spec.listens()
+                    : !each.spec.listens() && each.spec.name().equals(spec.name())).findFirst().orElse(null);
+            carried.add(same == null ? new KeptProgram(spec, next.crashLimit()) : same.reconfigured(spec, next.crashLimit()));
+        }
+        List<KeptProgram> gone = new ArrayList<>(kept);
+        gone.removeAll(carried);
+        kept.clear();
+        kept.addAll(carried);
+        plan = next;
+        spawner.close();
+        spawner = new ProgramSpawner(sockets, next.socketName(), change.switchUser());
+        for (RunningProgram each : running.values()) {
+            if (gone.contains(each.program) && !each.stopRequested) {
+                terminate(each, now);
+            }
+        }
+        onRestart(change.why(), now);
+    }
+
+    /**
+     * TTIN/TTOU: the program pool keeps one copy more or fewer (at least one); a surplus copy, the
+     * newest, gets TERM. A plain program list has nothing to resize.
+     */
+    private void onResize(int delta, String why, long now) {
+        KeptProgram pool = kept.stream().filter(each -> each.spec.listens()).findFirst().orElse(null);
+        if (stopping || pool == null) {
+            out.println("prefork: " + why + ": " + (stopping ? "stopping" : "there is no program pool (worker_program) to resize"));
+            return;
+        }
+        ProgramSpec spec = pool.spec;
+        int copies = Math.max(1, Math.min(EngineConfig.MAX_SERVERS_LIMIT, spec.copies() + delta));
+        pool.spec = new ProgramSpec(spec.name(), spec.command(), copies, spec.socket());
+        out.println("prefork: " + why + ": program pool " + spec.name() + " now keeps " + copies + " cop" + (copies == 1 ? "y" : "ies"));
+        for (int surplus = counted(pool) - copies; surplus > 0; surplus--) {
+            running.values().stream().filter(each -> each.program == pool && each.counts() && !each.stopRequested)
+                    .max(java.util.Comparator.comparingLong(each -> each.startedMillis)).ifPresent(newest -> {
+                        newest.retiring = true;
+                        newest.surplus = true;
+                        terminate(newest, now);
+                    });
+        }
+    }
+
+    /** sig_passthrough: the signal to every running program's process group (stopping ones too: they may still act on it). */
+    private void onPassOn(Event.PassOn pass) {
+        running.values().forEach(each -> signal(each, pass.signal()));
+        out.println("prefork: SIG" + pass.name() + ": passed on to " + running.size() + " program"
+                + (running.size() == 1 ? "" : "s") + " (sig_passthrough)");
     }
 
     private void beginStop(long now, String why) {

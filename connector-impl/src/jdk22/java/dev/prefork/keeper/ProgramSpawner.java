@@ -23,28 +23,30 @@ import java.util.TreeMap;
  *       {@code /bin/sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec COMMAND'}: exec keeps the shell's pid,
  *       which is the one the keeper waits for and signals. Standard input is /dev/null.</li>
  *   <li>{@code stdin} (inetd's wait mode): the one listening socket on descriptor 0.</li>
+ *   <li>{@code stdio} (inetd's wait mode exactly): the one listening socket on descriptors 0, 1 and 2.</li>
  * </ul>
  * A plain program gets /dev/null on descriptor 0 and runs as {@code /bin/sh -c 'exec COMMAND'}. Every
  * other descriptor is closed in the child, and its signal mask and dispositions are reset. With
- * {@code user}, {@link UserSwitchCommand} comes first: it sets every id and the groups, then execs the
- * shell, so the pid stays the program's.
+ * {@code user} or {@code chroot}, {@link UserSwitchCommand} runs before the shell or between its exec and
+ * the program: it sets every id and the groups (and enters the chroot), then execs, so the pid stays the
+ * program's.
  */
 final class ProgramSpawner implements AutoCloseable {
     private final List<ListeningSocket> sockets;
     private final String poolName;
     private final Map<String, String> baseEnvironment;
     private final int devNull;
-    /** setpriv and its options, put before the shell when the programs run as another user; else empty. */
-    private final List<String> switchUser;
+    /** setpriv before the shell, or chroot after its exec, when the programs run as another user or confined. */
+    private final UserSwitchCommand switchUser;
 
     /** A started copy: its pid, and the read end of the pipe holding its output (the caller closes it). */
     record Spawned(long pid, int output) {
     }
 
-    ProgramSpawner(List<ListeningSocket> sockets, String poolName, List<String> switchUser) {
+    ProgramSpawner(List<ListeningSocket> sockets, String poolName, UserSwitchCommand switchUser) {
         this.sockets = List.copyOf(sockets);
         this.poolName = poolName;
-        this.switchUser = List.copyOf(switchUser);
+        this.switchUser = switchUser;
         Map<String, String> env = new TreeMap<>(System.getenv());
         // The launcher's own activation (if systemd started it so) and the engine's variables are not the program's.
         env.keySet().removeIf(key -> key.startsWith("PREFORK_") || key.startsWith("LISTEN_"));
@@ -58,15 +60,22 @@ final class ProgramSpawner implements AutoCloseable {
         String script;
         int[] pipe = ChildCalls.pipe();
         try {
-            if (spec.socket() == ProgramSocket.STDIN) {
+            String exec = "exec " + switchUser.execPrefix() + spec.command();
+            if (spec.socket() == ProgramSocket.STDIN || spec.socket() == ProgramSocket.STDIO) {
                 sources.add(sockets.get(0).fd());
-                script = "exec " + spec.command();
+                script = exec;
             } else {
                 sources.add(devNull);
-                script = spec.listens() ? "LISTEN_PID=$$; export LISTEN_PID; exec " + spec.command() : "exec " + spec.command();
+                script = spec.listens() ? "LISTEN_PID=$$; export LISTEN_PID; " + exec : exec;
             }
-            sources.add(pipe[1]); // standard output
-            sources.add(pipe[1]); // standard error
+            if (spec.socket() == ProgramSocket.STDIO) {
+                // inetd's exact convention: the socket on 0, 1 and 2 (the program's output cannot reach the log).
+                sources.add(sockets.get(0).fd());
+                sources.add(sockets.get(0).fd());
+            } else {
+                sources.add(pipe[1]); // standard output
+                sources.add(pipe[1]); // standard error
+            }
             if (spec.socket() == ProgramSocket.LISTEN_FDS) {
                 List<String> names = new ArrayList<>();
                 for (ListeningSocket socket : sockets) {
@@ -76,7 +85,7 @@ final class ProgramSpawner implements AutoCloseable {
                 env.put("LISTEN_FDS", Integer.toString(sockets.size()));
                 env.put("LISTEN_FDNAMES", String.join(":", names));
             }
-            List<String> command = new ArrayList<>(switchUser);
+            List<String> command = new ArrayList<>(switchUser.beforeShell());
             command.addAll(List.of("/bin/sh", "-c", script));
             String[] argv = command.toArray(String[]::new);
             String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);

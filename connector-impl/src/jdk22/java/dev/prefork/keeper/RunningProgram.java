@@ -7,6 +7,8 @@ final class RunningProgram {
     final long startedMillis;
     /** Replaced by a new copy (SIGHUP on a pool): no longer counted, so its replacement is started first. */
     boolean retiring;
+    /** Let go because the pool shrank (TTOU): retiring, and not replaced. */
+    boolean surplus;
     /** Asked to stop (TERM sent): its exit is no crash. */
     boolean stopRequested;
     /** When it is killed if it has not exited after TERM; MAX_VALUE until TERM is sent. */

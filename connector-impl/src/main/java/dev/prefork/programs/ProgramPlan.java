@@ -5,6 +5,8 @@ import dev.prefork.engine.config.PortSpec;
 import dev.prefork.engine.config.ProgramSocket;
 import dev.prefork.engine.config.Settings;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.function.Function;
 public final class ProgramPlan {
     /** The settings that mean something with programs: where and how many, the stop, and the launcher's own duties. */
     static final Set<String> APPLIES = Set.of("port", "host", "listen", "max_servers", "name", "graceful_shutdown_timeout",
-            "worker_program", "program_socket", "program", "crash_limit", "exit_command", "user", "group", "background",
+            "worker_program", "program_socket", "program", "crash_limit", "exit_command", "user", "group", "chroot", "sig_passthrough", "background",
             "setsid", "check_for_dequeue", "max_dequeue", "dequeue_command", "pid_file", "log_file", "log_level",
             "syslog_ident", "syslog_facility", "syslog_logsock", "syslog_logopt");
 
@@ -35,9 +37,10 @@ public final class ProgramPlan {
     private final String socketName;
     private final String user;
     private final String group;
+    private final Path chroot;
 
     private ProgramPlan(ProgramSpec pool, List<ProgramSpec> programs, List<PortSpec> ports, int listen, int crashLimit,
-                        int graceSeconds, String exitCommand, String socketName, String user, String group) {
+                        int graceSeconds, String exitCommand, String socketName, String user, String group, Path chroot) {
         this.pool = pool;
         this.programs = List.copyOf(programs);
         this.ports = List.copyOf(ports);
@@ -48,6 +51,25 @@ public final class ProgramPlan {
         this.socketName = socketName;
         this.user = user;
         this.group = group;
+        this.chroot = chroot;
+    }
+
+    /** Settings only programs read (chroot too, refused without programs with a reason of its own). */
+    static final Set<String> PROGRAMS_ONLY = Set.of("program_socket", "crash_limit", "exit_command", "sig_passthrough");
+
+    /**
+     * Refuses the settings in {@code given} that only programs read, when {@code config} asks for none:
+     * they would silently do nothing for our worker JVMs.
+     *
+     * @throws IllegalStateException naming each such key, its value and origin
+     */
+    public static void refuseWithoutPrograms(EngineConfig config, Function<String, String> origin, Set<String> given) {
+        List<String> unused = given.stream().filter(PROGRAMS_ONLY::contains).sorted().toList();
+        if (!requested(config) && !unused.isEmpty()) {
+            throw new IllegalStateException(unused.stream().map(key -> key + "='" + config.toMap().getOrDefault(key, "") + "' (from "
+                    + origin.apply(key) + ")").collect(java.util.stream.Collectors.joining(", ")) + (unused.size() == 1 ? " applies"
+                    : " apply") + " to worker_program and program only, and neither is given");
+        }
     }
 
     /** Whether {@code config} asks for programs (then the launcher runs them instead of the engine). */
@@ -80,8 +102,8 @@ public final class ProgramPlan {
         }
         String command = config.get(Settings.WORKER_PROGRAM).strip();
         ProgramSocket socket = config.get(Settings.PROGRAM_SOCKET);
-        if (socket == ProgramSocket.STDIN && !command.isEmpty() && config.ports().size() > 1) {
-            throw new IllegalStateException("program_socket=stdin (from " + origin.apply(Settings.PROGRAM_SOCKET.key())
+        if (socket != ProgramSocket.LISTEN_FDS && !command.isEmpty() && config.ports().size() > 1) {
+            throw new IllegalStateException("program_socket=" + socket.key() + " (from " + origin.apply(Settings.PROGRAM_SOCKET.key())
                     + ") takes one port, but port='" + config.get(Settings.PORT) + "' (from " + origin.apply(Settings.PORT.key())
                     + ") has " + config.ports().size() + ": descriptor 0 holds one socket (use program_socket listen_fds for several)");
         }
@@ -98,9 +120,31 @@ public final class ProgramPlan {
             int count = seen.merge(base, 1, Integer::sum);
             programs.add(new ProgramSpec(count == 1 ? base : base + "#" + count, each, 1, null));
         }
-        return new ProgramPlan(pool, programs, pool == null ? List.of() : config.ports(), config.listen(),
+        ProgramPlan plan = new ProgramPlan(pool, programs, pool == null ? List.of() : config.ports(), config.listen(),
                 config.get(Settings.CRASH_LIMIT), config.gracefulShutdownTimeout(), config.get(Settings.EXIT_COMMAND).strip(),
-                config.name(), config.get(Settings.USER), config.get(Settings.GROUP));
+                config.name(), config.get(Settings.USER), config.get(Settings.GROUP), config.get(Settings.CHROOT));
+        plan.all().forEach(each -> plan.checkInsideChroot(each, origin));
+        return plan;
+    }
+
+    /**
+     * With chroot, a program named by an absolute path must be inside the directory: found missing at
+     * start, it would otherwise be a crash loop whose reason is only in the log. (A program found through
+     * PATH, by a variable or through a symbolic link, is looked up by the chroot command itself.)
+     */
+    private void checkInsideChroot(ProgramSpec spec, Function<String, String> origin) {
+        String program = spec.command().strip().split("\\s+", 2)[0];
+        if (chroot == null || !program.startsWith("/")) {
+            return;
+        }
+        Path inside = chroot.resolve(program.substring(1));
+        // A link is left to the chroot command: an absolute one would resolve against our root, not DIR.
+        if (!Files.isSymbolicLink(inside) && !Files.isExecutable(inside)) {
+            String key = spec.listens() ? Settings.WORKER_PROGRAM.key() : Settings.PROGRAM.key();
+            throw new IllegalStateException(key + "='" + spec.command() + "' (from " + origin.apply(key) + ") runs " + program
+                    + " inside chroot='" + chroot + "' (from " + origin.apply(Settings.CHROOT.key()) + "), but " + inside
+                    + " is not an executable file: the program, and what it loads, must be inside the directory");
+        }
     }
 
     /** A program's name in the log: its command's first word without its directory ("/usr/bin/watch -n 1" is watch). */
@@ -160,6 +204,11 @@ public final class ProgramPlan {
     /** With {@link #user}: the groups (names or numbers, the first the primary), or empty for the user's own. */
     public String group() {
         return group;
+    }
+
+    /** The directory every program is confined to, or null for none. */
+    public Path chroot() {
+        return chroot;
     }
 
     /** The hydra's exit function as a shell command; empty for none. */

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +38,7 @@ final class ConfFile {
     static final Map<String, String> LIST_KEYS = Map.of(
             "port", ",", "allow", " ", "deny", " ", "cidr_allow", " ", "cidr_deny", " ", "proxy_allow", " ",
             // A command line may hold any character a line can: only the line break cannot be in one.
-            "program", "\n");
+            "program", "\n", "sig_passthrough", ",");
 
     /** Net::Daemon's names (with '-' read as '_') for settings that have another name here. */
     static final Map<String, String> ALIASES = Map.of(
@@ -50,25 +49,34 @@ final class ConfFile {
             "pidfile", "pid_file",
             "logfile", "log_file",
             "facility", "syslog_facility",
-            "configfile", "conf_file");
+            "configfile", "conf_file",
+            "loop_timeout", "check_for_dequeue");
 
     /**
-     * Keys of Net::Server and Net::Daemon that this launcher does not do yet. Refused rather than
-     * ignored: each changes what the daemon is (who it runs as, where it logs, whether it detaches).
+     * Switches (true or false) of Net::Server and Net::Daemon that ask for what always happens here, with
+     * why; read, checked and kept nowhere.
      */
-    static final Set<String> NOT_YET = Set.of(
-            "no_close_by_child", "leave_children_open_on_hup", "loop_timeout", "loop_child", "debug");
+    static final Map<String, String> ALWAYS_SO = Map.of(
+            "loop_child", "every dequeue job is a process of its own; max_dequeue says how many run at once (1: one at a"
+                    + " time, as Net::Daemon's loops without it)",
+            "no_close_by_child", "workers run only the engine's code, which never closes the server",
+            "leave_children_open_on_hup", "on SIGHUP each old worker finishes the connection it serves (within"
+                    + " graceful_shutdown_timeout) while new ones already accept");
 
-    /** Keys that do not apply to this launcher, with why; refused for the same reason as {@link #NOT_YET}. */
+    /** Net::Daemon's switch for debug logging: {@code debug 1} is {@code log_level 4}. */
+    static final String DEBUG = "debug";
+
+    /**
+     * Keys that do not apply to this launcher, with why. Refused rather than ignored: a line that silently
+     * does nothing misleads whoever wrote it.
+     */
     static final Map<String, String> DOES_NOT_APPLY = Map.of(
             "reverse_lookups", "clients are matched by address only: a client controls its reverse DNS, not its address",
             "proto", "a port's form says its protocol: a path is a UNIX socket, anything else TCP",
             "ipv", "a port's address says its family: write 0.0.0.0:PORT or [::]:PORT, or * for both",
             "mode", "workers are always pre-forked processes (Net::Daemon's --childs); there is no thread or single mode",
             "catchint", "the JVM retries system calls interrupted by a signal itself",
-            "version", "use --help",
-            "chroot", "workers are JVMs: they need the JDK, the process jar and the private runtime directory, all outside"
-                    + " any chroot; user and group still drop root");
+            "version", "use --help");
 
     /** Net::Server's line: a key of word characters (Net::Daemon's may have '-'), white space, the value. */
     private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_-]+)(?:\\s+(.*))?");
@@ -88,10 +96,6 @@ final class ConfFile {
             throw new IllegalArgumentException(where + ": localpath '" + value + "' is not valid: must be an absolute path"
                     + " (it names a UNIX socket)");
         }
-        if (NOT_YET.contains(mapped)) {
-            throw new IllegalArgumentException(where + ": " + key + " is not supported yet (README: Coming from Net::Server,"
-                    + " Net::Daemon or hydra); remove the line or run under Net::Server until it is");
-        }
         String why = DOES_NOT_APPLY.get(mapped);
         if (why != null) {
             throw new IllegalArgumentException(where + ": " + key + " does not apply here: " + why);
@@ -105,6 +109,13 @@ final class ConfFile {
      * and the value alone, so that an error names {@code where} rather than surfacing later unlocated.
      */
     static void put(Map<String, String> settings, String key, String value, String where) {
+        if (ALWAYS_SO.containsKey(key) || key.equals(DEBUG)) {
+            boolean on = switchValue(key, value, where);
+            if (on && key.equals(DEBUG)) {
+                settings.put(Settings.LOG_LEVEL.key(), "4");
+            }
+            return;
+        }
         Setting<?> setting = Settings.byKey(key);
         if (setting == null) {
             throw new IllegalArgumentException(where + ": " + key + " is not a known setting; known settings are "
@@ -124,6 +135,24 @@ final class ConfFile {
         } else {
             settings.merge(key, value, (a, b) -> a + separator + b);
         }
+    }
+
+    /** Whether {@code key} (as written) is a switch, which Net::Daemon's command line gives without a value. */
+    static boolean isSwitch(String key) {
+        String name = key.replace('-', '_');
+        return ALWAYS_SO.containsKey(name) || name.equals(DEBUG);
+    }
+
+    /** A switch's value as Net::Daemon's flags and Net::Server's booleans are written: 1, 0, true, false. */
+    private static boolean switchValue(String key, String value, String where) {
+        String text = value.strip();
+        if (text.equals("1") || text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equals("0") || text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(where + ": " + key + "='" + value + "' is not valid: must be 1, 0, true or false");
     }
 
     /**

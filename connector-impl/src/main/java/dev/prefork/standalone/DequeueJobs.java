@@ -20,13 +20,16 @@ import java.util.concurrent.TimeUnit;
  * every {@code check_for_dequeue} seconds {@code dequeue_command} is started with {@code /bin/sh -c}
  * unless {@code max_dequeue} copies still run. Each job's output is logged line by line (lines cut at
  * 1000 characters), its exit status too; at stop every job gets TERM, then KILL after
- * {@code graceful_shutdown_timeout}. Jobs run as the launcher's user, so with user/group they are refused
- * at start: a command meant for the server's user must not run as root.
+ * {@code graceful_shutdown_timeout}. With user/group each job runs as that user with those groups, as
+ * Net::Server's dequeue children do (they fork from a parent that has switched already): the root
+ * launcher starts it through setpriv, with the ids resolved as for the workers (the process jar's
+ * {@code ProgramKeeper.asUser}, so JDK 22+ for the launcher then).
  */
 final class DequeueJobs {
     private static final int MAX_LINE = 1000;
 
-    private final String command;
+    private final List<String> command;
+    private final String shown;
     private final int max;
     private final int graceSeconds;
     private final PrintStream out;
@@ -38,8 +41,11 @@ final class DequeueJobs {
     });
     private boolean stopped;
 
-    private DequeueJobs(String command, int max, int graceSeconds, PrintStream out) {
-        this.command = command;
+    private DequeueJobs(List<String> asUser, String command, int max, int graceSeconds, PrintStream out) {
+        List<String> words = new ArrayList<>(asUser);
+        words.addAll(List.of("/bin/sh", "-c", command));
+        this.command = List.copyOf(words);
+        this.shown = command;
         this.max = max;
         this.graceSeconds = graceSeconds;
         this.out = out;
@@ -61,11 +67,20 @@ final class DequeueJobs {
             throw new IllegalStateException("check_for_dequeue='" + (every == null ? "" : every) + "' max_dequeue='" + max
                     + "' dequeue_command='" + command + "': dequeue jobs need all three (seconds, at least 1 job, a command)");
         }
-        if (!config.get(Settings.USER).isEmpty() || !config.get(Settings.GROUP).isEmpty()) {
-            throw new IllegalStateException("dequeue_command cannot be combined with user/group: the jobs would run as the"
-                    + " launcher's user (root), not as user '" + config.get(Settings.USER) + "'");
+        List<String> asUser = List.of();
+        String user = config.get(Settings.USER);
+        if (!user.isEmpty() || !config.get(Settings.GROUP).isEmpty()) {
+            try {
+                @SuppressWarnings("unchecked")
+                List<String> words = (List<String>) ProcessJarCalls.callStatic(ProgramMode.KEEPER_CLASS, "asUser",
+                        new Class<?>[] {String.class, String.class}, user, config.get(Settings.GROUP));
+                asUser = words;
+            } catch (IOException e) {
+                throw new IllegalStateException("dequeue_command with user='" + user + "': the jobs cannot be started as that user: "
+                        + e.getMessage());
+            }
         }
-        DequeueJobs jobs = new DequeueJobs(command, max, config.gracefulShutdownTimeout(), out);
+        DequeueJobs jobs = new DequeueJobs(asUser, command, max, config.gracefulShutdownTimeout(), out);
         jobs.timer.scheduleWithFixedDelay(jobs::check, every, every, TimeUnit.SECONDS);
         return jobs;
     }
@@ -76,7 +91,7 @@ final class DequeueJobs {
             return;
         }
         try {
-            Process job = new ProcessBuilder("/bin/sh", "-c", command)
+            Process job = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true).start();
             running.add(job);
@@ -84,7 +99,7 @@ final class DequeueJobs {
             reader.setDaemon(true);
             reader.start();
         } catch (IOException e) {
-            out.println("prefork: dequeue: cannot start '" + command + "': " + e.getMessage());
+            out.println("prefork: dequeue: cannot start '" + shown + "': " + e.getMessage());
         }
     }
 

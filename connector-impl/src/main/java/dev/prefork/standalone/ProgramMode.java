@@ -12,17 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * The launcher with {@code worker_program} or {@code program}: it supervises those programs (see
  * {@code dev.prefork.programs}) instead of running the engine, with the same daemon duties around them
- * (pid_file, log_file, background, dequeue jobs). SIGHUP restarts every program (and reopens the
- * log_file), TERM and INT stop them all and run the exit_command; a program pool that cannot keep its
+ * (pid_file, log_file, background, dequeue jobs). SIGHUP reads the conf_file again and restarts every
+ * program with it (and reopens the log_file), TERM and INT stop them all and run the exit_command; a program pool that cannot keep its
  * workers running, or a program list that was given up entirely, ends the launcher with status 1.
  */
 final class ProgramMode {
-    private static final String KEEPER_CLASS = "dev.prefork.keeper.ProgramKeeper";
+    static final String KEEPER_CLASS = "dev.prefork.keeper.ProgramKeeper";
 
     private ProgramMode() {
     }
@@ -41,15 +42,43 @@ final class ProgramMode {
             String key = plan.pool() != null ? Settings.WORKER_PROGRAM.key() : Settings.PROGRAM.key();
             throw new IllegalStateException(key + " (from " + origin.apply(key) + ") " + unavailable);
         }
-        return (ProgramSupervision) ProcessJarCalls.callStatic(KEEPER_CLASS, "start",
+        AtomicReference<ProgramSupervision> started = new AtomicReference<>();
+        passOnSignals(config.get(Settings.SIG_PASSTHROUGH), started, origin); // before any program starts: a refusal starts none
+        ProgramSupervision programs = (ProgramSupervision) ProcessJarCalls.callStatic(KEEPER_CLASS, "start",
                 new Class<?>[] {ProgramPlan.class, PrintStream.class}, plan, out);
+        started.set(programs);
+        return programs;
+    }
+
+    /**
+     * sig_passthrough: a handler for each signal named that sends it on to every program (a signal that
+     * comes before the programs are started is dropped: there is nobody to pass it to).
+     *
+     * @throws IllegalStateException naming the setting when the JVM does not know or let go of a signal
+     */
+    @SuppressWarnings("restriction")
+    private static void passOnSignals(String names, AtomicReference<ProgramSupervision> programs, Function<String, String> origin) {
+        for (String name : names.isEmpty() ? new String[0] : names.split(",")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    ProgramSupervision target = programs.get();
+                    if (target != null) {
+                        target.passOn(signal.getNumber(), name);
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(Settings.SIG_PASSTHROUGH.key() + "='" + names + "' (from "
+                        + origin.apply(Settings.SIG_PASSTHROUGH.key()) + "): SIG" + name + " cannot be handled here: " + e.getMessage());
+            }
+        }
     }
 
     /** Serves until stopped: signals, pid_file, the ready line, background; returns only by System.exit or a stop. */
-    static void serve(ProgramSupervision programs, EngineConfig config, PrintStream out, LogSink log, PidFile pidFile,
-                      DequeueJobs dequeue) throws InterruptedException {
-        restartOnHangup(programs, out, log);
+    static void serve(ProgramSupervision programs, String[] args, EngineConfig config, PrintStream out, LogSink log,
+                      PidFile pidFile, DequeueJobs dequeue) throws InterruptedException {
+        rereadOnHangup(programs, args, config, out, log);
         StandaloneMain.reopenOnUsr1(log, out);
+        ResizeSignals.install(() -> programs.resizePool(1, "SIGTTIN"), () -> programs.resizePool(-1, "SIGTTOU"), out);
         CountDownLatch stopped = StandaloneMain.stopAtExit(dequeue, programs::stop, pidFile, out);
         if (!StandaloneMain.writePidFile(pidFile)) {
             return;
@@ -82,17 +111,24 @@ final class ProgramMode {
         return String.join(", ", parts);
     }
 
+    /**
+     * SIGHUP reopens the log_file, reads the command line's conf_file again and restarts every program
+     * with what it now says (see {@link ProgramReload}); one SIGHUP at a time, in order.
+     */
     @SuppressWarnings("restriction")
-    private static void restartOnHangup(ProgramSupervision programs, PrintStream out, LogSink log) {
+    private static void rereadOnHangup(ProgramSupervision programs, String[] args, EngineConfig config, PrintStream out,
+                                       LogSink log) {
+        ProgramReload reload = new ProgramReload(programs, args, config, out);
+        java.util.concurrent.ExecutorService oneAtATime = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "prefork-sighup");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                Thread thread = new Thread(() -> {
-                    StandaloneMain.reopen(log, out, "SIGHUP");
-                    programs.restartAll("SIGHUP");
-                }, "prefork-sighup");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> oneAtATime.execute(() -> {
+                StandaloneMain.reopen(log, out, "SIGHUP");
+                reload.run();
+            }));
         } catch (IllegalArgumentException e) {
             out.println("prefork: SIGHUP cannot be handled here (" + e.getMessage() + "); programs are not restarted on it");
         }

@@ -34,7 +34,7 @@ public final class StandaloneMain {
     }
 
     /** What the command line (and the conf_file it names) asks for. */
-    private static final class Launch {
+    static final class Launch {
         final Map<String, String> settings = new LinkedHashMap<>();
         /** Where each setting came from, for the log when SIGHUP changes it. */
         final Map<String, String> origins = new HashMap<>();
@@ -44,7 +44,7 @@ public final class StandaloneMain {
     }
 
     /** Reads the command line, and the conf_file where it names one (again at every SIGHUP). */
-    private static Launch parse(String[] args) throws IOException {
+    static Launch parse(String[] args) throws IOException {
         Launch launch = new Launch();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -52,11 +52,25 @@ public final class StandaloneMain {
                 launch.help = true;
                 return launch;
             }
-            if (!arg.startsWith("--") || i + 1 >= args.length) {
+            if (!arg.startsWith("--")) {
                 throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
             }
-            String given = arg.substring(2);
-            String value = args[++i];
+            // Net::Daemon's command line (Getopt::Long) as well: --key=value, and --debug, --loop-child alone.
+            String given;
+            String value;
+            int equals = arg.indexOf('=');
+            if (equals > 2) {
+                given = arg.substring(2, equals);
+                value = arg.substring(equals + 1);
+            } else if (ConfFile.isSwitch(arg.substring(2)) && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+                given = arg.substring(2);
+                value = "1";
+            } else if (i + 1 < args.length) {
+                given = arg.substring(2);
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
+            }
             String key = switch (given) {
                 case "handler", "status_interval" -> given;
                 default -> ConfFile.canonical(given, value, "command line --" + given);
@@ -182,6 +196,7 @@ public final class StandaloneMain {
             if (ProgramPlan.requested(config)) {
                 programs = ProgramMode.start(config, key -> origins.getOrDefault(key, "the default"), origins.keySet(), out);
             } else {
+                ProgramPlan.refuseWithoutPrograms(config, key -> origins.getOrDefault(key, "the default"), origins.keySet());
                 engine = PreforkEngine.start(config, handler);
             }
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
@@ -190,11 +205,20 @@ public final class StandaloneMain {
             return;
         }
         if (programs != null) {
-            ProgramMode.serve(programs, config, out, log, pidFile, dequeue);
+            ProgramMode.serve(programs, args, config, out, log, pidFile, dequeue);
             return;
         }
         rereadOnHangup(args, engine, config, out, log);
         reopenOnUsr1(log, out);
+        PreforkEngine resized = engine;
+        PrintStream said = out;
+        ResizeSignals.install(() -> {
+            resized.addWorker();
+            said.println("prefork: SIGTTIN: one more worker per port");
+        }, () -> {
+            resized.removeWorker();
+            said.println("prefork: SIGTTOU: one worker per port fewer (at least one stays)");
+        }, out);
         PreforkEngine started = engine;
         CountDownLatch stopped = stopAtExit(dequeue, started::stop, pidFile, out);
         if (!writePidFile(pidFile)) {

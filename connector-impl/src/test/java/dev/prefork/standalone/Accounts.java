@@ -85,4 +85,15 @@ final class Accounts {
         fail("process " + parent.pid() + " has " + children.size() + " children, not " + count);
         return children;
     }
+
+    /** An id in 60000-64999 that the database does not list (nor the next one up). */
+    static int unusedId(String database) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int id = 60_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(5_000);
+            if (!known(database, Integer.toString(id)) && !known(database, Integer.toString(id + 1))) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no unused id in " + database);
+    }
 }

@@ -79,10 +79,35 @@ class ConfFileTest {
     }
 
     @Test
+    void netDaemonLoopsAndDebugMapToDequeueAndLogLevel(@TempDir Path dir) throws IOException {
+        // Net::Daemon's Loop() every 5 s in a child of its own; Net::Server's switches that ask for what happens here anyway.
+        assertEquals(Map.of("check_for_dequeue", "5", "log_level", "4"),
+                read(dir, "loop-timeout 5\nloop-child 1\ndebug 1\nleave_children_open_on_hup 1\nno_close_by_child 0\n"));
+        assertEquals(Map.of(), read(dir, "debug 0\n"), "debug 0 leaves log_level at its default");
+    }
+
+    @Test
+    void netDaemonsCommandLineFormIsReadToo() throws IOException {
+        // Getopt::Long's forms: --key=value, and a switch alone (here before another option and at the end).
+        StandaloneMain.Launch launch = StandaloneMain.parse(new String[] {"--localport=2000", "--debug", "--childs", "3",
+                "--loop-timeout=5", "--loop-child"});
+        assertEquals(Map.of("port", "2000", "log_level", "4", "max_servers", "3", "check_for_dequeue", "5"), launch.settings);
+    }
+
+    /** The settings a conf_file holding {@code text} gives. */
+    private static Map<String, String> read(Path dir, String text) throws IOException {
+        Path conf = dir.resolve("read.conf");
+        Files.writeString(conf, text);
+        Map<String, String> settings = new LinkedHashMap<>();
+        StandaloneMain.readConfFile(conf, settings);
+        return settings;
+    }
+
+    @Test
     void badLinesAreNamedByFileLineKeyAndValue(@TempDir Path dir) throws IOException {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "max_servers 2\nmax_servers 3\nmax_sevrers 4\nlisten many\nport\nreverse_lookups on\n"
-                + "chroot /var/empty\nlocalpath relative.sock\nconfigfile /etc/other.conf\nloop-timeout 5\n");
+                + "chroot var/empty\nlocalpath relative.sock\nconfigfile /etc/other.conf\nloop-child maybe\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StandaloneMain.readConfFile(conf, new LinkedHashMap<>()));
         String message = e.getMessage();
@@ -92,10 +117,10 @@ class ConfFileTest {
                 "line 4: listen='many' is not valid: must be a whole number",
                 "line 5: 'port' is not 'key value'",
                 "line 6: reverse_lookups does not apply here",
-                "line 7: chroot does not apply here: workers are JVMs",
+                "line 7: chroot='var/empty' is not valid: must be an absolute path",
                 "line 8: localpath 'relative.sock' is not valid: must be an absolute path",
                 "line 9: configfile inside a conf_file is not supported",
-                "line 10: loop-timeout is not supported yet")) {
+                "line 10: loop_child='maybe' is not valid: must be 1, 0, true or false")) {
             assertTrue(message.contains(conf + " " + expected), "'" + expected + "' in:\n" + message);
         }
     }

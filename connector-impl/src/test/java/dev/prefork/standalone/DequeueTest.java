@@ -34,9 +34,11 @@ class DequeueTest {
         Path started = dir.resolve("started");
         // Each job: note itself, say so, stay 3 s (longer than check_for_dequeue), leave.
         Path long_ = dir.resolve("long");
-        // Once the test creates "long", new jobs stay 300 s: only the stop can end them.
+        // Once the test creates "long", new jobs stay 300 s: only the stop can end them. Each long job notes itself
+        // in "longs": a job that noted itself in "started" just before "long" was created may still take that branch.
+        Path longs = dir.resolve("longs");
         String job = "echo $$ >> " + started + "; touch " + running + "/$$; echo queue run by $$; if [ -e " + long_
-                + " ]; then sleep 300; else sleep 3; fi; rm " + running + "/$$";
+                + " ]; then echo $$ >> " + longs + "; sleep 300; else sleep 3; fi; rm " + running + "/$$";
         Process launcher = LauncherCommand.start(LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0",
                 "--max_servers", "1", "--check_for_dequeue", "1", "--max_dequeue", "2", "--dequeue_command", job), launchers);
         BlockingQueue<String> lines = LauncherOutput.follow(launcher.getInputStream());
@@ -53,10 +55,8 @@ class DequeueTest {
 
         Files.createFile(long_);
         long longDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        // Two jobs in their long sleep, whenever they started: a job started just before "long" was created
-        // may still see it (counting the jobs started since would then wait for one that never comes).
-        while (countOf(running) > 2 || !allLong(launcher, 2)) {
-            assertTrue(System.nanoTime() < longDeadline, () -> "two long jobs never ran at once: " + jobsNow(launcher, started, running));
+        while (!Files.exists(longs) || Files.readAllLines(longs).size() < 2 || countOf(running) > 2 || !allLong(launcher, 2)) {
+            assertTrue(System.nanoTime() < longDeadline, "two long jobs never ran at once");
             Thread.sleep(100); // sampling: no event says so
         }
         // The shells and their sleeps, as they are just before the stop.
@@ -74,25 +74,15 @@ class DequeueTest {
         }
     }
 
-    /** What the failure message shows: the jobs started so far, those running, the launcher's descendants. */
-    private static String jobsNow(Process launcher, Path started, Path running) {
-        try {
-            return "started " + Files.readAllLines(started) + ", running " + countOf(running) + ", descendants "
-                    + launcher.toHandle().descendants().map(each -> each.pid() + " " + each.info().commandLine().orElse("?")).toList();
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
-    }
-
     private static long countOf(Path dir) throws java.io.IOException {
         try (var entries = Files.list(dir)) {
             return entries.count();
         }
     }
 
-    /** Whether {@code count} of the launcher's dequeue shells are in their 300 s sleep. */
+    /** Whether {@code count} of the launcher's dequeue shells are in their 300 s sleep (the sleeps themselves, not the shells). */
     private static boolean allLong(Process launcher, int count) {
-        return launcher.toHandle().descendants()
-                .filter(each -> each.info().commandLine().orElse("").contains("sleep 300")).count() >= count;
+        return launcher.toHandle().descendants().filter(each -> each.info().command().orElse("").endsWith("/sleep")
+                && each.info().commandLine().orElse("").contains("sleep 300")).count() >= count;
     }
 }

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tagged with its name and pid, SIGHUP restarts all of them, TERM stops all of them (with what they
  * started in the background) and then runs the exit_command; a program that fails at once is restarted
  * with a growing back-off and given up after crash_limit; when every program is given up the launcher
- * ends with status 1; a line without end costs the log 1000 bytes.
+ * ends with status 1; a line without end costs the log 1000 bytes; a signal named in sig_passthrough
+ * reaches every program; the settings only programs read are refused without programs.
  */
 class ProgramListTest {
     private final List<Process> launchers = new ArrayList<>();
@@ -99,6 +100,33 @@ class ProgramListTest {
         log.await(Pattern.compile("sh\\[" + sleep + "]: 0{1000} \\[cut at 1000 bytes]$"), 1);
         assertTrue(launcher.isAlive() && ProgramLog.exists(sleep), "the other program runs on");
         assertEquals(4, log.matches(Pattern.compile("false\\[\\d+] started")).size(), "started crash_limit times, no more");
+    }
+
+    @Test
+    void sigPassthroughSendsTheSignalOnToEveryProgram() throws Exception {
+        // The trap runs once the sleep in the foreground has ended (it gets USR2 too: the whole group does).
+        String waiter = "sh -c 'trap \"echo got USR2 in $$\" USR2; echo waiting in $$; while :; do sleep 1; done'";
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--program", waiter, "--program", waiter,
+                "--sig_passthrough", "usr2"), launchers);
+        ProgramLog log = ProgramLog.follow(launcher.getInputStream());
+        List<String> pids = log.await(Pattern.compile("sh(?:#2)?\\[(\\d+)]: waiting in \\1$"), 2).stream().map(m -> m.group(1)).toList();
+        ProgramLog.signal("USR2", launcher.pid());
+        log.await(Pattern.compile("prefork: SIGUSR2: passed on to 2 programs \\(sig_passthrough\\)"), 1);
+        for (String pid : pids) {
+            log.await(Pattern.compile("\\[" + pid + "]: got USR2 in " + pid + "$"), 1);
+        }
+        assertTrue(launcher.isAlive(), "the launcher itself does not act on it");
+    }
+
+    @Test
+    void settingsOnlyProgramsReadAreRefusedWithoutPrograms() throws Exception {
+        Process launcher = LauncherCommand.start(LauncherCommand.of("--port", "127.0.0.1:0", "--sig_passthrough", "USR2",
+                "--exit_command", "echo bye"), launchers);
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not give up");
+        String said = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, launcher.exitValue(), said);
+        assertTrue(said.contains("exit_command='echo bye' (from command line --exit_command), sig_passthrough='USR2' (from command"
+                + " line --sig_passthrough) apply to worker_program and program only, and neither is given"), said);
     }
 
     @Test

@@ -90,9 +90,14 @@ final class ProgramLog {
 
     /** Sends SIGHUP to {@code pid} (the JDK sends only TERM and KILL). */
     static void hangUp(long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).inheritIO().start();
+        signal("HUP", pid);
+    }
+
+    /** Sends the signal named (HUP, USR2, TTIN…) to {@code pid}. */
+    static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            fail("kill -HUP " + pid + " failed");
+            fail("kill -" + name + " " + pid + " failed");
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.prefork.standalone;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -100,14 +102,16 @@ class ProgramPoolTest {
         assertThrows(ConnectException.class, () -> ask(port, "closed"), "the listening socket is closed");
     }
 
-    @Test
-    void inetdWaitModeGivesTheSocketOnDescriptorZero() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"stdin", "stdio"})
+    void inetdWaitModeGivesTheSocketOnDescriptorZeroOrZeroToTwo(String mode) throws Exception {
         Process launcher = LauncherCommand.start(LauncherCommand.of("--port", "127.0.0.1:0", "--max_servers", "1",
-                "--worker_program", server("stdin"), "--program_socket", "stdin"), launchers);
+                "--worker_program", server(mode), "--program_socket", mode), launchers);
         ProgramLog log = ProgramLog.follow(launcher.getInputStream());
         int port = Integer.parseInt(log.awaitGroup(READY, 1));
-        long pid = Long.parseLong(log.awaitGroup(SERVING, 1));
-        assertEquals(pid + " stdin hello", ask(port, "hello"));
+        long pid = Long.parseLong(log.awaitGroup(Pattern.compile("python3\\[(\\d+)] started"), 1));
+        // stdio: inetd's own convention, descriptors 1 and 2 are the socket too (stdin: they go to the log).
+        assertEquals(pid + (mode.equals("stdio") ? " stdio 0,1,2 same socket: True" : " stdin") + " hello", ask(port, "hello"));
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,8 +68,8 @@ class UserGroupTest {
     @Test
     void numbersTheUserDatabaseDoesNotKnowWorkWithGroupsAsGiven() throws Exception {
         assumeTrue(Accounts.root(), "switching user needs root (CI runs as root); not root here, so only the refusal is tested");
-        int uid = unusedId("passwd");
-        int gid = unusedId("group");
+        int uid = Accounts.unusedId("passwd");
+        int gid = Accounts.unusedId("group");
         int second = gid + 1;
         Process launcher = launch(List.of(), "--user", Integer.toString(uid), "--group", gid + " " + second);
         assertServesAs(launcher, uid, gid, List.of(gid, second));
@@ -79,7 +78,7 @@ class UserGroupTest {
     @Test
     void notRootIsRefusedNamingTheSetting() throws Exception {
         List<String> asAnotherUser = Accounts.root()
-                ? List.of("setpriv", "--reuid=" + unusedId("passwd"), "--regid=" + unusedId("group"), "--clear-groups")
+                ? List.of("setpriv", "--reuid=" + Accounts.unusedId("passwd"), "--regid=" + Accounts.unusedId("group"), "--clear-groups")
                 : List.of();
         Process launcher = launch(asAnotherUser, "--user", "nobody");
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not give up");
@@ -120,16 +119,5 @@ class UserGroupTest {
         assertEquals(List.of(uid, uid, uid, uid), Accounts.ids(proc, "Uid"), who + ": real, effective, saved, filesystem uid");
         assertEquals(List.of(gid, gid, gid, gid), Accounts.ids(proc, "Gid"), who + ": real, effective, saved, filesystem gid");
         assertEquals(groups, Accounts.ids(proc, "Groups").stream().sorted().toList(), who + ": supplementary groups");
-    }
-
-    /** An id in 60000-64999 that the database does not list (nor the next one up). */
-    private static int unusedId(String database) throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int id = 60_000 + ThreadLocalRandom.current().nextInt(5_000);
-            if (!Accounts.known(database, Integer.toString(id)) && !Accounts.known(database, Integer.toString(id + 1))) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no unused id in " + database);
     }
 }

@@ -235,6 +235,14 @@ public final class Settings {
             .means("the group the supervisor and every worker run as with user (needs root): the first is the primary group,"
                     + " all of them the supplementary groups, as Net::Server's space-separated list; by default user's own"));
 
+    public static final Setting<Path> CHROOT = declare(Setting.absolutePath("chroot")
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("a directory every worker_program and program is confined to (chroot, then chdir to its /), entered after"
+                    + " the ports are bound and before the program runs, with user and group applied after it; the command line"
+                    + " is read by /bin/sh outside, the program it names is looked up inside, so the directory holds the"
+                    + " program and what it needs, nothing else. Needs root; refused for our worker JVMs, which need the JDK"
+                    + " outside it (Net::Server's and Net::Daemon's chroot); by default none"));
+
     public static final Setting<Boolean> BACKGROUND = declare(Setting.bool("background")
             .byDefault("false").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("the standalone launcher detaches once it serves: the command returns, the server goes on in a new"
@@ -264,7 +272,8 @@ public final class Settings {
 
     public static final Setting<String> DEQUEUE_COMMAND = declare(Setting.text("dequeue_command")
             .onlyFrom(SettingLayer.COMMAND_LINE)
-            .means("the dequeue job, run with /bin/sh -c as the launcher's user, its output logged line by line tagged"
+            .means("the dequeue job, run with /bin/sh -c as user and group when given (else as the launcher's user), outside"
+                    + " any chroot, its output logged line by line tagged"
                     + " dequeue[PID]; stopped (TERM, then KILL after graceful_shutdown_timeout) when the launcher stops"));
 
     public static final Setting<String> WORKER_PROGRAM = declare(Setting.text("worker_program")
@@ -278,8 +287,9 @@ public final class Settings {
     public static final Setting<ProgramSocket> PROGRAM_SOCKET = declare(Setting.choice("program_socket", ProgramSocket.class)
             .byDefault("listen_fds").onlyFrom(SettingLayer.COMMAND_LINE)
             .means("how worker_program gets the listening sockets: listen_fds as systemd's socket activation (descriptors 3"
-                    + " and up, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES=name), or stdin as inetd's wait mode (descriptor 0; one"
-                    + " port only)"));
+                    + " and up, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES=name), stdin as inetd's wait mode (descriptor 0, one"
+                    + " port only; its output still goes to the log), or stdio as inetd does it exactly (descriptors 0, 1 and 2,"
+                    + " one port only; its output cannot reach the log)"));
 
     public static final Setting<String> PROGRAM = declare(Setting.text("program")
             .onlyFrom(SettingLayer.COMMAND_LINE)
@@ -287,6 +297,39 @@ public final class Settings {
                     + " by /bin/sh, restarted when it exits (with back-off and crash_limit), all restarted on SIGHUP, all"
                     + " stopped (TERM, then KILL after graceful_shutdown_timeout) at stop; its output is logged tagged with its"
                     + " name (the command's first word without its directory) and pid; by default none"));
+
+    /**
+     * Signals the launcher keeps for itself (they stop it, re-read its settings, reopen its log), its JVM's
+     * (faults, thread dumps, broken pipes) and those no process can catch.
+     */
+    static final List<String> LAUNCHER_SIGNALS = List.of("HUP", "INT", "TERM", "USR1", "QUIT", "KILL", "STOP", "CHLD", "SEGV",
+            "BUS", "FPE", "ILL", "TRAP", "ABRT", "SYS", "PIPE", "XFSZ");
+
+    public static final Setting<String> SIG_PASSTHROUGH = declare(Setting.of("sig_passthrough", SettingType.of(
+                    "signal names (USR2, WINCH…)", text -> {
+                        List<String> names = new ArrayList<>();
+                        for (String word : text.trim().split("[,\\s]+")) {
+                            String name = word.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", "");
+                            if (word.isEmpty() || names.contains(name)) {
+                                continue;
+                            }
+                            if (!name.matches("[A-Z][A-Z0-9]*")) {
+                                throw new IllegalArgumentException("must be signal names such as USR2 or WINCH");
+                            }
+                            if (LAUNCHER_SIGNALS.contains(name)) {
+                                throw new IllegalArgumentException("must not name " + LAUNCHER_SIGNALS + ": the launcher keeps those"
+                                        + " (HUP re-reads the settings and restarts the programs, INT and TERM stop them,"
+                                        + " USR1 reopens the log_file, the JVM keeps QUIT and the fault signals, KILL and STOP"
+                                        + " cannot be caught)");
+                            }
+                            names.add(name);
+                        }
+                        return String.join(",", names);
+                    }))
+            .onlyFrom(SettingLayer.COMMAND_LINE)
+            .means("signals that the launcher, when it gets one, sends on to every worker_program and program (to each one's"
+                    + " process group), as Net::Server passes them to its children: for programs that act on USR2, WINCH and"
+                    + " the like; names separated by commas or spaces, repeated lines accumulate; programs only; by default none"));
 
     public static final Setting<Integer> CRASH_LIMIT = declare(Setting.integer("crash_limit", 0, 1_000)
             .byDefault("5").onlyFrom(SettingLayer.COMMAND_LINE)

@@ -32,7 +32,7 @@ class SettingsTest {
         assertEquals(EnumSet.of(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE), Settings.NAME.layers());
         // The standalone launcher's daemon duties make no sense inside an application server.
         Set<String> launcherOnly = Set.of("pid_file", "log_file", "log_level", "user", "group", "background", "setsid",
-                "check_for_dequeue", "max_dequeue", "dequeue_command", "syslog_ident", "syslog_facility", "syslog_logsock",
+                "chroot", "sig_passthrough", "check_for_dequeue", "max_dequeue", "dequeue_command", "syslog_ident", "syslog_facility", "syslog_logsock",
                 "syslog_logopt", "launcher_jvm_options", "worker_program", "program_socket", "program", "crash_limit",
                 "exit_command");
         for (String key : launcherOnly) {
