@@ -101,6 +101,12 @@ final class ActiveEndpoint {
         }
     }
 
+    /** Stops the pool at once, without a drain_timeout window: for a pool that no client was sent to. */
+    void stopWithoutDrain() {
+        engine.stopWithoutDrain();
+        stop(false);
+    }
+
     /**
      * Stops the pool (after drain_timeout; workers finish their connection within
      * {@code graceful_shutdown_timeout}, then everything is killed and removed), then waits a bounded

@@ -49,6 +49,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     private final SettingValues values = new SettingValues(SettingLayer.ADAPTER_PROPERTY);
     /** Keyed by the activation spec's identity: the container hands the same object to deactivation. */
     private final Map<ActivationSpec, ActiveEndpoint> endpoints = new IdentityHashMap<>();
+    /** Set by {@link #stop()}, guarded by {@link #endpoints}: a stopped instance starts no pool again. */
+    private boolean stopped;
     /** The container's timer, on which every endpoint reads its settings again (config_refresh). */
     private java.util.Timer refreshTimer;
     private BootstrapContext bootstrap;
@@ -232,6 +234,9 @@ public class PreforkResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        synchronized (endpoints) {
+            stopped = false;
+        }
         bootstrap = context;
         workManager = context.getWorkManager();
         refreshTimer = containerTimer();
@@ -249,6 +254,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         if (!(spec instanceof PreforkActivationSpec preforkSpec)) {
             throw new NotSupportedException("Prefork Connector takes " + PreforkActivationSpec.class.getName()
                     + ", not " + (spec == null ? "null" : spec.getClass().getName()));
+        }
+        if (isStopped()) {
+            LOG.warning(staleActivation(EndpointNames.choose(preforkSpec.getName(), factory)));
+            return;
         }
         preforkSpec.validate();
         String endpoint = EndpointNames.choose(preforkSpec.getName(), factory);
@@ -278,12 +287,42 @@ public class PreforkResourceAdapter implements ResourceAdapter {
             throw new ResourceException(endpoint + ": could not start: " + e.getMessage(), e);
         }
         started.set(active);
+        boolean stoppedMeanwhile;
         synchronized (endpoints) {
-            endpoints.put(spec, active);
+            stoppedMeanwhile = stopped;
+            if (!stoppedMeanwhile) {
+                endpoints.put(spec, active);
+            }
+        }
+        if (stoppedMeanwhile) { // stop() ran while this pool started: it did not see it, so it is ours to stop
+            active.stopWithoutDrain();
+            LOG.warning(staleActivation(endpoint));
+            return;
         }
         ClassLoader endpointLoader = EndpointNames.endpointClassLoader(factory);
         refreshOnContainerTimer(active, () -> SettingsResolver.resolve(endpoint, preforkSpec.settings(), values.asMap(),
                 PrivateConfig.forEndpoint(endpointLoader)));
+    }
+
+    private boolean isStopped() {
+        synchronized (endpoints) {
+            return stopped;
+        }
+    }
+
+    /**
+     * Why an activation on a stopped instance starts nothing. WildFly 39 does it: an MDB whose activation
+     * failed once (a bad setting that rolled its deployment back) stays registered for the server's resume,
+     * and every later resume, the boot after a {@code :reload} included, activates that dead component on
+     * the adapter instance of the rolled-back deployment. A pool started for it would hold the MDB's port
+     * for good (nobody deactivates a dead component), and the live MDB's activation would then fail with
+     * "Address already in use". Quietly, not with an exception: WildFly fails the whole resume or boot on
+     * an activation's exception.
+     */
+    private static String staleActivation(String endpoint) {
+        return endpoint + ": not activated: this resource adapter instance was stopped, so the container is"
+                + " activating an MDB of a deployment it no longer runs (WildFly does so on resume for an MDB whose"
+                + " activation once failed); no pool is started, and the MDB's live activation gets the port";
     }
 
     /** A timer from the container, or null (config_refresh off) when it gives none. */
@@ -298,10 +337,11 @@ public class PreforkResourceAdapter implements ResourceAdapter {
 
     /**
      * Schedules the endpoint's config_refresh on the container's timer. The running pool must not be lost
-     * to a timer the container cancelled behind our back: WildFly 39 (IronJacamar) cancelled the timer of
-     * an adapter instance defined in its resource-adapters subsystem during a {@code :reload}, before that
-     * instance's MDBs were activated, and the activation then failed the whole server boot. Such a timer is
-     * replaced by a new one from the container, once; if that fails too, the endpoint runs without refresh.
+     * to a cancelled timer: an activation that failed with "Timer already cancelled" failed WildFly's whole
+     * boot after a {@code :reload}. (That activation was WildFly's stale one on a stopped instance, whose
+     * timer {@link #stop()} had cancelled; a stopped instance now starts nothing, see
+     * {@link #staleActivation}. A container may still cancel a timer it gave.) Such a timer is replaced by
+     * a new one from the container, once; if that fails too, the endpoint runs without refresh.
      */
     private void refreshOnContainerTimer(ActiveEndpoint active, SettingsRefresh.Source source) {
         java.util.Timer timer;
@@ -345,6 +385,7 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public void stop() {
         List<ActiveEndpoint> remaining;
         synchronized (endpoints) {
+            stopped = true;
             remaining = new ArrayList<>(endpoints.values());
             endpoints.clear();
         }

@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -80,6 +81,8 @@ public final class PreforkEngine implements AutoCloseable {
     private final TimeoutWatch timeoutWatch;
     private final ClientFiguresPublisher clientFigures;
     private boolean stopped;
+    /** Opened when the first stop is done: a stop called meanwhile on another thread waits for it. */
+    private final CountDownLatch stopDone = new CountDownLatch(1);
     /** Set by {@link #stopWithoutDrain()}: a drain_timeout window in progress ends at once. */
     private volatile boolean drainCutShort;
     /** Its MXBean's name while registered; null when JMX refused it. */
@@ -518,7 +521,8 @@ public final class PreforkEngine implements AutoCloseable {
      * Stops the pool: workers finish the connection they serve (for up to
      * {@code graceful_shutdown_timeout} seconds) and exit, the supervisor closes the ports and removes
      * the lock file, FIFO or semaphore it made, and this JVM removes the bridge socket and the private
-     * directory. Returns when all of that is done. Calling it again does nothing. With
+     * directory. Returns when all of that is done, also when another thread's stop is doing it (the caller
+     * may bind the ports next: a redeploy); calling it once it is done does nothing. With
      * {@code drain_timeout}, balancers are told to drain first and the pool serves that long.
      */
     public void stop() {
@@ -537,12 +541,40 @@ public final class PreforkEngine implements AutoCloseable {
     }
 
     private void stop(boolean drainFirst) {
+        boolean first;
         synchronized (this) {
-            if (stopped) {
-                return;
-            }
+            first = !stopped;
             stopped = true;
         }
+        if (!first) {
+            awaitStopDone();
+            return;
+        }
+        try {
+            stopFirst(drainFirst);
+        } finally {
+            stopDone.countDown();
+        }
+    }
+
+    /**
+     * Waits for the stop another thread began, within what that stop may take: the drain window (cut
+     * short by {@link #stopWithoutDrain()}), the workers' grace period, and the margins of
+     * {@link #release} (supervisor exit, kill, bridge).
+     */
+    private void awaitStopDone() {
+        long bound = (long) config.drainTimeout() + 2L * config.gracefulShutdownTimeout() + 60;
+        try {
+            if (!stopDone.await(bound, TimeUnit.SECONDS)) {
+                LOG.warning(config.name() + ": the stop in progress on another thread has not finished after " + bound
+                        + " s; going on without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopFirst(boolean drainFirst) {
         PoolManagement.unregister(managementName);
         managementName = null;
         supervisors.stop();

@@ -39,8 +39,7 @@ class ConfigRefreshTest {
 
     /**
      * The same, counting the timers it hands out in {@code timers}; the first is cancelled before the
-     * adapter can use it when {@code timers} starts below 0 (as WildFly's IronJacamar did to an adapter
-     * instance of its resource-adapters subsystem during a :reload).
+     * adapter can use it when {@code timers} starts below 0 (a container may cancel a timer it gave).
      */
     private static BootstrapContext bootstrap(AtomicInteger timers) {
         WorkManager workManager = (WorkManager) Proxy.newProxyInstance(WorkManager.class.getClassLoader(),

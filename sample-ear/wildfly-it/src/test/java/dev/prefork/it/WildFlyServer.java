@@ -4,7 +4,6 @@ import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.ModelControllerClientConfiguration;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
 import java.io.IOException;
@@ -211,17 +210,13 @@ final class WildFlyServer implements AppServer {
      * The adapter's config properties are in the management model only for an adapter defined in the
      * resource-adapters subsystem: a second, configured instance of the EAR's adapter (archive
      * {@code ear#rar}) under its own id, to which the MDBs are bound; config properties apply at
-     * {@code :reload}, which also redeploys the sample.
+     * {@code :reload}, which also redeploys the sample. The boot after it also activates the EchoBean of
+     * the deployment that the suite's bad max_servers rolled back (WildFly keeps it for every resume), on
+     * that deployment's stopped adapter instance: the adapter starts nothing for it, or its pool would take
+     * the echo port from the live EchoBean and fail the boot.
      */
     @Override
     public void adapterProperty(String name, String value) throws Exception {
-        if (!Boolean.getBoolean("it.wildfly.reload")) {
-            // Measured on WildFly 39: after the :reload the echo MDB's activation found its port still
-            // bound ("Address already in use") and the server's boot failed, which ends the suite's server.
-            Assumptions.abort("WildFly's adapter config property through resource-adapters + :reload is not"
-                    + " passing yet (the port is still bound when the reloaded server activates the MDB);"
-                    + " -Dit.wildfly.reload=true runs it");
-        }
         ModelNode adapter = Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", CONFIGURED_ADAPTER);
         if (!Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(adapter)))) {
             ModelNode add = Operations.createAddOperation(adapter);
@@ -236,7 +231,11 @@ final class WildFlyServer implements AppServer {
         add.get("value").set(value);
         execute(add);
         systemProperty(BINDING_PROPERTY, CONFIGURED_ADAPTER);
+        int mark = log().length();
         reload();
+        // WildFly's doing, not ours to assert (a later WildFly may stop activating dead components): shown.
+        System.out.printf("[%s] the reloaded server activated an MDB on a stopped adapter instance: %s%n", name(),
+                log().substring(Math.min(mark, log().length())).contains("not activated: this resource adapter instance was stopped"));
     }
 
     /** {@code :reload}: returns when the server has started again (and redeployed what it had). */
