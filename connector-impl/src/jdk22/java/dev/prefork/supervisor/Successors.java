@@ -124,7 +124,9 @@ final class Successors {
             }
             long left = child.maxRequests - child.lastServed;
             double share = rates[pool.index] / Math.max(1, serving[pool.index]);
-            if (left <= Math.max(1, share * leadMillis() / 1000.0)) {
+            // No floor: a quiet pool gets no successors ahead (its other workers accept meanwhile), or a pool
+            // with max_requests 1 would spawn extras at every hello and retire them again when overdue, for ever.
+            if (left <= share * leadMillis() / 1000.0) {
                 due.add(child);
                 succeeded[pool.index]++;
             }

@@ -770,19 +770,28 @@ class ArbiterTest {
     }
 
     @Test
-    void aQuietPoolSpawnsASuccessorOnlyWhenAWorkerHasOneConnectionLeft() throws IOException {
+    void aQuietPoolSpawnsNoSuccessorAheadButReplacesAWorkerThatLeft() throws IOException {
         recyclingPoolStartedIn1Second(2, 100);
         long worker = workers.pids().get(0);
-        for (int served = 1; served <= 98; served++) {
+        for (int served = 1; served <= 99; served++) {
             served(worker, served);
             for (int look = 0; look < 16; look++) {
                 nextLook(); // a connection every 4 s
             }
         }
-        assertEquals(2, workers.spawned.size(), "at a connection every 4 s, 2 of 100 left is not near the end");
-        served(worker, 99);
-        nextLook();
-        assertEquals(3, workers.spawned.size(), "its last connection is next: its successor is spawned");
+        assertEquals(2, workers.spawned.size(), "at a connection every 4 s, not even its last one makes a successor due");
+        exit(worker, EXIT_0);
+        assertEquals(3, workers.spawned.size(), "replaced once it left, as before");
+    }
+
+    @Test
+    void aPoolOfIdleWorkersThatServeOneConnectionEachSpawnsNoExtras() throws IOException {
+        recyclingPoolStartedIn1Second(3, 1);
+        for (int look = 0; look < 200; look++) {
+            nextLook();
+        }
+        assertEquals(3, workers.spawned.size(), "max_requests 1, no connections: no successors ahead, nothing retired");
+        assertTrue(workers.quit.isEmpty());
     }
 
     @Test
