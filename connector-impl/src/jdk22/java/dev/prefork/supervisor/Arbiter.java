@@ -91,6 +91,8 @@ final class Arbiter {
     private long nextWatchMillis;
     /** Whether the pacing of start-ups (max_starting) was logged since the pools were last whole. */
     private boolean pacingLogged;
+    private final Successors successors;
+    private long nextSuccessorLookMillis;
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
             WorkerProcesses processes, PrintStream reports, ProcessLog log, StatusPorts watch) {
@@ -112,6 +114,8 @@ final class Arbiter {
         this.stuckTurns = new StuckTurnWatch(pools.size());
         this.queues = watch.queues();
         this.nextWatchMillis = now() + WATCH_INTERVAL_MILLIS;
+        this.successors = new Successors(pools.size());
+        this.nextSuccessorLookMillis = config.maxRequests() > 0 ? now() + Successors.LOOK_INTERVAL_MILLIS : Long.MAX_VALUE;
     }
 
     /** Runs until stopped and every child is reaped; returns whether the controlling JVM went away. */
@@ -148,6 +152,13 @@ final class Arbiter {
             }
             nextWatchMillis = now + WATCH_INTERVAL_MILLIS;
         }
+        if (now >= nextSuccessorLookMillis) {
+            if (!stopping && !draining) {
+                spawnSuccessorsAhead(now);
+            }
+            // Workers without max_requests are looked at again only when the limits change (onRetune).
+            nextSuccessorLookMillis = recycling() ? now + Successors.LOOK_INTERVAL_MILLIS : Long.MAX_VALUE;
+        }
         if (now >= drainAtMillis) {
             drainAtMillis = Long.MAX_VALUE; // due once, also when a stop came first
             drain(0);
@@ -175,7 +186,7 @@ final class Arbiter {
     /** How long the loop may wait for the next event before a duty (check, kill, spawn) is due. */
     long millisUntilNextDuty() {
         long next = Math.min(Math.min(nextDeadCheckMillis, nextLimitCheckMillis), Math.min(killAtMillis, giveUpAtMillis));
-        next = Math.min(Math.min(next, nextWatchMillis), drainAtMillis);
+        next = Math.min(Math.min(next, nextWatchMillis), Math.min(drainAtMillis, nextSuccessorLookMillis));
         if (!stopping && spawnNotBeforeMillis > now() && missingWorkers() > 0) {
             next = Math.min(next, spawnNotBeforeMillis);
         }
@@ -231,6 +242,7 @@ final class Arbiter {
                 case SupervisorProtocol.REMOVE_WORKERS -> resize(pools.get(0).target - Integer.parseInt(words[1]));
                 default -> {
                     processes.limits().set(Integer.parseInt(words[1]), Integer.parseInt(words[2]), Integer.parseInt(words[3]));
+                    nextSuccessorLookMillis = now(); // new workers may have a max_requests now
                     log.info("new workers serve max_requests " + words[1] + " (+0 to " + words[2]
                             + "), graceful_shutdown_timeout " + words[3] + " s");
                 }
@@ -366,6 +378,7 @@ final class Arbiter {
             return;
         }
         child.link = hello.link();
+        successors.started(now() - child.spawnedAtTick);
         startFailuresInARow = 0;
         anyWorkerReady = true;
         poolsThatServed.add(child.pool);
@@ -475,8 +488,9 @@ final class Arbiter {
                     return;
                 }
                 long pid;
+                int maxRequests = processes.limits().maxRequestsOfNextWorker();
                 try {
-                    pid = processes.spawn(pool, slot);
+                    pid = processes.spawn(pool, slot, maxRequests);
                 } catch (PosixException e) {
                     spawnNotBeforeMillis = now() + 1_000;
                     log.severe("cannot spawn a worker; retrying in 1 s", e);
@@ -484,7 +498,7 @@ final class Arbiter {
                 }
                 spawned++;
                 starting++;
-                children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis(), now()));
+                children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis(), now(), maxRequests));
             }
         }
         pacingLogged = false;
@@ -624,6 +638,53 @@ final class Arbiter {
         return -1;
     }
 
+    /** Whether some worker leaves by itself after max_requests, or new ones will. */
+    private boolean recycling() {
+        if (processes.limits().maxRequests() > 0) {
+            return true;
+        }
+        for (Child child : children.values()) {
+            if (child.maxRequests > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Spawns the successors of workers near their max_requests before they leave (see {@link Successors}):
+     * each such worker stops counting toward its pool's target, which {@link #maintainPools} then fills, and
+     * goes on serving to its limit. A succeeded worker still there long after its end was due (the load fell
+     * away) is retired once its pool is whole, so that the pool does not stay above its target.
+     */
+    private void spawnSuccessorsAhead(long now) {
+        for (Child child : successors.due(children.values(), pools, scoreboard, now)) {
+            child.succeeded = true;
+            child.succeededAtTick = now;
+            log.fine("worker " + child.pid + " has " + (child.maxRequests - child.lastServed) + " of its " + child.maxRequests
+                    + " connections left (port " + child.pool.socket.boundAddress() + " serves "
+                    + String.format(Locale.ROOT, "%.1f", successors.rate(child.pool)) + "/s, a start takes ~"
+                    + successors.startupMillis() + " ms): spawning its successor now");
+        }
+        for (Child child : children.values()) {
+            if (child.succeeded && child.serving() && successors.overdue(child, now) && readyCounting(child.pool) >= child.pool.target) {
+                log.fine("worker " + child.pid + " was succeeded " + (now - child.succeededAtTick) + " ms ago and has served only "
+                        + child.lastServed + " of " + child.maxRequests + "; retiring it, its successor serves");
+                retire(child);
+            }
+        }
+    }
+
+    private int readyCounting(Pool pool) {
+        int ready = 0;
+        for (Child child : children.values()) {
+            if (child.pool == pool && child.ready() && child.counts()) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
     /** Net::Server's check_for_dead: a child that no longer exists is forgotten and replaced. */
     private void checkForDead() {
         for (Child child : new ArrayList<>(children.values())) {
@@ -711,7 +772,7 @@ final class Arbiter {
     private void publishFigures() {
         int ready = 0;
         for (Child child : children.values()) {
-            if (child.ready() && child.counts()) {
+            if (child.ready() && child.serving()) { // a succeeded worker still serves
                 ready++;
             }
         }

@@ -10,6 +10,17 @@ final class Child {
     final long spawnedMillis;
     /** When it was spawned on the arbiter's monotonic clock: worker_boot_timeout counts from here. */
     final long spawnedAtTick;
+    /** The connections it serves before it leaves by itself (max_requests plus its jitter); 0 is no limit. */
+    final int maxRequests;
+    /** Its scoreboard's served count when the arbiter last looked, for the pool's rate (see {@link Successors}). */
+    long lastServed;
+    /**
+     * Near its max_requests, its successor was spawned ahead (see {@link Successors}): no longer counted toward
+     * its pool's target, but it goes on serving until it leaves by itself.
+     */
+    boolean succeeded;
+    /** When its successor was spawned ahead, on the arbiter's clock. */
+    long succeededAtTick;
     /** The worker's link, once it said hello. */
     SocketChannel link;
     /** Told to quit (stop, TTOU); not counted toward its pool's target any more. */
@@ -23,20 +34,26 @@ final class Child {
     /** Killed with SIGKILL because it did not reach its accept loop within worker_boot_timeout. */
     boolean killedAtBoot;
 
-    Child(long pid, Pool pool, int slot, long spawnedMillis, long spawnedAtTick) {
+    Child(long pid, Pool pool, int slot, long spawnedMillis, long spawnedAtTick, int maxRequests) {
         this.pid = pid;
         this.pool = pool;
         this.slot = slot;
         this.spawnedMillis = spawnedMillis;
         this.spawnedAtTick = spawnedAtTick;
+        this.maxRequests = maxRequests;
     }
 
     boolean ready() {
         return link != null;
     }
 
-    /** Counts toward its pool's target: neither quitting nor being replaced. */
+    /** Counts toward its pool's target: neither quitting nor being replaced, nor succeeded ahead of its end. */
     boolean counts() {
+        return !quitRequested && !retiring && !succeeded;
+    }
+
+    /** Takes connections, or will once ready: neither told to go nor being replaced (it may have a successor already). */
+    boolean serving() {
         return !quitRequested && !retiring;
     }
 

@@ -30,6 +30,19 @@ final class LiveLimits {
         return gracefulShutdownTimeout;
     }
 
+    /**
+     * The connections the next worker serves: max_requests plus its share of jitter; 0 (unlimited) stays
+     * unlimited. Drawn by the arbiter, which keeps it to see the worker's end coming (see {@link Successors}).
+     */
+    int maxRequestsOfNextWorker() {
+        int requests = maxRequests;
+        int jitter = maxRequestsJitter;
+        if (requests == 0 || jitter == 0) {
+            return requests;
+        }
+        return requests + java.util.concurrent.ThreadLocalRandom.current().nextInt(jitter + 1);
+    }
+
     /** Validated by the controlling JVM with EngineConfig's own rules; checked again here. */
     void set(int maxRequests, int maxRequestsJitter, int gracefulShutdownTimeout) {
         if (maxRequests < 0 || maxRequestsJitter < 0 || gracefulShutdownTimeout < 0 || gracefulShutdownTimeout > 3_600

@@ -15,8 +15,8 @@ final class SpawnedWorkers implements WorkerProcesses {
     }
 
     @Override
-    public long spawn(Pool pool, int slot) {
-        long pid = spawner.spawn(pool, slot);
+    public long spawn(Pool pool, int slot, int maxRequests) {
+        long pid = spawner.spawn(pool, slot, maxRequests);
         reaper.childSpawned();
         return pid;
     }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Starts worker JVMs with {@code posix_spawn}: the pool's listening socket becomes the worker's
@@ -70,11 +69,11 @@ final class Spawner {
         return List.copyOf(options);
     }
 
-    /** Spawns one worker for {@code pool} in {@code slot}; returns its pid. */
-    long spawn(Pool pool, int slot) {
+    /** Spawns one worker for {@code pool} in {@code slot} that serves {@code maxRequests} connections (0: no limit); returns its pid. */
+    long spawn(Pool pool, int slot, int maxRequests) {
         Map<String, String> env = new TreeMap<>(baseEnvironment);
         env.put(WorkerEnvironment.SLOT, Integer.toString(slot));
-        env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(maxRequestsOfNextWorker()));
+        env.put(WorkerEnvironment.MAX_REQUESTS, Integer.toString(maxRequests));
         env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(limits.gracefulShutdownTimeout()));
         env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
         env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
@@ -88,16 +87,6 @@ final class Spawner {
         long pid = Posix.spawn(argv.toArray(String[]::new), envp, new int[] {pool.socket.fd(), 0, 2, 1}, 3);
         archive.spawned(pid, archiveOptions);
         return pid;
-    }
-
-    /** max_requests plus this worker's share of jitter; 0 (unlimited) stays unlimited. */
-    private int maxRequestsOfNextWorker() {
-        int maxRequests = limits.maxRequests();
-        int maxRequestsJitter = limits.maxRequestsJitter();
-        if (maxRequests == 0 || maxRequestsJitter == 0) {
-            return maxRequests;
-        }
-        return maxRequests + ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1);
     }
 
     LiveLimits limits() {

@@ -9,8 +9,8 @@ package dev.prefork.supervisor;
  */
 interface WorkerProcesses {
 
-    /** Starts a worker for {@code pool} in scoreboard slot {@code slot}; returns its pid. */
-    long spawn(Pool pool, int slot);
+    /** Starts a worker for {@code pool} in scoreboard slot {@code slot} that serves {@code maxRequests} connections (0: no limit); returns its pid. */
+    long spawn(Pool pool, int slot, int maxRequests);
 
     /** A child is gone (reaped, or found missing); {@code cleanly} when it exited with status 0. */
     void exited(long pid, boolean cleanly);

@@ -73,10 +73,13 @@ class ArbiterTest {
         }
     }
 
-    /** A pool whose workers may all start at once unless a test sets max_starting itself. */
+    /**
+     * A pool whose workers may all start at once unless a test sets max_starting itself, and never leave by
+     * themselves unless a test sets max_requests: with it the loop also looks for successors every 250 ms.
+     */
     private static EngineConfig.Builder config(int maxServers) {
         return EngineConfig.builder().ports("127.0.0.1:0").maxServers(maxServers).name("arbitertest")
-                .maxStarting(EngineConfig.MAX_SERVERS_LIMIT);
+                .maxStarting(EngineConfig.MAX_SERVERS_LIMIT).maxRequests(0);
     }
 
     /** An arbiter over {@code ports} pools of real (unused) listening sockets and a real scoreboard. */
@@ -679,5 +682,161 @@ class ArbiterTest {
         assertEquals(1, turns.get(0).tokensPutBack, "a new token once nobody took the turn while clients and workers waited");
         advanceByWatches(1);
         assertEquals(1, turns.get(0).tokensPutBack, "one, not one a second");
+    }
+
+    /** The worker's scoreboard says it has served {@code total} connections. */
+    private void served(long pid, long total) {
+        scoreboard.slot(workers.spawned.get(pid)).served(total, WorkerState.WAITING);
+    }
+
+    /** One look for successors later: the clock moves by the arbiter's look interval, one loop turn. */
+    private void nextLook() {
+        workers.advance(Successors.LOOK_INTERVAL_MILLIS);
+        step();
+    }
+
+    /** A recycling pool of {@code size} whose first workers said hello one second after their spawn (so a start takes ~1 s). */
+    private void recyclingPoolStartedIn1Second(int size, int maxRequests) throws IOException {
+        start(config(size).maxRequests(maxRequests).set("max_requests_jitter", "0"));
+        step();
+        workers.advance(1_000);
+        helloAll();
+    }
+
+    @Test
+    void spawnsASuccessorBeforeAWorkerReachesMaxRequestsAndLetsThatWorkerServeToItsLimit() throws IOException {
+        recyclingPoolStartedIn1Second(2, 100);
+        List<Long> first = workers.pids();
+        // Each serves 20 connections a second: a start takes ~1 s, so a successor is due when less than
+        // twice that plus a look (2.25 s, 45 connections) is left, at 55 served.
+        for (int served = 5; served <= 50; served += 5) {
+            for (long pid : first) {
+                served(pid, served);
+            }
+            nextLook();
+        }
+        assertEquals(2, workers.spawned.size(), "no successor while 50 of 100 are left");
+        for (int served = 55; served <= 60; served += 5) {
+            for (long pid : first) {
+                served(pid, served);
+            }
+            nextLook();
+        }
+        assertEquals(4, workers.spawned.size(), "each worker near its end has a successor spawned ahead: " + workers.pids());
+        assertTrue(workers.quit.isEmpty(), "the old workers are not told to leave: they serve to their limit");
+        assertEquals(SupervisorProtocol.POOL + " 2 2", lastPoolReport(), "the successors are starting");
+
+        List<Long> successors = workers.pids().subList(2, 4);
+        for (long pid : successors) {
+            workers.advance(500);
+            hello(pid);
+        }
+        assertEquals(SupervisorProtocol.POOL + " 4 2", lastPoolReport(), "four accept while the old ones finish");
+        for (long pid : first) {
+            served(pid, 100);
+            exit(pid, EXIT_0);
+        }
+        nextLook();
+        assertEquals(4, workers.spawned.size(), "the old workers leave at max_requests without a further spawn");
+        assertEquals(SupervisorProtocol.POOL + " 2 2", lastPoolReport());
+        assertEquals(2, departures(Departure.MAX_REQUESTS));
+    }
+
+    @Test
+    void aPoolHasAtMostTwoSuccessorsAheadAndAPoolOfOneOnlyOne() throws IOException {
+        recyclingPoolStartedIn1Second(5, 10);
+        List<Long> first = workers.pids();
+        for (long pid : first) {
+            served(pid, 9);
+        }
+        nextLook();
+        nextLook();
+        assertEquals(7, workers.spawned.size(), "five near their end, two successors ahead: " + workers.pids());
+        exit(first.get(0), EXIT_0);
+        nextLook();
+        assertEquals(8, workers.spawned.size(), "a succeeded one left: the next near its end gets its successor");
+        assertEquals(first.get(0), (Long) workers.exited.get(0));
+    }
+
+    @Test
+    void aPoolOfOneHasOneSuccessorAhead() throws IOException {
+        recyclingPoolStartedIn1Second(1, 10);
+        long only = workers.pids().get(0);
+        served(only, 9);
+        nextLook();
+        nextLook();
+        assertEquals(2, workers.spawned.size(), "one successor for the pool of one");
+        assertTrue(workers.quit.isEmpty());
+    }
+
+    @Test
+    void aQuietPoolSpawnsNoSuccessorAheadButReplacesAWorkerThatLeft() throws IOException {
+        recyclingPoolStartedIn1Second(2, 100);
+        long worker = workers.pids().get(0);
+        for (int served = 1; served <= 99; served++) {
+            served(worker, served);
+            for (int look = 0; look < 16; look++) {
+                nextLook(); // a connection every 4 s
+            }
+        }
+        assertEquals(2, workers.spawned.size(), "at a connection every 4 s, not even its last one makes a successor due");
+        exit(worker, EXIT_0);
+        assertEquals(3, workers.spawned.size(), "replaced once it left, as before");
+    }
+
+    @Test
+    void aPoolOfIdleWorkersThatServeOneConnectionEachSpawnsNoExtras() throws IOException {
+        recyclingPoolStartedIn1Second(3, 1);
+        for (int look = 0; look < 200; look++) {
+            nextLook();
+        }
+        assertEquals(3, workers.spawned.size(), "max_requests 1, no connections: no successors ahead, nothing retired");
+        assertTrue(workers.quit.isEmpty());
+    }
+
+    @Test
+    void aSucceededWorkerStillThereLongAfterItsEndWasDueIsRetiredOnceItsPoolIsWhole() throws IOException {
+        recyclingPoolStartedIn1Second(2, 100);
+        long idle = workers.pids().get(0);
+        long other = workers.pids().get(1);
+        for (int served = 1; served <= 96; served++) {
+            served(idle, served);
+            nextLook(); // four a second, two workers: its share, 2/s, lasts a lead (2.25 s) with 4 left
+        }
+        assertEquals(3, workers.spawned.size(), "its successor was spawned at the last look");
+        long successor = workers.pids().get(2);
+        int looks = 0;
+        for (; looks < 4; looks++) {
+            nextLook();
+        }
+        hello(successor); // started in 1 s, as the first ones: a lead of 2.25 s, overdue after 10 s
+        for (; looks < 36; looks++) {
+            nextLook();
+        }
+        assertTrue(workers.quit.isEmpty(), "not within 10 s of its successor's spawn");
+        exit(other, KILLED);
+        long replacement = workers.pids().get(3);
+        for (; looks < 48; looks++) {
+            nextLook();
+        }
+        assertTrue(workers.quit.isEmpty(), "not while the pool is short of a ready worker (one is starting)");
+        hello(replacement); // after 3 s: a lead of 6.25 s, so overdue after 25 s
+        for (; looks < 99; looks++) {
+            nextLook();
+        }
+        assertTrue(workers.quit.isEmpty(), "not within four leads of its successor's spawn");
+        nextLook();
+        nextLook();
+        assertEquals(List.of(idle), workers.quit, "its successor serves: the extra worker is let go");
+        assertEquals(4, workers.spawned.size(), "and not replaced again");
+    }
+
+    @Test
+    void eachWorkerIsSpawnedWithItsOwnMaxRequestsWithinTheJitter() throws IOException {
+        start(config(20).maxRequests(100).set("max_requests_jitter", "50"));
+        step();
+        Set<Integer> distinct = new HashSet<>(workers.maxRequestsOf.values());
+        assertTrue(workers.maxRequestsOf.values().stream().allMatch(n -> n >= 100 && n <= 150), workers.maxRequestsOf.toString());
+        assertTrue(distinct.size() > 1, "jitter: not all twenty alike " + distinct);
     }
 }

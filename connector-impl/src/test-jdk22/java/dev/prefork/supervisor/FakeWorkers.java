@@ -21,6 +21,8 @@ final class FakeWorkers implements WorkerProcesses {
     private long now = 5_000_000;
     /** Every spawn, in order: pid to slot. */
     final Map<Long, Integer> spawned = new LinkedHashMap<>();
+    /** The max_requests (with its jitter) each pid was spawned with. */
+    final Map<Long, Integer> maxRequestsOf = new LinkedHashMap<>();
     final List<Long> quit = new ArrayList<>();
     final List<Long> killed = new ArrayList<>();
     final List<Long> exited = new ArrayList<>();
@@ -30,12 +32,13 @@ final class FakeWorkers implements WorkerProcesses {
     boolean spawnFails;
 
     @Override
-    public long spawn(Pool pool, int slot) {
+    public long spawn(Pool pool, int slot, int maxRequests) {
         if (spawnFails) {
             throw new dev.prefork.posix.PosixException("posix_spawn", 11, "Resource temporarily unavailable");
         }
         long pid = nextPid++;
         spawned.put(pid, slot);
+        maxRequestsOf.put(pid, maxRequests);
         return pid;
     }
 

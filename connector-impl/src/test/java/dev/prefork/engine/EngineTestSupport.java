@@ -37,6 +37,15 @@ abstract class EngineTestSupport {
         return engine;
     }
 
+    /** The pool's snapshot, for conditions polled by {@link Processes#eventually}: a failure to take it fails the test. */
+    static PoolSnapshot snapshotOf(PreforkEngine engine) {
+        try {
+            return engine.snapshot();
+        } catch (EngineException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The private directory is the bridge socket's parent; the worker's environment names it. */
     static Path runtimeDirectoryOf(PreforkEngine engine) throws Exception {
         return Path.of(workerEnvironment(engine, "PREFORK_BRIDGE_SOCKET")).getParent();

@@ -77,12 +77,4 @@ class SupervisorRestartTest extends EngineTestSupport {
         assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> snapshotOf(engine).exited() >= 3),
                 "max_requests 1, set while the first supervisor ran, retires the successor's workers too");
     }
-
-    private static PoolSnapshot snapshotOf(PreforkEngine engine) {
-        try {
-            return engine.snapshot();
-        } catch (EngineException e) {
-            throw new AssertionError(e);
-        }
-    }
 }
