@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,12 +121,17 @@ class FailureTest extends EngineTestSupport {
         List<Long> workers = Processes.children(engine.supervisorPid());
         assertEquals(3, workers.size());
 
-        kill9(engine.supervisorPid());
+        long supervisor = engine.supervisorPid();
+        kill9(supervisor);
 
         assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> workers.stream().noneMatch(Processes::alive)),
                 "every worker exited after its supervisor died");
-        assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> !engine.isRunning()));
-        assertThrows(EngineException.class, engine::snapshot);
+        assertFalse(Processes.alive(supervisor));
+        // The engine starts a new supervisor after its back-off (SupervisorRestartTest): whether it is running
+        // at this instant depends on how long the workers took to leave, so only the new pool is checked.
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> engine.isRunning() && engine.supervisorPid() != supervisor),
+                "a new supervisor replaced the killed one");
+        assertTrue(Processes.children(engine.supervisorPid()).stream().noneMatch(workers::contains), "no old worker under it");
     }
 
     @Test
