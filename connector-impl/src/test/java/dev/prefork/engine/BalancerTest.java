@@ -42,8 +42,10 @@ class BalancerTest extends EngineTestSupport {
         Assumptions.assumeTrue(Haproxy.binary() != null,
                 "skipped: HAProxy is not installed (Debian: apt-get install -y haproxy; .ci/run installs it)");
         int frontend = freePort();
-        Node a = new Node("A", "127.0.0.2", freePort("127.0.0.2"), freePort("127.0.0.2"), freePort("127.0.0.2"));
-        Node b = new Node("B", "127.0.0.3", freePort("127.0.0.3"), freePort("127.0.0.3"), freePort("127.0.0.3"));
+        int[] portsA = freePorts("127.0.0.2", 3);
+        int[] portsB = freePorts("127.0.0.3", 3);
+        Node a = new Node("A", "127.0.0.2", portsA[0], portsA[1], portsA[2]);
+        Node b = new Node("B", "127.0.0.3", portsB[0], portsB[1], portsB[2]);
         PreforkEngine engineA = a.start();
         PreforkEngine engineB = b.start();
         try (Haproxy haproxy = Haproxy.start(config(frontend, a, b))) {
@@ -276,14 +278,29 @@ class BalancerTest extends EngineTestSupport {
     }
 
     private static int freePort() throws Exception {
-        return freePort("127.0.0.1");
+        return freePorts("127.0.0.1", 1)[0];
     }
 
-    /** A port the kernel says is free on {@code host} now (HAProxy's configuration needs fixed numbers). */
-    private static int freePort(String host) throws Exception {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(host, 0));
-            return socket.getLocalPort();
+    /**
+     * {@code count} different ports the kernel says are free on {@code host} now (HAProxy's configuration
+     * needs fixed numbers). All are held until all are chosen: one after another, the kernel may hand out a
+     * port it has just given back (seen in CI: status_port and agent_port the same).
+     */
+    private static int[] freePorts(String host, int count) throws Exception {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress(host, 0));
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
     }
 }
