@@ -163,6 +163,9 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setDeny_message(String value) { values.set("deny_message", value); }
     public String getDeny_message() { return values.get("deny_message"); }
 
+    public void setBusy_message(String value) { values.set("busy_message", value); }
+    public String getBusy_message() { return values.get("busy_message"); }
+
     public void setStatus_port(String value) { values.set("status_port", value); }
     public String getStatus_port() { return values.get("status_port"); }
 

@@ -222,6 +222,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public void setDenyMessage(String value) { values.set("denyMessage", value); }
     public String getDenyMessage() { return values.get("denyMessage"); }
 
+    @ConfigProperty(type = String.class, description = ABOUT)
+    public void setBusyMessage(String value) { values.set("busyMessage", value); }
+    public String getBusyMessage() { return values.get("busyMessage"); }
+
     /** The adapter-wide settings given as config properties, by canonical key. */
     Map<String, String> settings() {
         return values.asMap();

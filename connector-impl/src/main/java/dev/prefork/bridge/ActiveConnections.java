@@ -22,6 +22,7 @@ public final class ActiveConnections {
     private final Map<ServedConnection, Service> active = new ConcurrentHashMap<>();
     private final Object drained = new Object();
     private volatile ConnectionTimeouts timeouts = ConnectionTimeouts.NONE;
+    private volatile BusyMessage busyMessage = BusyMessage.DEFAULT;
     /** Connections turned away with the busy line because no thread took them, since the start. */
     private final AtomicLong refused = new AtomicLong();
 
@@ -43,8 +44,20 @@ public final class ActiveConnections {
         this.timeouts = timeouts;
     }
 
+    /** The line turned-away clients read from now on ({@code busy_message}). */
+    public void useBusyMessage(BusyMessage message) {
+        this.busyMessage = message;
+    }
+
+    /** The line turned-away clients read now. */
+    public BusyMessage busyMessage() {
+        return busyMessage;
+    }
+
     /** Runs {@code handler} on {@code connection} and finishes it; {@code closing} skips the handler. */
     public void serve(ConnectionHandler handler, ServedConnection connection, boolean closing) {
+        // The handler may turn the client away too (no bean instance free, the endpoint stopping).
+        connection.useBusyMessage(busyMessage);
         long idle = timeouts.idleNanos();
         if (idle > 0) {
             connection.setIdleTimeout(Duration.ofNanos(idle));
@@ -77,6 +90,7 @@ public final class ActiveConnections {
         refused.incrementAndGet();
         LOG.warning("refusing " + connection + ": " + reason);
         try {
+            connection.useBusyMessage(busyMessage);
             connection.refuse(reason);
         } finally {
             connection.finish();

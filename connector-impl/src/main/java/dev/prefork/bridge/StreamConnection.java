@@ -31,6 +31,8 @@ public abstract class StreamConnection implements ServedConnection {
     private BufferedReader reader;
     private PrintWriter writer;
 
+    private volatile BusyMessage busyMessage = BusyMessage.DEFAULT;
+
     /** How long one read may wait for the client, in nanoseconds; 0 for ever. */
     private volatile long idleTimeoutNanos;
 
@@ -54,6 +56,16 @@ public abstract class StreamConnection implements ServedConnection {
     @Override
     public InputStream getInputStream() {
         return input;
+    }
+
+    @Override
+    public BusyMessage busyMessage() {
+        return busyMessage;
+    }
+
+    @Override
+    public void useBusyMessage(BusyMessage message) {
+        busyMessage = message;
     }
 
     @Override

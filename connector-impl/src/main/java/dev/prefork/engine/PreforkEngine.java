@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.bridge.BusyMessage;
 import dev.prefork.bridge.ClientFigures;
 import dev.prefork.bridge.ClientLimits;
 import dev.prefork.bridge.ConnectionHandler;
@@ -156,6 +157,7 @@ public final class PreforkEngine implements AutoCloseable {
             LinkBound linkBound = new LinkBound(config.maxServers(), config.ports().size());
             bridge = openBridge(config, jar, bridgeSocket, secret, handler, inline ? null : executor, executor,
                     linkBound);
+            bridge.connections().useBusyMessage(new BusyMessage(config.busyMessage()));
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
             EngineConfig running = config.toBuilder().handoff(handoff).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name(), cache);

@@ -1,6 +1,9 @@
 package dev.prefork.adapter;
 
 import dev.prefork.bridge.ActiveConnections;
+import dev.prefork.bridge.BusyMessage;
+import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.bridge.ServedConnection;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.resource.spi.work.WorkRejectedException;
@@ -32,8 +35,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EndpointDeliveryTest {
@@ -95,6 +100,7 @@ class EndpointDeliveryTest {
     static final class FakeConnection implements ServedConnection {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final InputStream in = new ByteArrayInputStream(new byte[0]);
+        BusyMessage busyMessage = BusyMessage.DEFAULT;
 
         String written() {
             return out.toString(StandardCharsets.UTF_8);
@@ -110,6 +116,8 @@ class EndpointDeliveryTest {
         @Override public WorkerInfo getWorker() { return new WorkerInfo(1, 0, 1, Instant.EPOCH); }
         @Override public void finish() { }
         @Override public void abort() { }
+        @Override public BusyMessage busyMessage() { return busyMessage; }
+        @Override public void useBusyMessage(BusyMessage message) { busyMessage = message; }
     }
 
     @Test
@@ -134,6 +142,21 @@ class EndpointDeliveryTest {
         FakeConnection connection = new FakeConnection();
         new EndpointDelivery("test", factory, () -> { }).handle(connection);
         assertEquals("busy: no test bean is available, try again later\n", connection.written());
+    }
+
+    @Test
+    void aConfiguredBusyMessageIsWhatATurnedAwayClientReads() throws Exception {
+        EngineConfig config = EngineConfig.fromMap(Map.of("busy_message", "503 {reason} - retry in a minute"));
+        ActiveConnections connections = new ActiveConnections();
+        connections.useBusyMessage(new BusyMessage(config.busyMessage()));
+        // Refused by the bridge (no thread) and by the delivery itself (no bean instance): both read the setting's text.
+        FakeConnection noThread = new FakeConnection();
+        connections.refuse(noThread, "no thread is free");
+        assertEquals("503 no thread is free - retry in a minute\n", noThread.written());
+        FakeConnection noBean = new FakeConnection();
+        connections.serve(new EndpointDelivery("test", new FakeFactory(false, true), () -> { }), noBean, false);
+        assertEquals("503 no test bean is available - retry in a minute\n", noBean.written());
+        assertThrows(ConfigException.class, () -> EngineConfig.fromMap(Map.of("busy_message", "two\nlines")));
     }
 
     /** Named like WildFly's: what it throws for new invocations while it waits to stop an MDB. */

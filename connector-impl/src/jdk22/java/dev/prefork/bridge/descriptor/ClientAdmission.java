@@ -189,8 +189,7 @@ final class ClientAdmission implements AutoCloseable {
      */
     private void turnAway(ClientSlots.Parked waiting) {
         saturated = true;
-        String line = ServedConnection.BUSY_PREFIX + "all " + maxClients + " connections of " + name
-                + " are in service, try again later\n";
+        String line = connections.busyMessage().line("all " + maxClients + " connections of " + name + " are in service");
         int fd = waiting.socket().unshared();
         try (Arena arena = Arena.ofConfined()) {
             SocketCalls calls = new SocketCalls(arena);

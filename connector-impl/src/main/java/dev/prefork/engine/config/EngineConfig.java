@@ -56,6 +56,7 @@ public final class EngineConfig {
     public static final String CIDR_DENY = "cidr_deny";
     public static final String CLIENTS = "clients";
     public static final String DENY_MESSAGE = "deny_message";
+    public static final String BUSY_MESSAGE = "busy_message";
     public static final String STATUS_PORT = "status_port";
     public static final String AGENT_PORT = "agent_port";
     public static final String CONFIG_REFRESH = "config_refresh";
@@ -347,6 +348,11 @@ public final class EngineConfig {
     /** The line a refused client reads before its connection closes; empty for none. */
     public String denyMessage() {
         return get(Settings.DENY_MESSAGE);
+    }
+
+    /** The line a client turned away for want of room reads, {@code {reason}} standing for why. */
+    public String busyMessage() {
+        return get(Settings.BUSY_MESSAGE);
     }
 
     /** The access settings that were given, by key (blank ones left out), as the workers are told them. */

@@ -193,15 +193,15 @@ public final class Settings {
             .means("Net::Daemon's clients list instead of allow/deny: accept:MASK and deny:MASK entries separated by"
                     + " spaces, the first whose regular expression is found in the address decides, no match refuses"));
 
-    public static final Setting<String> DENY_MESSAGE = declare(Setting.of(EngineConfig.DENY_MESSAGE, SettingType.of(
-                    "one line, at most 512 characters", text -> {
-                        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.length() > 512) {
-                            throw new IllegalArgumentException("must be one line of at most 512 characters (the line end is added)");
-                        }
-                        return text;
-                    }))
+    public static final Setting<String> DENY_MESSAGE = declare(Setting.of(EngineConfig.DENY_MESSAGE, oneLine())
             .means("a line written to a refused client before its connection is closed; by default it is closed without a"
                     + " word, as Net::Server does"));
+
+    public static final Setting<String> BUSY_MESSAGE = declare(Setting.of(EngineConfig.BUSY_MESSAGE, oneLine())
+            .byDefault("busy: {reason}, try again later")
+            .means("the line a client turned away for want of room reads before its connection is closed (max_wait passed,"
+                    + " no handler thread or bean instance free, the endpoint stopping); {reason} stands for why, e.g."
+                    + " 'all 8 connections of echo are in service'"));
 
     public static final Setting<ProxyProtocol> PROXY_PROTOCOL = declare(Setting.choice(EngineConfig.PROXY_PROTOCOL, ProxyProtocol.class)
             .byDefault("off")
@@ -508,6 +508,16 @@ public final class Settings {
             public String allowed() {
                 return "a port number or host:port";
             }
+        });
+    }
+
+    /** A line a client reads: the line end is added, so none may be inside; bounded like any line we write. */
+    private static SettingType<String> oneLine() {
+        return SettingType.of("one line, at most 512 characters", text -> {
+            if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.length() > 512) {
+                throw new IllegalArgumentException("must be one line of at most 512 characters (the line end is added)");
+            }
+            return text;
         });
     }
 
