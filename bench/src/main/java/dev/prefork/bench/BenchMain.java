@@ -143,8 +143,10 @@ public final class BenchMain {
 
         if (o.sections.contains("conn")) {
             List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, 8, engineMaxRequests);
-            results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST",
-                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+            cs.add(2, unsizedLauncher(env, port, 8, engineMaxRequests));
+            results.add(new ThroughputScenario("conn-rst", "a new connection per request, closed with RST" + SETTLED,
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).withSettle(SETTLE)
+                    .run(logDir, progress, null));
             if (o.sections.contains("fin")) {
                 results.add(new ThroughputScenario("conn-fin", "a new connection per request, closed with FIN (client TIME_WAIT caps the rate)",
                         LoadSpec.of(port, Mode.CONN, o.clients, seconds, false), cs, o.rounds, warmup).run(logDir, progress, null));
@@ -152,8 +154,10 @@ public final class BenchMain {
         }
         if (o.sections.contains("keepalive")) {
             List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, o.clients, engineMaxRequests);
-            results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients",
-                    LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+            cs.add(2, unsizedLauncher(env, port, o.clients, engineMaxRequests));
+            results.add(new ThroughputScenario("keepalive", "request/response on one connection per client, as many workers as clients"
+                    + SETTLED, LoadSpec.of(port, Mode.KEEPALIVE, o.clients, seconds, true), cs, o.rounds, warmup).withSettle(SETTLE)
+                    .run(logDir, progress, null));
         }
         if (o.sections.contains("hold")) {
             List<Contender> cs = sideBySide(direct, prefork, relay, perl, wildfly, embedded, otherServers, port, 8, engineMaxRequests);
@@ -375,6 +379,18 @@ public final class BenchMain {
             contenders.add(new Contender(other.getKey(), other.getValue(), new ServerSpec(next++, workers, engineMaxRequests)));
         }
         return contenders;
+    }
+
+    /**
+     * The engine with its launcher's JVM at the JVM's defaults (G1, a quarter of the machine;
+     * {@code launcher_jvm_options} empty), beside the default engine whose launcher restarts itself sized
+     * (SerialGC, -Xmx64m): whether sizing the launcher costs CPU per connection (issue 10's "no worse than
+     * today"). Port: after {@link #sideBySide}'s, which use at most {@code port + 7} (two other servers). Placed
+     * right after the default engine, so that it starts before an application server loads the machine.
+     */
+    private static Contender unsizedLauncher(BenchEnv env, int port, int workers, int engineMaxRequests) {
+        return new Contender("prefork launcher-jvm-defaults", PreforkTarget.variant(env, "prefork launcher-jvm-defaults",
+                Map.of("launcher_jvm_options", "")), new ServerSpec(port + 8, workers, engineMaxRequests));
     }
 
     /** The engine with a variant's settings; a variant missing from this run (no AOT cache) runs with the defaults, labelled so. */

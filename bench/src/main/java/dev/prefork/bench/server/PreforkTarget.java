@@ -70,7 +70,9 @@ public final class PreforkTarget implements Target {
                 throw new IllegalStateException(name + ": not every worker reached accept within 60 s; see " + log);
             }
             return output.contains("workers accepting");
-        }, Duration.ofSeconds(90));
+            // 180 s: at load 40-50 (five helpers on 2 cores, an application server starting beside) a pool of 8
+            // was not ready within 90 s (2026-12-02 13:17), though its launcher's own 60-s wait had not run out.
+        }, Duration.ofSeconds(180));
         return new RunningServer(this, started.process(), spec.port(), started.startupNanos());
     }
 
