@@ -35,14 +35,37 @@ public final class ListenerPool {
     /**
      * Starts the pool; returns once its ports are bound and a first worker accepts (connections wait in
      * the listen backlog meanwhile), without waiting for the others: the application is up sooner.
+     * With {@code firstWorkerOnly} (the default pacing, several pools starting at once) it starts one
+     * worker per port and leaves the rest to {@link #startTheOtherWorkers}.
      */
-    static ListenerPool start(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery)
-            throws EngineException {
-        PreforkEngine engine = PreforkEngine.start(settings.config(), delivery);
+    static ListenerPool start(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery,
+                              boolean firstWorkerOnly) throws EngineException {
+        PreforkEngine engine = PreforkEngine.start(firstWorkerOnly && deferrable(settings)
+                ? settings.config().toBuilder().maxServers(1).build() : settings.config(), delivery);
         LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (" + beanClass.getName()
                 + ", supervisor pid " + engine.supervisorPid() + ", " + settings.config().maxServers()
                 + " workers per port)");
         return new ListenerPool(beanClass, settings, delivery, engine);
+    }
+
+    /**
+     * Whether starting the first worker alone and the rest later is this pool's own pacing anyway: the
+     * default {@code max_starting} (a first worker alone) and more than one worker per port.
+     */
+    private static boolean deferrable(EndpointSettings settings) {
+        return settings.config().firstWorkerAlone() && settings.config().maxServers() > 1;
+    }
+
+    /**
+     * Brings a pool started with its first worker only to its {@code max_servers}: called once every pool
+     * of the container answers, so that no pool's later workers compete for the processors with another
+     * pool's first one (with the sample's two pools of 4 on 2 cores, six JVMs started beside the two that
+     * make the application ready). Does nothing for a pool started whole.
+     */
+    void startTheOtherWorkers() {
+        if (deferrable(settings) && engine.config().maxServers() < settings.config().maxServers()) {
+            engine.resize(settings.config().maxServers());
+        }
     }
 
     /** The endpoint's name: activation config {@code name}, else the bean's simple class name. */
@@ -80,7 +103,8 @@ public final class ListenerPool {
 
     /** Waits until every worker ({@code max_servers} per port) has reached its accept loop; false at the timeout. */
     public boolean awaitAccepting(Duration timeout) throws InterruptedException {
-        return engine.awaitAccepting(timeout);
+        // Counted from the resolved settings: the engine may have started with its first worker only.
+        return engine.awaitAccepting(settings.config().maxServers() * settings.config().ports().size(), timeout);
     }
 
     /** True until the pool stops (or its supervisor died). */

@@ -52,7 +52,9 @@ import java.util.logging.Logger;
  * MicroProfile Config, then the activation config, then {@code prefork.<key>}, then the engine's default)
  * and logged with their sources; a bad value fails the container's start with a {@link DeploymentException}
  * naming the key, the value and its source, and nothing is started. Then every pool starts, at once
- * (each is up when its ports are bound and a first worker accepts); if one cannot, those started are
+ * (each is up when its ports are bound and a first worker accepts; with several pools each starts its
+ * first worker alone and the others once all pools answer, so the application is ready after one
+ * worker start per pool rather than beside all of them); if one cannot, those started are
  * stopped and the container's start fails. {@link PoolStarted} is fired for each. When the application context is about to end (container shutdown, {@code SeContainer.close()},
  * Ctrl-C or SIGTERM through Weld's shutdown hook) {@link PoolStopping} is fired and every pool stops with
  * the adapter's grace; nothing is left: no process, port, socket file or lock.
@@ -152,7 +154,9 @@ public class PreforkExtension implements Extension {
                 EndpointSettings settings = resolved.get(i);
                 BeanDelivery<?> delivery = deliveries.get(i);
                 Class<?> beanClass = listeners.get(i).getBeanClass();
-                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery)));
+                // Several pools: each starts its first worker only, the rest once all answer (startTheOtherWorkers).
+                boolean firstWorkerOnly = resolved.size() > 1;
+                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery, firstWorkerOnly)));
             }
             DeploymentException failure = null;
             for (int i = 0; i < starting.size(); i++) {
@@ -174,6 +178,9 @@ public class PreforkExtension implements Extension {
             if (failure != null) {
                 stopAll();
                 throw failure;
+            }
+            for (ListenerPool pool : pools()) {
+                pool.startTheOtherWorkers();
             }
         } finally {
             starters.shutdownNow();
