@@ -27,10 +27,11 @@ final class Spawner {
     private final Map<String, String> baseEnvironment;
     private final LiveLimits limits;
 
-    Spawner(EngineConfig config, LiveLimits limits, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
-            WorkerArchive archive) {
+    /** {@code workerOptions} is {@link #jvmOptions}{@code (config)}, the list {@code archive} is keyed by. */
+    Spawner(EngineConfig config, List<String> workerOptions, LiveLimits limits, String secretHex, Path bridgeSocket,
+            Path supervisorSocket, Path scoreboard, WorkerArchive archive) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> options = new ArrayList<>(jvmOptions(config));
+        List<String> options = new ArrayList<>(workerOptions);
         options.add("-Dprefork.worker=" + config.name()); // names the pool in ps; not part of the archive's key
         this.jvmOptions = List.copyOf(options);
         this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
