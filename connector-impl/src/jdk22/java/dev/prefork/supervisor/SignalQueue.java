@@ -23,7 +23,8 @@ final class SignalQueue {
                     log.info("SIGHUP was ignored when this process started (nohup?); it is handled all the same, as Net::Server does");
                 }
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> events.offer(new Event.Signal(name)));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // IllegalStateException: restoring SIGHUP's default failed; the other signals are still handled.
                 log.warning("cannot handle SIG" + name + ": " + e.getMessage());
             }
         }
