@@ -71,6 +71,11 @@ public final class LauncherCalls {
         }
     }
 
+    /** {@link Hangup#restoreIfIgnored}, for the launcher before it installs its HUP handler. */
+    public static boolean restoreHangupIfIgnored() {
+        return Hangup.restoreIfIgnored();
+    }
+
     /** A new UNIX datagram socket, close-on-exec, for {@link #sendDatagram}. */
     public static int datagramSocket() {
         return Posix.checked("socket AF_UNIX SOCK_DGRAM",

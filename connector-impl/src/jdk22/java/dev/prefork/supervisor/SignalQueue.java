@@ -1,6 +1,7 @@
 package dev.prefork.supervisor;
 
 import dev.prefork.engine.protocol.ProcessLog;
+import dev.prefork.posix.Hangup;
 
 import java.util.concurrent.BlockingQueue;
 
@@ -18,8 +19,12 @@ final class SignalQueue {
     static void install(BlockingQueue<Event> events, ProcessLog log) {
         for (String name : HANDLED) {
             try {
+                if (name.equals("HUP") && Hangup.restoreIfIgnored()) {
+                    log.info("SIGHUP was ignored when this process started (nohup?); it is handled all the same, as Net::Server does");
+                }
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> events.offer(new Event.Signal(name)));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // IllegalStateException: restoring SIGHUP's default failed; the other signals are still handled.
                 log.warning("cannot handle SIG" + name + ": " + e.getMessage());
             }
         }

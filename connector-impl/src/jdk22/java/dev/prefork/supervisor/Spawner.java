@@ -3,6 +3,7 @@ package dev.prefork.supervisor;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
+import dev.prefork.engine.launch.JavaHomes;
 import dev.prefork.engine.protocol.SupervisorProtocol;
 import dev.prefork.engine.protocol.WorkerEnvironment;
 import dev.prefork.posix.Posix;
@@ -27,10 +28,11 @@ final class Spawner {
     private final Map<String, String> baseEnvironment;
     private final LiveLimits limits;
 
-    Spawner(EngineConfig config, LiveLimits limits, String secretHex, Path bridgeSocket, Path supervisorSocket, Path scoreboard,
-            WorkerArchive archive) {
+    /** {@code workerOptions} is {@link #jvmOptions}{@code (config)}, the list {@code archive} is keyed by. */
+    Spawner(EngineConfig config, List<String> workerOptions, LiveLimits limits, String secretHex, Path bridgeSocket,
+            Path supervisorSocket, Path scoreboard, WorkerArchive archive) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> options = new ArrayList<>(jvmOptions(config));
+        List<String> options = new ArrayList<>(workerOptions);
         options.add("-Dprefork.worker=" + config.name()); // names the pool in ps; not part of the archive's key
         this.jvmOptions = List.copyOf(options);
         this.programArguments = List.of("-cp", System.getProperty("java.class.path"), SupervisorProtocol.WORKER_MAIN);
@@ -60,11 +62,9 @@ final class Spawner {
     static List<String> jvmOptions(EngineConfig config) {
         List<String> options = new ArrayList<>(config.workerJvmOptions());
         if (config.serialize() == Serialize.SEMAPHORE || config.handoff() == Handoff.DESCRIPTOR) {
-            // semop and descriptor passing bind a few native calls. Allowing them this way keeps the JDK
-            // archive's module graph (--enable-native-access=ALL-UNNAMED does not: the JDK's own CDS archive
-            // was dumped without it, so every worker would log an error and lose the optimized module
-            // handling) and prints no warning (measured on JDK 25).
-            options.add("--illegal-native-access=allow");
+            // semop and descriptor passing bind a few native calls. Workers run on this supervisor's JDK;
+            // the option that allows the calls without a warning depends on its version (see there).
+            options.add(JavaHomes.nativeAccessOption(Runtime.version().feature()));
         }
         return List.copyOf(options);
     }

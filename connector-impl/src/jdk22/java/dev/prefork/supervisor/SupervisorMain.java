@@ -125,11 +125,13 @@ public final class SupervisorMain {
             daemon("prefork-commands", () -> readCommands(commands, events)).start();
             SignalQueue.install(events, log);
 
+            // Computed once: the archive is keyed by the very options the spawner starts workers with.
+            List<String> workerOptions = Spawner.jvmOptions(config);
             WorkerArchive archive = config.workerCds()
                     ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
-                            Spawner.jvmOptions(config), log)
+                            workerOptions, log)
                     : WorkerArchive.disabled(log);
-            spawner = new Spawner(config, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
+            spawner = new Spawner(config, workerOptions, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)
                     + " (serialize " + config.serialize().key() + ", max_requests " + config.maxRequests() + ")");
             orphaned = new Arbiter(config, events, pools, scoreboard, new SpawnedWorkers(spawner, reaper), reports, log, watch).run();

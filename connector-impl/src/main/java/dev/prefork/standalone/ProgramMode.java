@@ -125,6 +125,7 @@ final class ProgramMode {
             return thread;
         });
         try {
+            HangupDisposition.restoreIfIgnored(out);
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> oneAtATime.execute(() -> {
                 StandaloneMain.reopen(log, out, "SIGHUP");
                 reload.run();

@@ -305,6 +305,7 @@ public final class StandaloneMain {
             }
         };
         try {
+            HangupDisposition.restoreIfIgnored(out);
             // The JVM's signal thread must not wait for the supervisor: hand the work to a thread of its own.
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 Thread thread = new Thread(reread, "prefork-sighup");

@@ -1,12 +1,10 @@
 package dev.prefork.adapter;
 
 import dev.prefork.engine.LineClient;
+import dev.prefork.it.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +22,7 @@ class ContainerShutdownTest {
 
     @Test
     void aPoolWhoseDeliveriesTheContainerRefusesClosesItsPortsWithoutWaitingOutDrainTimeout() throws Exception {
-        int port = freePort();
+        int port = FreePorts.one("127.0.0.1");
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
         PreforkActivationSpec spec = spec("refused-test", port);
         EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
@@ -57,7 +55,7 @@ class ContainerShutdownTest {
      */
     @Test
     void aRefusalDuringTheDrainOfADeactivationEndsTheDrain() throws Exception {
-        int port = freePort();
+        int port = FreePorts.one("127.0.0.1");
         PreforkResourceAdapter adapter = new PreforkResourceAdapter();
         PreforkActivationSpec spec = spec("refused-drain-test", port);
         EndpointDeliveryTest.FakeFactory factory = new EndpointDeliveryTest.FakeFactory(false, false);
@@ -96,12 +94,5 @@ class ContainerShutdownTest {
         spec.setMax_servers("1");
         spec.setDrain_timeout(Integer.toString(DRAIN_SECONDS));
         return spec;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

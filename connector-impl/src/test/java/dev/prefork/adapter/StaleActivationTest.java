@@ -1,10 +1,10 @@
 package dev.prefork.adapter;
 
 import dev.prefork.engine.LineClient;
+import dev.prefork.it.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -24,7 +24,7 @@ class StaleActivationTest {
 
     @Test
     void anActivationOnAStoppedInstanceStartsNoPoolAndTheLiveActivationGetsThePort() throws Exception {
-        int port = freePort();
+        int port = FreePorts.one("127.0.0.1");
         LogCapture capture = LogCapture.of(PreforkResourceAdapter.class);
         List<String> logged = capture.messages();
         PreforkResourceAdapter rolledBack = new PreforkResourceAdapter();
@@ -64,12 +64,5 @@ class StaleActivationTest {
         spec.setPort("127.0.0.1:" + port);
         spec.setMax_servers("1");
         return spec;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,13 +3,12 @@ package dev.prefork.engine;
 import dev.prefork.bridge.BridgeHeader;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.it.BalancerClients;
+import dev.prefork.it.FreePorts;
 import dev.prefork.it.Haproxy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +40,9 @@ class BalancerTest extends EngineTestSupport {
     void twoPoolsBehindHaproxyServeDrainAndFailOver() throws Exception {
         Assumptions.assumeTrue(Haproxy.binary() != null,
                 "skipped: HAProxy is not installed (Debian: apt-get install -y haproxy; .ci/run installs it)");
-        int frontend = freePort();
-        int[] portsA = freePorts("127.0.0.2", 3);
-        int[] portsB = freePorts("127.0.0.3", 3);
+        int frontend = FreePorts.one("127.0.0.1");
+        int[] portsA = FreePorts.on("127.0.0.2", 3);
+        int[] portsB = FreePorts.on("127.0.0.3", 3);
         Node a = new Node("A", "127.0.0.2", portsA[0], portsA[1], portsA[2]);
         Node b = new Node("B", "127.0.0.3", portsB[0], portsB[1], portsB[2]);
         PreforkEngine engineA = a.start();
@@ -274,33 +273,6 @@ class BalancerTest extends EngineTestSupport {
         @Override
         public void close() throws InterruptedException {
             stop();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        return freePorts("127.0.0.1", 1)[0];
-    }
-
-    /**
-     * {@code count} different ports the kernel says are free on {@code host} now (HAProxy's configuration
-     * needs fixed numbers). All are held until all are chosen: one after another, the kernel may hand out a
-     * port it has just given back (seen in CI: status_port and agent_port the same).
-     */
-    private static int[] freePorts(String host, int count) throws Exception {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket();
-                held.add(socket);
-                socket.bind(new InetSocketAddress(host, 0));
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
         }
     }
 }

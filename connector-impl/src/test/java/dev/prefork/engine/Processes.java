@@ -1,5 +1,7 @@
 package dev.prefork.engine;
 
+import dev.prefork.it.ProcStat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +51,7 @@ final class Processes {
     static boolean stopped(long pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
-                String stat = Files.readString(task.resolve("stat"));
-                // "TID (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
-                char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                if (state != 'T' && state != 't') {
+                if (!ProcStat.read(task.resolve("stat")).stopped()) {
                     return false;
                 }
             }

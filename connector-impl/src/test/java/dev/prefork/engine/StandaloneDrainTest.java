@@ -1,11 +1,10 @@
 package dev.prefork.engine;
 
+import dev.prefork.it.FreePorts;
+import dev.prefork.standalone.LauncherCommand;
 import dev.prefork.standalone.LauncherOutput;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +25,9 @@ class StandaloneDrainTest {
 
     @Test
     void sigtermDrainsForDrainTimeoutThenTheLauncherStops() throws Exception {
-        String agent = "127.0.0.1:" + freePort();
-        Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "2",
-                "--agent_port", agent, "--drain_timeout", Integer.toString(DRAIN_SECONDS)).redirectErrorStream(true).start();
+        String agent = "127.0.0.1:" + FreePorts.one("127.0.0.1");
+        Process launcher = new ProcessBuilder(LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "2",
+                "--agent_port", agent, "--drain_timeout", Integer.toString(DRAIN_SECONDS))).redirectErrorStream(true).start();
         try {
             launcher.getOutputStream().close();
             BlockingQueue<String> lines = LauncherOutput.follow(launcher.getInputStream());
@@ -59,14 +56,6 @@ class StandaloneDrainTest {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
             launcher.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** A port the kernel says is free now: the launcher does not print where its agent port is bound. */
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 }

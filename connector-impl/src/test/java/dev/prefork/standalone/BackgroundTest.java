@@ -1,6 +1,7 @@
 package dev.prefork.standalone;
 
 import dev.prefork.engine.LineClient;
+import dev.prefork.it.ProcStat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class BackgroundTest {
         started.add(daemon);
         assertNotEquals(starter.pid(), daemonPid);
         assertTrue(said.contains(Background.DETACHED + daemonPid), said);
-        assertEquals(daemonPid, stat(daemonPid, 3), "the daemon leads a session of its own");
+        assertEquals(daemonPid, ProcStat.of(daemonPid).session(), "the daemon leads a session of its own");
         for (int fd = 0; fd <= 2; fd++) {
             assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(Path.of("/proc/" + daemonPid + "/fd/" + fd)),
                     "standard stream " + fd);
@@ -73,7 +74,7 @@ class BackgroundTest {
         Matcher port = BOUND.matcher(said);
         assertTrue(supervisorPid.find() && port.find(), said);
         long supervisor = Long.parseLong(supervisorPid.group(1));
-        assertEquals(daemonPid, stat(supervisor, 3), "the supervisor is in the daemon's session");
+        assertEquals(daemonPid, ProcStat.of(supervisor).session(), "the supervisor is in the daemon's session");
         assertEquals("still here", LineClient.echoOnce(Integer.parseInt(port.group(1)), "still here"), "the daemon serves");
 
         List<ProcessHandle> tree = new ArrayList<>(daemon.descendants().toList());
@@ -97,12 +98,5 @@ class BackgroundTest {
             assertTrue(said.contains("127.0.0.1:" + taken.getLocalPort()) && said.contains("in use"), said);
             assertFalse(said.contains(Background.DETACHED), said);
         }
-    }
-
-    /** Field {@code index} (0-based, after the command's name) of /proc/PID/stat: 1 ppid, 2 pgrp, 3 session. */
-    private static long stat(long pid, int index) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[index]);
     }
 }

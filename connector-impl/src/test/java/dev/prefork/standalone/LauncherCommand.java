@@ -1,5 +1,7 @@
 package dev.prefork.standalone;
 
+import dev.prefork.engine.config.Settings;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,14 +10,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** The command that runs the launcher as a process from the test class path, as {@code java -jar prefork.jar} would. */
-final class LauncherCommand {
+public final class LauncherCommand {
     private LauncherCommand() {
     }
 
-    /** {@code java ... StandaloneMain} followed by {@code args}. */
-    static List<String> of(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    /**
+     * {@code java ... StandaloneMain} followed by {@code args}, with the JVM the launcher would restart itself into
+     * (the default launcher_jvm_options, marked restarted): the launcher that runs is the one a user gets, and the
+     * test pays one JVM start for it, not two. LauncherJvmTest starts {@link #unsized} launchers to test the restart.
+     */
+    public static List<String> of(String... args) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(Settings.LAUNCHER_JVM_OPTIONS.parse(Settings.LAUNCHER_JVM_OPTIONS.defaultValue()));
+        command.add("-D" + LauncherJvm.RESTARTED_PROPERTY + "=true");
+        command.addAll(mainWith(args));
+        return command;
+    }
+
+    /** {@code java ... StandaloneMain} followed by {@code args}, with the JVM's defaults: the launcher restarts itself sized. */
+    static List<String> unsized(String... args) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(mainWith(args));
+        return command;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static List<String> mainWith(String... args) {
+        List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.prefork.standalone.StandaloneMain"));
         command.addAll(List.of(args));
         return command;

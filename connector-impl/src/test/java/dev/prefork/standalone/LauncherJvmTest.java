@@ -33,7 +33,7 @@ class LauncherJvmTest {
 
     @Test
     void byDefaultTheLauncherRestartsInPlaceWithItsOptionsAndServes() throws Exception {
-        Process launcher = LauncherCommand.start(LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0",
+        Process launcher = LauncherCommand.start(LauncherCommand.unsized("--handler", "echo", "--port", "127.0.0.1:0",
                 "--max_servers", "1"), launchers);
         int port = servingPort(launcher);
         List<String> command = commandLine(launcher.pid());
@@ -47,7 +47,7 @@ class LauncherJvmTest {
 
     @Test
     void aJvmTheUserSizedIsKept() throws Exception {
-        List<String> command = LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1");
+        List<String> command = LauncherCommand.unsized("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1");
         command.add(1, "-Xmx100m");
         Process launcher = LauncherCommand.start(command, launchers);
         int port = servingPort(launcher);
@@ -59,7 +59,7 @@ class LauncherJvmTest {
 
     @Test
     void emptyOptionsKeepTheJvmAsStarted() throws Exception {
-        List<String> command = LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1",
+        List<String> command = LauncherCommand.unsized("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1",
                 "--launcher_jvm_options", "");
         Process launcher = LauncherCommand.start(command, launchers);
         servingPort(launcher);

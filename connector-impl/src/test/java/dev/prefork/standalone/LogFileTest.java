@@ -39,9 +39,7 @@ class LogFileTest {
     }
 
     private BlockingQueue<String> launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.prefork.standalone.StandaloneMain", "--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1"));
+        List<String> command = LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "1");
         command.addAll(List.of(args));
         Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
         launchers.add(launcher);

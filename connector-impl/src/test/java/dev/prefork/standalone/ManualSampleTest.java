@@ -1,5 +1,6 @@
 package dev.prefork.standalone;
 
+import dev.prefork.it.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +49,9 @@ class ManualSampleTest {
     @Test
     void theManualsTestConfRunsEndToEnd(@TempDir Path dir) throws Exception {
         assumeTrue(Accounts.root(), "the sample switches to user somebody, which needs root (CI runs as root); not root here");
-        int localPort = freePort();
-        int anyPort = freePort();
+        int[] ports = FreePorts.on("0.0.0.0", 2); // the sample binds one of them on every address
+        int localPort = ports[0];
+        int anyPort = ports[1];
         Path log = dir.resolve("server.log");
         Path pidFile = dir.resolve("server.pid");
         String sample;
@@ -128,12 +129,6 @@ class ManualSampleTest {
             } catch (java.net.SocketException reset) {
                 // closed with data unread: a reset, also a refusal
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
         }
     }
 }

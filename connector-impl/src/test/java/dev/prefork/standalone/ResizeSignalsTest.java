@@ -1,10 +1,10 @@
 package dev.prefork.standalone;
 
+import dev.prefork.it.ProcStat;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,7 +43,7 @@ class ResizeSignalsTest {
         ProgramLog.signal("TTIN", launcher.pid());
         LauncherOutput.awaitLine(lines, "SIGTTIN: one more worker per port");
         Accounts.awaitChildren(supervisor, 2);
-        assertNotEquals("T", state(launcher.pid()), "the launcher is not stopped by SIGTTIN");
+        assertFalse(ProcStat.of(launcher.pid()).stopped(), "the launcher is not stopped by SIGTTIN");
         ProgramLog.signal("TTOU", launcher.pid());
         LauncherOutput.awaitLine(lines, "SIGTTOU: one worker per port fewer");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -64,16 +64,10 @@ class ResizeSignalsTest {
         ProgramLog.signal("TTIN", launcher.pid());
         log.await(Pattern.compile("SIGTTIN: program pool python3 now keeps 2 copies"), 1);
         long newest = Long.parseLong(log.awaitGroup(serving, 2));
-        assertNotEquals("T", state(launcher.pid()), "the launcher is not stopped by SIGTTIN");
+        assertFalse(ProcStat.of(launcher.pid()).stopped(), "the launcher is not stopped by SIGTTIN");
         ProgramLog.signal("TTOU", launcher.pid());
         log.await(Pattern.compile("SIGTTOU: program pool python3 now keeps 1 copy$"), 1);
         log.await(Pattern.compile("python3\\[" + newest + "] ended with signal 15 \\(TERM\\).*; one copy fewer"), 1);
         assertEquals(2, log.matches(serving).size(), "the surplus copy is not replaced");
-    }
-
-    /** The process's state letter in /proc/PID/stat (T: stopped). */
-    private static String state(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     }
 }

@@ -40,6 +40,23 @@ public final class JavaHomes {
         return java;
     }
 
+    /**
+     * The option that lets class-path code make the FFM calls of a supervisor or worker without a warning, on a
+     * JDK of {@code feature}. From JDK 24, {@code --illegal-native-access=allow}: it keeps the archived module
+     * graph of the JDK's own CDS archive, which {@code --enable-native-access=ALL-UNNAMED} makes the JVM drop
+     * (the archive was not dumped with it). JDK 22 and 23 do not know that flag (the JVM would refuse to
+     * start), so there the named form is the one way to allow native access without a warning per process.
+     */
+    public static String nativeAccessOption(int feature) {
+        return feature >= 24 ? "--illegal-native-access=allow" : "--enable-native-access=ALL-UNNAMED";
+    }
+
+    /** The feature version of the JDK whose {@code bin/java} is {@code java}, or -1. */
+    public static int featureVersionOfLauncher(Path java) {
+        Path home = java.toAbsolutePath().getParent().getParent();
+        return home == null ? -1 : featureVersion(home);
+    }
+
     /** The feature version in {@code home/release} ({@code JAVA_VERSION="25.0.3"} gives 25), or -1. */
     static int featureVersion(Path home) {
         if (home.equals(Path.of(System.getProperty("java.home")))) {

@@ -38,15 +38,19 @@ public final class SupervisorProcess {
      * hsperfdata file, the C1 compiler's freed arenas handed back, and its class-data-sharing archive
      * mapped at the address it was made for (relocating writes into the mapped pages); JVM warnings go
      * to standard error, the log, never into the report stream on standard output. Native access is
-     * allowed with --illegal-native-access rather than --enable-native-access, which the JDK's own CDS
-     * archive was not dumped with: that flag makes the JVM drop the archived module graph (and, with our
-     * archive on top, log an error about it).
+     * added per JDK ({@link JavaHomes#nativeAccessOption}).
      */
     private static final List<String> SUPERVISOR_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xmx32m", "-Xmn4m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
-            "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=1000", "-Xlog:disable", "-Xlog:all=warning:stderr",
-            "--illegal-native-access=allow");
+            "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=1000", "-Xlog:disable", "-Xlog:all=warning:stderr");
+
+    /** The supervisor's JVM options for the JDK of {@code java}; its archive is keyed by them. */
+    static List<String> jvmOptions(Path java) {
+        List<String> options = new ArrayList<>(SUPERVISOR_JVM_OPTIONS);
+        options.add(JavaHomes.nativeAccessOption(JavaHomes.featureVersionOfLauncher(java)));
+        return List.copyOf(options);
+    }
 
     private final Process process;
     private final BufferedWriter commands;
@@ -79,8 +83,9 @@ public final class SupervisorProcess {
     public static SupervisorProcess launch(Path java, Path jar, String name, CacheDirectory cache) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.addAll(SUPERVISOR_JVM_OPTIONS);
-        SupervisorArchive archive = SupervisorArchive.in(cache, java, jar, SUPERVISOR_JVM_OPTIONS);
+        List<String> options = jvmOptions(java);
+        command.addAll(options);
+        SupervisorArchive archive = SupervisorArchive.in(cache, java, jar, options);
         if (archive != null) {
             command.addAll(archive.options());
         }

@@ -43,10 +43,7 @@ public final class ProcessTable {
 
     private static Optional<Proc> read(Path dir) {
         try {
-            String stat = Files.readString(dir.resolve("stat"));
-            // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ppid = Long.parseLong(fields[1]);
+            long ppid = ProcStat.read(dir.resolve("stat")).ppid();
             String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
             Path exe;
             try {

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +103,7 @@ class BalancerIT {
     void theMdbSeesTheClientThroughHaproxyAndLeavesTheBalancerWithoutAFailedClient() throws Exception {
         Assumptions.assumeTrue(Haproxy.binary() != null,
                 "skipped: HAProxy is not installed (Debian: apt-get install -y haproxy; .ci/run installs it)");
-        int frontend = freePort("127.0.0.1");
+        int frontend = FreePorts.one("127.0.0.1");
         boolean deployed = false;
         try (StandaloneNode standalone = StandaloneNode.start(Path.of(System.getProperty("prefork.jar")), STANDALONE_NODE,
                 DRAIN_SECONDS, Path.of(System.getProperty("it.balanced.log.dir")))) {
@@ -251,14 +249,6 @@ class BalancerIT {
         ModelNode result = management.getControllerClient().execute(op);
         assertEquals("success", result.get("outcome").asString(), result.toString());
         return result;
-    }
-
-    /** A port the kernel says is free on {@code host} now (HAProxy's configuration needs fixed numbers). */
-    static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(host, 0));
-            return socket.getLocalPort();
-        }
     }
 
     /** A blocking management call on a thread of its own, so that the test watches HAProxy meanwhile. */

@@ -31,9 +31,10 @@ final class StandaloneNode implements AutoCloseable {
 
     /** Starts the launcher from {@code jar} on {@code host}; returns once its workers accept. */
     static StandaloneNode start(Path jar, String host, int drainSeconds, Path logDirectory) throws IOException {
-        int port = BalancerIT.freePort(host);
-        int statusPort = BalancerIT.freePort(host);
-        int agentPort = BalancerIT.freePort(host);
+        int[] ports = FreePorts.on(host, 3);
+        int port = ports[0];
+        int statusPort = ports[1];
+        int agentPort = ports[2];
         Files.createDirectories(logDirectory);
         Path log = logDirectory.resolve("standalone-node-" + port + ".log");
         Process launcher = new ProcessBuilder(List.of(Path.of(System.getProperty("workers.java.home"), "bin", "java").toString(),
