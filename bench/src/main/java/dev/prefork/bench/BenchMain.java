@@ -347,23 +347,23 @@ public final class BenchMain {
 
     /**
      * Worker start-up levers of issue 13 (flags only; what taking FFM out of the worker would save is measured
-     * by a prototype, see ANALYSIS.md): compiled workers at max_requests 100, where the engine interprets by
-     * default, and interpreter-only workers at 1000 and unlimited (0), so that their cost per replacement is read
-     * against their own unrecycled pool; at most 8 (ports).
+     * by a prototype, see ANALYSIS.md): compiled workers at max_requests 100 and 1000, where the engine interprets
+     * by default, and interpreter-only workers unlimited (0), so that the interpreted cost per replacement is read
+     * against an interpreted unrecycled pool; at most 8 (ports).
      */
     static List<ReplacementVariant> replacementVariants(String defaults) {
         String interpreted = interpreted(defaults);
         List<ReplacementVariant> variants = new ArrayList<>();
-        // The engine interprets by default up to max_requests 500 (worker_jvm_options unset): compiled workers
+        // The engine interprets by default up to max_requests 1000 (worker_jvm_options unset): compiled workers
         // there, given the default options explicitly, and interpreted ones where the engine compiles.
-        variants.add(new ReplacementVariant("c1", 100, Map.of("worker_jvm_options", defaults)));
-        for (int mr : new int[] {1000, 0}) {
-            variants.add(new ReplacementVariant("xint", mr, Map.of("worker_jvm_options", interpreted)));
+        for (int mr : new int[] {100, 1000}) {
+            variants.add(new ReplacementVariant("c1", mr, Map.of("worker_jvm_options", defaults)));
         }
+        variants.add(new ReplacementVariant("xint", 0, Map.of("worker_jvm_options", interpreted)));
         return variants;
     }
 
-    /** The engine's default worker options without the JIT compiler (what it chooses itself up to max_requests 500). */
+    /** The engine's default worker options without the JIT compiler (what it chooses itself up to max_requests 1000). */
     static String interpreted(String defaults) {
         return "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "")
                 .replace("-XX:ReservedCodeCacheSize=16m ", "");

@@ -103,12 +103,13 @@ public final class EngineConfig {
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
 
     /**
-     * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}: an
-     * interpreted worker saves about half a start-up's CPU and costs about 0.2 ms more per connection, so it pays
-     * while a worker serves fewer than about 700 connections (with the default jitter a worker serves up to 1.5 ×
-     * max_requests).
+     * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
+     * from two harness runs (docs/benchmarks/issue13, and issue13-levers before it), interpreted against compiled
+     * workers in the same run: at max_requests 1000, 200 against 136 and 264 against 207 connections per second
+     * (the JIT's warm-up is not repaid within a worker's ~1 250 connections), at 100 the same within noise; unlimited,
+     * compiled workers served 1.3-1.6 times as many.
      */
-    public static final int INTERPRETED_MAX_REQUESTS = 500;
+    public static final int INTERPRETED_MAX_REQUESTS = 1000;
 
     /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
