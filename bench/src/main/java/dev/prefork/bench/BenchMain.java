@@ -122,9 +122,13 @@ public final class BenchMain {
         } else {
             WorkerArchives archives = archives(o, env, logDir, progress);
             archives.prime(PreforkTarget.standard(env));
-            if (o.sections.contains("replacement")) {
+            if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
-                archives.prime(PreforkTarget.variant(env, "prefork xint", replacementVariants(defaults).get(0).settings()));
+                archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted(defaults))));
+            }
+            if (o.sections.contains("memory")) {
+                archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
+                        Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))));
             }
         }
         Map<String, String> variantText = new LinkedHashMap<>();
@@ -287,10 +291,17 @@ public final class BenchMain {
                     new Contender("prefork", PreforkTarget.variant(env, "prefork", Map.of()), new ServerSpec(port + 27, 8, engineMaxRequests)),
                     new Contender("prefork launcher-jvm-defaults", PreforkTarget.variant(env, "prefork launcher-jvm-defaults",
                             Map.of("launcher_jvm_options", "")), new ServerSpec(port + 28, 8, engineMaxRequests)),
-                    new Contender("net-server", perl, new ServerSpec(port + 29, 8, NET_SERVER_MAX_REQUESTS)));
+                    new Contender("net-server", perl, new ServerSpec(port + 29, 8, NET_SERVER_MAX_REQUESTS)),
+                    // Issue 13's worker levers, one at a time: the young generation the serial collector picks by
+                    // itself (a third of the heap; the defaults had no -Xmn before), and interpreted workers.
+                    new Contender("prefork worker-young-unsized", PreforkTarget.variant(env, "prefork worker-young-unsized",
+                            Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))), new ServerSpec(port + 31, 8, engineMaxRequests)),
+                    new Contender("prefork worker-xint", PreforkTarget.variant(env, "prefork worker-xint",
+                            Map.of("worker_jvm_options", interpreted(defaults))), new ServerSpec(port + 32, 8, engineMaxRequests)));
             ThroughputScenario.Result memory = new ThroughputScenario("memory",
                     "conn RST, 8 workers: memory of each role after load; the second engine's launcher keeps the JVM's default"
-                            + " heap and collector (launcher_jvm_options empty)",
+                            + " heap and collector (launcher_jvm_options empty); the last two engines' workers have the default options"
+                            + " without -Xmn1m (young generation a third of the heap), and the interpreted ones",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null);
             results.add(memory);
             String pss = memoryByRole(memory);
@@ -340,19 +351,26 @@ public final class BenchMain {
 
     /**
      * Worker start-up levers of issue 13 (flags only; what taking FFM out of the worker would save is measured
-     * by a prototype, see ANALYSIS.md): interpreter-only workers at max_requests 100, 1000 and unlimited (0), so
-     * that their cost per replacement is read against their own unrecycled pool, and C1 with ten times its
-     * compile thresholds at 100; at most 8 (ports).
+     * by a prototype, see ANALYSIS.md): compiled workers at max_requests 100 and 1000, where the engine interprets
+     * by default, and interpreter-only workers unlimited (0), so that the interpreted cost per replacement is read
+     * against an interpreted unrecycled pool; at most 8 (ports).
      */
     static List<ReplacementVariant> replacementVariants(String defaults) {
-        String interpreted = "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "")
-                .replace("-XX:ReservedCodeCacheSize=16m ", "");
+        String interpreted = interpreted(defaults);
         List<ReplacementVariant> variants = new ArrayList<>();
-        for (int mr : new int[] {100, 1000, 0}) {
-            variants.add(new ReplacementVariant("xint", mr, Map.of("worker_jvm_options", interpreted)));
+        // The engine interprets by default up to max_requests 1000 (worker_jvm_options unset): compiled workers
+        // there, given the default options explicitly, and interpreted ones where the engine compiles.
+        for (int mr : new int[] {100, 1000}) {
+            variants.add(new ReplacementVariant("c1", mr, Map.of("worker_jvm_options", defaults)));
         }
-        variants.add(new ReplacementVariant("c1-scale10", 100, Map.of("worker_jvm_options", defaults + " -XX:CompileThresholdScaling=10")));
+        variants.add(new ReplacementVariant("xint", 0, Map.of("worker_jvm_options", interpreted)));
         return variants;
+    }
+
+    /** The engine's default worker options without the JIT compiler (what it chooses itself up to max_requests 1000). */
+    static String interpreted(String defaults) {
+        return "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "")
+                .replace("-XX:ReservedCodeCacheSize=16m ", "");
     }
 
     /**

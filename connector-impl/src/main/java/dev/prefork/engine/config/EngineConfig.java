@@ -83,11 +83,34 @@ public final class EngineConfig {
      * workers' archive: PSS 28 → 16 MB, start-up CPU 110 → 70 ms per worker); no hsperfdata file
      * (-XX:-UsePerfData: ~2 MB less PSS per worker, no CPU cost measured); and the C1 compiler's arena
      * memory handed back to the system every second (TrimNativeHeapInterval: a descriptor-passing worker
-     * kept ~10 MB of freed compiler arenas after warming up, PSS 31 → 21 MB).
+     * kept ~10 MB of freed compiler arenas after warming up, PSS 31 → 21 MB); and a 1 MB young generation
+     * (-Xmn1m, issue 13): the serial collector sizes it at a third of the heap and a worker walks through all of it
+     * between collections, so every page became resident (6.5 MB of a worker's 19 MB PSS after load was heap); with
+     * 1 MB the same load leaves 3 MB less per worker (18.4 → 15.4 MB, same run), and as nearly nothing a worker
+     * allocates outlives its connection, the more frequent young collections find next to nothing to copy.
      */
     public static final String DEFAULT_WORKER_JVM_OPTIONS =
-            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -Xss256k -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
+            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -Xmn1m -Xss256k -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
+
+    /**
+     * The workers' options when {@code worker_jvm_options} is left unset and every worker serves at most
+     * {@link #INTERPRETED_MAX_REQUESTS} connections: the same without the JIT compiler. A worker that lives that
+     * briefly spends more CPU compiling its loop than running it, and no compiler thread, code cache or compiler
+     * arenas make it smaller (measured: replacement CPU and PSS in docs/benchmarks/ANALYSIS.md, "Issue 13").
+     */
+    public static final String INTERPRETED_WORKER_JVM_OPTIONS =
+            "-Xint -XX:+UseSerialGC -Xmx16m -Xmn1m -Xss256k"
+                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
+
+    /**
+     * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
+     * from two harness runs (docs/benchmarks/issue13, and issue13-levers before it), interpreted against compiled
+     * workers in the same run: at max_requests 1000, 200 against 136 and 264 against 207 connections per second
+     * (the JIT's warm-up is not repaid within a worker's ~1 250 connections), at 100 the same within noise; unlimited,
+     * compiled workers served 1.3-1.6 times as many.
+     */
+    public static final int INTERPRETED_MAX_REQUESTS = 1000;
 
     /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
@@ -112,6 +135,9 @@ public final class EngineConfig {
         Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
                 SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
         values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
+        if (given.get(WORKER_JVM_OPTIONS) == null && maxRequests > 0 && maxRequests <= INTERPRETED_MAX_REQUESTS) {
+            values.put(Settings.WORKER_JVM_OPTIONS, Settings.WORKER_JVM_OPTIONS.parse(INTERPRETED_WORKER_JVM_OPTIONS));
+        }
         PortSpec statusPort = get(Settings.STATUS_PORT);
         if (statusPort != null && statusPort.equals(get(Settings.AGENT_PORT)) && statusPort.port() != 0) {
             throw new ConfigException(AGENT_PORT, given.get(AGENT_PORT), "is the same as status_port; give each its own port");
