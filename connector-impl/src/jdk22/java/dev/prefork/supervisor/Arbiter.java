@@ -745,10 +745,13 @@ final class Arbiter {
         }
     }
 
-    /** Whether the worker spawned as {@code child}'s successor has said hello. */
+    /**
+     * Whether the worker spawned as {@code child}'s successor has said hello and serves. It may already have a
+     * successor of its own (recycling outpaces start-up): it still accepts, which is what the held one waits for.
+     */
     private boolean successorAccepts(Child child) {
         for (Child other : children.values()) {
-            if (other.successorOf == child.pid && other.ready() && other.counts()) {
+            if (other.successorOf == child.pid && other.ready() && other.serving()) {
                 return true;
             }
         }
