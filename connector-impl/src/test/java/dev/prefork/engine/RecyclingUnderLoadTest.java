@@ -44,8 +44,8 @@ class RecyclingUnderLoadTest extends EngineTestSupport {
     /** Each client's pace: the pool serves 2 connections a second, a worker's two connections last 2 s. */
     private static final long CLIENT_PERIOD_MILLIS = 1_000;
     private static final int MAX_REQUESTS = 2;
-    /** Two generations: each failed a client before. */
-    private static final int RECYCLED_AT_LEAST = 4;
+    /** One generation of two: the old code failed six clients in its first (the suite's time is short). */
+    private static final int RECYCLED_AT_LEAST = 2;
 
     @TempDir
     Path dir;
