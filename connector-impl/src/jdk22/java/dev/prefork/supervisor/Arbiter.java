@@ -93,6 +93,14 @@ final class Arbiter {
     private boolean pacingLogged;
     private final Successors successors;
     private long nextSuccessorLookMillis;
+    private final OutpacedRecycling outpaced = new OutpacedRecycling();
+    /**
+     * The longest a succeeded worker is held for its successor: twice worker_boot_timeout (two minutes when
+     * that waits for ever), by when the successor has had the time to be spawned (within max_starting) and to
+     * start or be killed as a start-up failure. A pool whose successors cannot start at all is not kept on its
+     * old workers for ever.
+     */
+    private final long holdLimitMillis;
 
     Arbiter(EngineConfig config, BlockingQueue<Event> events, List<Pool> pools, Scoreboard scoreboard,
             WorkerProcesses processes, PrintStream reports, ProcessLog log, StatusPorts watch) {
@@ -115,6 +123,7 @@ final class Arbiter {
         this.queues = watch.queues();
         this.nextWatchMillis = now() + WATCH_INTERVAL_MILLIS;
         this.successors = new Successors(pools.size());
+        this.holdLimitMillis = 2 * (bootTimeoutMillis > 0 ? bootTimeoutMillis : TimeUnit.SECONDS.toMillis(60));
         this.nextSuccessorLookMillis = config.maxRequests() > 0 ? now() + Successors.LOOK_INTERVAL_MILLIS : Long.MAX_VALUE;
     }
 
@@ -419,6 +428,12 @@ final class Arbiter {
         } else {
             log.fine("worker " + pid + " exited after " + (slotIsTheChilds ? last.served() : 0) + " connections");
         }
+        if (!child.ready() && child.successorOf != 0) {
+            Child predecessor = children.get(child.successorOf);
+            if (predecessor != null) {
+                predecessor.successorSpawned = false; // the next worker spawned for the pool is its successor
+            }
+        }
         if (!child.ready() && !stopping && !child.quitRequested) {
             startFailuresInARow++;
             if (!anyWorkerReady && startFailuresInARow >= FATAL_START_FAILURES) {
@@ -498,10 +513,22 @@ final class Arbiter {
                 }
                 spawned++;
                 starting++;
-                children.put(pid, new Child(pid, pool, slot, System.currentTimeMillis(), now(), maxRequests));
+                Child spawnedChild = new Child(pid, pool, slot, System.currentTimeMillis(), now(), maxRequests);
+                predecessorWaitingFor(pool).ifPresent(predecessor -> {
+                    predecessor.successorSpawned = true;
+                    spawnedChild.successorOf = predecessor.pid;
+                });
+                children.put(pid, spawnedChild);
             }
         }
         pacingLogged = false;
+    }
+
+    /** A worker of {@code pool} succeeded ahead whose successor is not spawned yet: the one a new worker succeeds. */
+    private java.util.Optional<Child> predecessorWaitingFor(Pool pool) {
+        return children.values().stream()
+                .filter(child -> child.pool == pool && child.succeeded && !child.successorSpawned && child.serving())
+                .findFirst();
     }
 
     /**
@@ -661,18 +688,74 @@ final class Arbiter {
         for (Child child : successors.due(children.values(), pools, scoreboard, now)) {
             child.succeeded = true;
             child.succeededAtTick = now;
+            // Until its successor accepts it does not leave at max_requests: when workers reach their limit
+            // faster than JVMs start, the pool would otherwise run short or empty (clients wait in the queue).
+            child.held = true;
+            processes.hold(child);
+            figures.successorStartedEarly();
             log.fine("worker " + child.pid + " has " + (child.maxRequests - child.lastServed) + " of its " + child.maxRequests
                     + " connections left (port " + child.pool.socket.boundAddress() + " serves "
                     + String.format(Locale.ROOT, "%.1f", successors.rate(child.pool)) + "/s, a start takes ~"
-                    + successors.startupMillis() + " ms): spawning its successor now");
+                    + successors.startupMillis() + " ms): spawning its successor now; it serves on until the successor accepts");
         }
+        releaseHeldWorkers(now);
         for (Child child : children.values()) {
             if (child.succeeded && child.serving() && successors.overdue(child, now) && readyCounting(child.pool) >= child.pool.target) {
                 log.fine("worker " + child.pid + " was succeeded " + (now - child.succeededAtTick) + " ms ago and has served only "
                         + child.lastServed + " of " + child.maxRequests + "; retiring it, its successor serves");
+                child.retiredOverdue = true;
                 retire(child);
             }
         }
+    }
+
+    /**
+     * Releases each held worker once its own successor accepts (or its pool is whole without it), or when it
+     * was held {@link #holdLimitMillis}. Its own successor, not the whole pool: when recycling outpaces start-up
+     * some worker of the pool is always starting, and a pool that must be whole first would keep every held
+     * worker to the bound and then release them all at once, empty again. Notes (and logs, see {@link OutpacedRecycling}) each one seen past its
+     * max_requests while held: the pool recycles faster than it starts workers.
+     */
+    private void releaseHeldWorkers(long now) {
+        for (Child child : children.values()) {
+            if (!child.held) {
+                continue;
+            }
+            Pool pool = child.pool;
+            if (!child.heldPastLimit && child.maxRequests > 0 && child.lastServed >= child.maxRequests) {
+                child.heldPastLimit = true;
+                figures.heldPastLimit();
+                String line = outpaced.heldPastLimit(pool.socket.boundAddress(), now, successors.startupMillis(),
+                        successors.rate(pool), pool.target, child.maxRequests);
+                if (line != null) {
+                    log.warning(line);
+                }
+            }
+            boolean replaced = successorAccepts(child) || readyCounting(pool) >= pool.target;
+            boolean heldTooLong = now - child.succeededAtTick > holdLimitMillis;
+            if (replaced || heldTooLong || !child.serving()) {
+                child.held = false;
+                processes.release(child);
+                if (!replaced && heldTooLong && child.serving()) {
+                    log.warning("worker " + child.pid + " was held " + (now - child.succeededAtTick) + " ms for its successor, which"
+                            + " is still not accepting; releasing it (held at most twice worker_boot_timeout, " + holdLimitMillis / 1000
+                            + " s) after " + child.lastServed + " of its " + child.maxRequests + " connections");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the worker spawned as {@code child}'s successor has said hello and serves. It may already have a
+     * successor of its own (recycling outpaces start-up): it still accepts, which is what the held one waits for.
+     */
+    private boolean successorAccepts(Child child) {
+        for (Child other : children.values()) {
+            if (other.successorOf == child.pid && other.ready() && other.serving()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int readyCounting(Pool pool) {
@@ -738,7 +821,7 @@ final class Arbiter {
         processes.quit(child);
     }
 
-    /** Asks a worker to leave after the connection it serves or takes next (see {@link RetireMessage}). */
+    /** Asks a worker to leave after the connection it serves or takes next (see {@link WorkerMessages}). */
     private void retire(Child child) {
         child.quitRequested = true;
         processes.retire(child);

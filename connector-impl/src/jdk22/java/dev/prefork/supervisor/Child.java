@@ -21,6 +21,16 @@ final class Child {
     boolean succeeded;
     /** When its successor was spawned ahead, on the arbiter's clock. */
     long succeededAtTick;
+    /** Succeeded and told to serve on past its max_requests until its pool is whole again (see {@link WorkerMessages}). */
+    boolean held;
+    /** Seen at or past its max_requests while held: recycling outpaced start-up (counted once per worker). */
+    boolean heldPastLimit;
+    /** Retired because it was still there long after its successor took over: it left for max_requests. */
+    boolean retiredOverdue;
+    /** The worker whose successor this one was spawned as, before that one's end (0: none). */
+    long successorOf;
+    /** Its successor has been spawned (a worker spawned with {@link #successorOf} this one's pid). */
+    boolean successorSpawned;
     /** The worker's link, once it said hello. */
     SocketChannel link;
     /** Told to quit (stop, TTOU); not counted toward its pool's target any more. */

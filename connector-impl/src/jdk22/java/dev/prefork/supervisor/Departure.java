@@ -6,7 +6,10 @@ import java.util.Locale;
 
 /** Why a worker left the pool: the reasons the status port counts replaced workers by. */
 enum Departure {
-    /** Served its max_requests (plus jitter) and left by itself. */
+    /**
+     * Served its max_requests (plus jitter) and left by itself, or, with its successor spawned ahead, was let
+     * go once it was still there long after its end was due (the load fell away).
+     */
     MAX_REQUESTS,
     /** Replaced by a rolling restart (SIGHUP, or the restart command). */
     RESTART,
@@ -52,6 +55,7 @@ enum Departure {
         if (stopping) {
             return STOP;
         }
-        return child.quitRequested ? REMOVED : MAX_REQUESTS;
+        // Retired as overdue: its successor already took its place, it left for its max_requests as late as it could.
+        return child.quitRequested && !child.retiredOverdue ? REMOVED : MAX_REQUESTS;
     }
 }

@@ -16,8 +16,28 @@ import java.util.Map;
  * an immutable copy. Nothing here is touched per connection.
  */
 final class PoolFigures {
-    /** One worker as the arbiter knows it (the scoreboard says what it is doing). */
-    record Worker(int slot, long pid, int portIndex, long spawnedMillis, boolean leaving) {
+    /**
+     * One worker as the arbiter knows it (the scoreboard says what it is doing).
+     *
+     * @param leaving   told to leave (quit, retire, a rolling restart): it takes no new connection
+     * @param recycling its part in recycling ahead of max_requests (see {@link Successors}): {@link #SUCCEEDED}
+     *                  (its successor was started early, it serves on), {@link #HELD} (and its pool is not whole
+     *                  yet: it serves past max_requests until the successor accepts), "successor of PID" (this
+     *                  worker was started early for that one), or empty
+     */
+    record Worker(int slot, long pid, int portIndex, long spawnedMillis, boolean leaving, String recycling) {
+        static final String SUCCEEDED = "successor started";
+        static final String HELD = "held for its successor";
+
+        static String recyclingOf(Child child) {
+            if (child.held) {
+                return HELD;
+            }
+            if (child.succeeded) {
+                return SUCCEEDED;
+            }
+            return child.successorOf != 0 ? "successor of " + child.successorOf : "";
+        }
     }
 
     /** The pool's lifecycle as /health and the agent-check report it. */
@@ -34,6 +54,8 @@ final class PoolFigures {
     private int maxBusy;
     private long allBusyTimes;
     private int listenQueueMax;
+    private long successorsStartedEarly;
+    private long heldPastLimit;
 
     long startedMillis() {
         return startedMillis;
@@ -43,7 +65,8 @@ final class PoolFigures {
     void publish(Collection<Child> children, int target, int ready, Phase phase) {
         List<Worker> copy = new ArrayList<>(children.size());
         for (Child child : children) {
-            copy.add(new Worker(child.slot, child.pid, child.pool.index, child.spawnedMillis, !child.counts()));
+            copy.add(new Worker(child.slot, child.pid, child.pool.index, child.spawnedMillis, !child.serving(),
+                    Worker.recyclingOf(child)));
         }
         copy.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
         this.workers = List.copyOf(copy);
@@ -56,6 +79,16 @@ final class PoolFigures {
     synchronized void departed(Departure why, long accepted) {
         departures.merge(why, 1L, Long::sum);
         servedByGone += accepted;
+    }
+
+    /** The arbiter spawned a worker's successor before that worker's last connection. */
+    synchronized void successorStartedEarly() {
+        successorsStartedEarly++;
+    }
+
+    /** The arbiter saw a worker held for its successor at or past its max_requests: recycling outpaced start-up. */
+    synchronized void heldPastLimit() {
+        heldPastLimit++;
     }
 
     /**
@@ -91,8 +124,15 @@ final class PoolFigures {
         return phase;
     }
 
-    /** The counters at one moment. */
-    record Counters(Map<Departure, Long> departures, long servedByGone, int maxBusy, long allBusyTimes, int listenQueueMax) {
+    /**
+     * The counters at one moment.
+     *
+     * @param successorsStartedEarly successors spawned before their worker's last connection
+     * @param heldPastLimit          workers that reached max_requests before their successor accepted and served
+     *                               on (recycling outpaced start-up)
+     */
+    record Counters(Map<Departure, Long> departures, long servedByGone, int maxBusy, long allBusyTimes, int listenQueueMax,
+                    long successorsStartedEarly, long heldPastLimit) {
     }
 
     synchronized Counters counters() {
@@ -100,6 +140,6 @@ final class PoolFigures {
         for (Departure why : Departure.values()) {
             copy.put(why, departures.getOrDefault(why, 0L));
         }
-        return new Counters(copy, servedByGone, maxBusy, allBusyTimes, listenQueueMax);
+        return new Counters(copy, servedByGone, maxBusy, allBusyTimes, listenQueueMax, successorsStartedEarly, heldPastLimit);
     }
 }

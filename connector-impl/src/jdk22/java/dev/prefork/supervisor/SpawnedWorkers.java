@@ -40,8 +40,22 @@ final class SpawnedWorkers implements WorkerProcesses {
 
     @Override
     public void retire(Child child) {
-        if (child.link == null || !RetireMessage.send(child.link)) {
+        if (child.link == null || !WorkerMessages.retire(child.link)) {
             Posix.kill(child.pid, Posix.SIGTERM);
+        }
+    }
+
+    @Override
+    public void hold(Child child) {
+        if (child.link != null) {
+            WorkerMessages.hold(child.link); // a link gone means the worker leaves anyway; its exit is reaped
+        }
+    }
+
+    @Override
+    public void release(Child child) {
+        if (child.link != null) {
+            WorkerMessages.release(child.link);
         }
     }
 

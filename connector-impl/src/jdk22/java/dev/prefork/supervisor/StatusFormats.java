@@ -51,6 +51,10 @@ final class StatusFormats {
         out.append("exiting workers:      ").append(r.count(WorkerState.EXITING)).append('\n');
         out.append("max busy at once:     ").append(r.counters().maxBusy()).append('\n');
         out.append("all workers busy:     ").append(r.counters().allBusyTimes()).append(" times\n");
+        out.append("successors ahead:     ").append(r.successorsAhead()).append(" now; ")
+                .append(r.counters().successorsStartedEarly()).append(" started before their worker's last connection\n");
+        out.append("held for successors:  ").append(r.held()).append(" now; ").append(r.counters().heldPastLimit())
+                .append(" reached max_requests first and served on (recycling outpaced start-up)\n");
         out.append("replaced workers:    ");
         for (Map.Entry<Departure, Long> e : r.counters().departures().entrySet()) {
             out.append(' ').append(e.getKey().label()).append(' ').append(e.getValue());
@@ -67,13 +71,13 @@ final class StatusFormats {
         out.append("busy refusals:        ").append(c.refusedMaxWait()).append(" after max_wait, ")
                 .append(c.refusedNoThread()).append(" with no thread free\n");
         if (full) {
-            out.append('\n').append(String.format(Locale.ROOT, "%5s %8s %4s %-10s %-24s %9s %10s %8s  %s%n",
-                    "slot", "pid", "port", "state", "since", "served", "busy ms", "rss kB", "client"));
+            out.append('\n').append(String.format(Locale.ROOT, "%5s %8s %4s %-10s %-24s %9s %10s %8s  %-22s  %s%n",
+                    "slot", "pid", "port", "state", "since", "served", "busy ms", "rss kB", "recycling", "client"));
             for (StatusReport.WorkerRow w : r.workers()) {
-                out.append(String.format(Locale.ROOT, "%5d %8d %4d %-10s %-24s %9d %10s %8d  %s%n",
+                out.append(String.format(Locale.ROOT, "%5d %8d %4d %-10s %-24s %9d %10s %8d  %-22s  %s%n",
                         w.slot(), w.pid(), w.portIndex(), state(w), Instant.ofEpochMilli(w.sinceMillis()), w.served(),
                         w.state() == WorkerState.PROCESSING ? Long.toString(r.takenMillis() - w.sinceMillis()) : "-",
-                        w.rssKb(), w.client()));
+                        w.rssKb(), w.recycling().isEmpty() ? "-" : w.recycling(), w.client()));
             }
         }
         return out.toString();
@@ -111,6 +115,10 @@ final class StatusFormats {
         number(out, "exiting_workers", r.count(WorkerState.EXITING)).append(',');
         number(out, "max_busy_workers", r.counters().maxBusy()).append(',');
         number(out, "all_workers_busy_times", r.counters().allBusyTimes()).append(',');
+        number(out, "successors_ahead", r.successorsAhead()).append(',');
+        number(out, "successors_started_early", r.counters().successorsStartedEarly()).append(',');
+        number(out, "held_workers", r.held()).append(',');
+        number(out, "held_past_max_requests", r.counters().heldPastLimit()).append(',');
         out.append("\"replaced_workers\":{");
         boolean first = true;
         for (Map.Entry<Departure, Long> e : r.counters().departures().entrySet()) {
@@ -142,6 +150,7 @@ final class StatusFormats {
                 field(out, "started", Instant.ofEpochMilli(w.startedMillis()).toString()).append(',');
                 field(out, "since", Instant.ofEpochMilli(w.sinceMillis()).toString()).append(',');
                 number(out, "served", w.served()).append(',');
+                field(out, "recycling", w.recycling()).append(',');
                 field(out, "client", w.client()).append(',');
                 number(out, "busy_ms", w.state() == WorkerState.PROCESSING ? r.takenMillis() - w.sinceMillis() : 0).append(',');
                 number(out, "rss_kb", w.rssKb()).append('}');
@@ -179,7 +188,11 @@ final class StatusFormats {
                 .append(" starting_workers=").append(r.count(WorkerState.STARTING))
                 .append(" exiting_workers=").append(r.count(WorkerState.EXITING))
                 .append(" max_busy_workers=").append(r.counters().maxBusy())
-                .append(" all_workers_busy_times=").append(r.counters().allBusyTimes());
+                .append(" all_workers_busy_times=").append(r.counters().allBusyTimes())
+                .append(" successors_ahead=").append(r.successorsAhead())
+                .append(" successors_started_early=").append(r.counters().successorsStartedEarly())
+                .append(" held_workers=").append(r.held())
+                .append(" held_past_max_requests=").append(r.counters().heldPastLimit());
         for (Map.Entry<Departure, Long> e : r.counters().departures().entrySet()) {
             out.append(" replaced_").append(e.getKey().label()).append('=').append(e.getValue());
         }
@@ -224,6 +237,14 @@ final class StatusFormats {
                 + SaturationSampler.PERIOD_MILLIS + " ms)", pool, Integer.toString(r.counters().maxBusy()));
         counter(out, "prefork_all_workers_busy", "times every worker was seen busy (max children reached)", pool,
                 r.counters().allBusyTimes());
+        gauge(out, "prefork_successors_ahead", "workers serving on whose successor was started before their last connection",
+                pool, Long.toString(r.successorsAhead()));
+        counter(out, "prefork_successors_started_early", "successors spawned before their worker's last connection", pool,
+                r.counters().successorsStartedEarly());
+        gauge(out, "prefork_held_workers", "workers that serve on past max_requests until their successor accepts", pool,
+                Long.toString(r.held()));
+        counter(out, "prefork_held_past_max_requests", "workers that reached max_requests before their successor accepted"
+                + " and served on (recycling outpaced start-up)", pool, r.counters().heldPastLimit());
         counter(out, "prefork_accepted_connections", "connections accepted since the pool started", pool, r.accepted());
         family(out, "prefork_listen_queue", "gauge", "connections waiting in the port's accept queue");
         for (StatusReport.Port port : r.ports()) {
@@ -266,13 +287,14 @@ final class StatusFormats {
                         + "tr:nth-child(even){background:#f3f3f3}pre{font-size:1.2em}</style></head><body>\n");
         out.append("<h1>").append(escape(r.name())).append("</h1>\n<pre>").append(escape(text(r, false))).append("</pre>\n");
         out.append("<table><tr><th>slot</th><th>pid</th><th>port</th><th>state</th><th>since</th><th>served</th>"
-                + "<th>busy ms</th><th>RSS kB</th><th>client</th></tr>\n");
+                + "<th>busy ms</th><th>RSS kB</th><th>recycling</th><th>client</th></tr>\n");
         for (StatusReport.WorkerRow w : r.workers()) {
             out.append("<tr><td>").append(w.slot()).append("</td><td>").append(w.pid()).append("</td><td>")
                     .append(w.portIndex()).append("</td><td>").append(state(w)).append("</td><td>")
                     .append(Instant.ofEpochMilli(w.sinceMillis())).append("</td><td>").append(w.served()).append("</td><td>")
                     .append(w.state() == WorkerState.PROCESSING ? Long.toString(r.takenMillis() - w.sinceMillis()) : "")
                     .append("</td><td>").append(w.rssKb() >= 0 ? Long.toString(w.rssKb()) : "").append("</td><td>")
+                    .append(escape(w.recycling())).append("</td><td>")
                     .append(escape(w.client())).append("</td></tr>\n");
         }
         return out.append("</table></body></html>\n").toString();

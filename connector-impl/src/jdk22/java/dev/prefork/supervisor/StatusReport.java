@@ -47,10 +47,11 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
 
     /**
      * One worker: its scoreboard slot and state, since when, connections finished, the client it is
-     * serving, and its resident memory in kB (-1 unless asked for, or unreadable).
+     * serving, its resident memory in kB (-1 unless asked for, or unreadable), whether it was told to leave,
+     * and its part in recycling ahead ({@link PoolFigures.Worker#recycling}).
      */
     record WorkerRow(int slot, long pid, int portIndex, WorkerState state, long startedMillis, long sinceMillis,
-                     long served, String client, long rssKb, boolean leaving) {
+                     long served, String client, long rssKb, boolean leaving, String recycling) {
     }
 
     long uptimeMillis() {
@@ -59,6 +60,17 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
 
     long count(WorkerState state) {
         return workers.stream().filter(w -> w.state() == state).count();
+    }
+
+    /** Workers still serving whose successor was started before their last connection. */
+    long successorsAhead() {
+        return workers.stream().filter(w -> !w.leaving() && (w.recycling().equals(PoolFigures.Worker.SUCCEEDED)
+                || w.recycling().equals(PoolFigures.Worker.HELD))).count();
+    }
+
+    /** Workers held past (or near) max_requests until their successor accepts. */
+    long held() {
+        return workers.stream().filter(w -> w.recycling().equals(PoolFigures.Worker.HELD)).count();
     }
 
     long idle() {
@@ -92,7 +104,7 @@ record StatusReport(String name, long supervisorPid, long startedMillis, long ta
                     written ? view.startedMillis() : worker.spawnedMillis(),
                     written ? view.sinceMillis() : worker.spawnedMillis(), served,
                     written && state == WorkerState.PROCESSING ? view.peer() : "",
-                    withMemory ? residentKb(worker.pid()) : -1, worker.leaving()));
+                    withMemory ? residentKb(worker.pid()) : -1, worker.leaving(), worker.recycling()));
             letters.put(worker.slot(), letter(state, worker.leaving()));
         }
         int[] depths = queues.depths();

@@ -24,8 +24,14 @@ interface WorkerProcesses {
     /** Ends a worker at once (SIGKILL). */
     void kill(long pid);
 
-    /** Asks a worker to leave after the connection it serves or takes next (see {@link RetireMessage}). */
+    /** Asks a worker to leave after the connection it serves or takes next (see {@link WorkerMessages}). */
     void retire(Child child);
+
+    /** Asks a ready worker to serve on past its max_requests until released (see {@link WorkerMessages}). */
+    void hold(Child child);
+
+    /** Lets a held worker leave at its max_requests, or at once if it is past it (see {@link WorkerMessages}). */
+    void release(Child child);
 
     /** The limits new workers get, changeable while the pool runs. */
     LiveLimits limits();

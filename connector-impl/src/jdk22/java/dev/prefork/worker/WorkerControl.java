@@ -31,6 +31,13 @@ final class WorkerControl {
     /** What the accepting thread is doing; guarded by this, like {@link #quitting}. */
     private int phase = IDLE;
     private boolean quitting;
+    /**
+     * Held by the supervisor: its successor is not accepting yet, so it serves on past max_requests rather
+     * than leave its pool short (the supervisor releases it, within a bound; see the supervisor's Successors).
+     */
+    private boolean held;
+    /** Served its max_requests and goes on only because it is held: a release ends it. */
+    private boolean pastLimit;
 
     /** How a thread blocked in accept() is made to return (see {@code Handover.wakeAccept}). */
     interface Waker {
@@ -73,6 +80,41 @@ final class WorkerControl {
 
     synchronized boolean quitting() {
         return quitting;
+    }
+
+    /**
+     * The accepting thread, between connections: whether it may take another, given whether it has served
+     * its max_requests. Past its limit only while held; then a release makes it leave (see {@link #release}).
+     */
+    synchronized boolean mayTakeAnother(boolean servedItsLimit) {
+        if (quitting) {
+            return false;
+        }
+        if (servedItsLimit) {
+            pastLimit = true;
+            return held;
+        }
+        return true;
+    }
+
+    /** The supervisor holds this worker: at max_requests it serves on until released. */
+    synchronized void hold() {
+        held = true;
+    }
+
+    /**
+     * The supervisor releases this worker (its successor accepts, or it was held long enough): it leaves at
+     * max_requests as usual, or, if it is already past it, now, as a retiring worker does.
+     */
+    void release() {
+        boolean leave;
+        synchronized (this) {
+            held = false;
+            leave = pastLimit;
+        }
+        if (leave) {
+            requestQuit("released past max_requests: its successor accepts");
+        }
     }
 
     /**

@@ -127,7 +127,7 @@ public final class WorkerMain {
         // controlling JVM must count as a start-up failure, which the supervisor backs off from.
         SupervisorLink.connect(Path.of(env(WorkerEnvironment.SUPERVISOR_SOCKET)), pid, control, log);
         long served = 0;
-        while (!control.quitting() && (maxRequests == 0 || served < maxRequests)) {
+        while (control.mayTakeAnother(maxRequests > 0 && served >= maxRequests)) {
             slot.state(WorkerState.WAITING);
             C client = null;
             IOException failure = null;
@@ -206,7 +206,12 @@ public final class WorkerMain {
                 return "the controlling JVM cannot be reached";
             }
         }
-        return control.quitting() ? "told to quit" : "served its " + maxRequests + " connections";
+        if (control.quitting()) {
+            return served > maxRequests && maxRequests > 0
+                    ? "served " + served + " connections, " + (served - maxRequests) + " past its max_requests while held for its successor"
+                    : "told to quit";
+        }
+        return "served its " + maxRequests + " connections";
     }
 
     private static void pause(long millis) {
@@ -219,7 +224,9 @@ public final class WorkerMain {
 
     /**
      * The worker's connection to its supervisor: says hello once, then listens for "quit" (the pool
-     * stops), "retire" (the pool shrinks, drains or restarts) or the supervisor's end.
+     * stops), "retire" (the pool shrinks, drains or restarts), "hold" and "release" (serve on past
+     * max_requests until the successor accepts) or the supervisor's end. Lines are handled in the order
+     * they came, whole: a hold and its release may arrive in one read.
      */
     static final class SupervisorLink {
         private SupervisorLink() {
@@ -232,15 +239,25 @@ public final class WorkerMain {
                 @Override
                 public void run() {
                     ByteBuffer in = ByteBuffer.allocate(64);
+                    StringBuilder pending = new StringBuilder();
                     try {
                         while (link.read(in) >= 0) {
-                            String received = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
-                            if (received.contains("quit\n")) {
-                                control.requestQuit("the supervisor asked us to quit");
-                            } else if (received.contains("retire\n")) {
-                                control.requestRetire("the supervisor retires us");
-                            }
+                            pending.append(new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
                             in.clear();
+                            for (int end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+                                String line = pending.substring(0, end);
+                                pending.delete(0, end + 1);
+                                switch (line) {
+                                    case "quit" -> control.requestQuit("the supervisor asked us to quit");
+                                    case "retire" -> control.requestRetire("the supervisor retires us");
+                                    case "hold" -> control.hold();
+                                    case "release" -> control.release();
+                                    default -> log.warning("ignoring a line from the supervisor: " + line);
+                                }
+                            }
+                            if (pending.length() > 64) {
+                                pending.setLength(0); // no message is this long: not the supervisor speaking
+                            }
                         }
                     } catch (IOException e) {
                         // same as end of stream

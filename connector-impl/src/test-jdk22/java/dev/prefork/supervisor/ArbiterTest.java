@@ -27,6 +27,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -829,6 +830,93 @@ class ArbiterTest {
         nextLook();
         assertEquals(List.of(idle), workers.quit, "its successor serves: the extra worker is let go");
         assertEquals(4, workers.spawned.size(), "and not replaced again");
+        exit(idle, EXIT_0);
+        assertEquals(1, departures(Departure.MAX_REQUESTS), "it left for max_requests, as late as it could");
+        assertEquals(0, departures(Departure.REMOVED), "the pool did not shrink");
+    }
+
+    /** Both workers of a pool of two, 20 connections a second each, have their successors spawned ahead. */
+    private List<Long> twoWorkersWithSuccessorsAhead() throws IOException {
+        recyclingPoolStartedIn1Second(2, 100);
+        List<Long> first = workers.pids();
+        for (int served = 5; served <= 60; served += 5) {
+            for (long pid : first) {
+                served(pid, served);
+            }
+            nextLook();
+        }
+        assertEquals(4, workers.spawned.size(), "successors ahead: " + workers.pids());
+        return first;
+    }
+
+    @Test
+    void aWorkerWhoseSuccessorIsSpawnedAheadIsHeldUntilItsPoolIsWholeAgainThenReleased() throws IOException {
+        List<Long> first = twoWorkersWithSuccessorsAhead();
+        List<Long> successors = workers.pids().subList(2, 4);
+        assertEquals(Set.of("hold " + first.get(0), "hold " + first.get(1)), Set.copyOf(workers.holds),
+                "held with the successor's spawn: at max_requests they serve on until it accepts");
+        assertTrue(watch.fieldsLine().contains(" successors_ahead=2 successors_started_early=2 held_workers=2 held_past_max_requests=0"),
+                watch.fieldsLine());
+        assertEquals(Set.of("successor of " + first.get(0), "successor of " + first.get(1)),
+                watch.figures().workers().stream().filter(w -> successors.contains(w.pid())).map(PoolFigures.Worker::recycling)
+                        .collect(java.util.stream.Collectors.toSet()),
+                "the status page says which workers were started early, and for whom");
+
+        for (long pid : first) {
+            served(pid, 100);
+        }
+        nextLook();
+        assertEquals(2, workers.holds.size(), "at max_requests, successors not accepting: still held");
+        assertTrue(watch.fieldsLine().contains(" held_past_max_requests=2"), "recycling outpaced start-up twice: " + watch.fieldsLine());
+        long successor = successors.get(0);
+        String predecessor = watch.figures().workers().stream().filter(w -> w.pid() == successor).findFirst().orElseThrow()
+                .recycling().replace("successor of ", "");
+        hello(successor);
+        nextLook();
+        assertEquals(List.of("release " + predecessor), workers.holds.subList(2, 3),
+                "its own successor accepts: it leaves (at once, being past max_requests), though the pool is still one short");
+        assertEquals(3, workers.holds.size(), "the other stays held: its successor is still starting");
+        hello(successors.get(1));
+        nextLook();
+        assertEquals(Set.of("release " + first.get(0), "release " + first.get(1)), Set.copyOf(workers.holds.subList(2, 4)),
+                "each released once its successor accepts");
+        for (long pid : first) {
+            exit(pid, EXIT_0);
+        }
+        assertEquals(2, departures(Departure.MAX_REQUESTS));
+        assertEquals(4, workers.spawned.size(), "no further spawn: the successors took their places");
+        assertTrue(watch.fieldsLine().contains(" successors_ahead=0 successors_started_early=2 held_workers=0 held_past_max_requests=2"),
+                watch.fieldsLine());
+    }
+
+    @Test
+    void aHeldWorkerIsReleasedAfterTwiceWorkerBootTimeoutWhenItsSuccessorNeverAccepts() throws IOException {
+        List<Long> first = twoWorkersWithSuccessorsAhead();
+        int looksIn5Seconds = (int) (5_000 / Successors.LOOK_INTERVAL_MILLIS);
+        for (int look = 0; look < looksIn5Seconds * 24 - 4; look++) {
+            nextLook();
+        }
+        assertEquals(2, workers.holds.size(), "held while a successor may still be spawned and start (worker_boot_timeout 60 s): "
+                + workers.holds);
+        for (int look = 0; look < 8; look++) {
+            nextLook();
+        }
+        assertEquals(Set.of("release " + first.get(0), "release " + first.get(1)), Set.copyOf(workers.holds.subList(2, 4)),
+                "a hold is bounded: after worker_boot_timeout the workers leave at max_requests as before");
+    }
+
+    @Test
+    void recyclingThatOutpacesStartUpIsLoggedAtOnceThenAtMostTwiceAMinuteWithTheCounts() {
+        OutpacedRecycling outpaced = new OutpacedRecycling();
+        String first = outpaced.heldPastLimit("127.0.0.1:80", 1_000, 16_000, 100, 4, 200);
+        assertTrue(first.contains("1 worker (1 since the start) reached max_requests before its successor accepted"), first);
+        assertTrue(first.contains("a start takes ~16000 ms, while at 100.0 connections/s over 4 workers max_requests 200 lasts 8.0 s"),
+                first);
+        assertNull(outpaced.heldPastLimit("127.0.0.1:80", 2_000, 16_000, 100, 4, 200));
+        assertNull(outpaced.heldPastLimit("127.0.0.1:80", 30_999, 16_000, 100, 4, 200));
+        String next = outpaced.heldPastLimit("127.0.0.1:80", 31_000, 16_000, 100, 4, 200);
+        assertTrue(next.contains(": 3 workers in the last 30 s (4 since the start) reached max_requests before their successors"), next);
+        assertEquals(4, outpaced.total());
     }
 
     @Test

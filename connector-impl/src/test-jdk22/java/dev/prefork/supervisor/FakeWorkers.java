@@ -24,6 +24,8 @@ final class FakeWorkers implements WorkerProcesses {
     /** The max_requests (with its jitter) each pid was spawned with. */
     final Map<Long, Integer> maxRequestsOf = new LinkedHashMap<>();
     final List<Long> quit = new ArrayList<>();
+    /** Every hold and release the arbiter sent, in order: "hold PID" or "release PID". */
+    final List<String> holds = new ArrayList<>();
     final List<Long> killed = new ArrayList<>();
     final List<Long> exited = new ArrayList<>();
     final Set<Long> vanished = new HashSet<>();
@@ -60,6 +62,16 @@ final class FakeWorkers implements WorkerProcesses {
     @Override
     public void retire(Child child) {
         quit.add(child.pid);
+    }
+
+    @Override
+    public void hold(Child child) {
+        holds.add("hold " + child.pid);
+    }
+
+    @Override
+    public void release(Child child) {
+        holds.add("release " + child.pid);
     }
 
     @Override

@@ -145,6 +145,10 @@ class PoolManagementTest extends EngineTestSupport {
             // The new workers leave after 40 connections each: replacements by max_requests follow.
             await(() -> ((Long) ((TabularData) attribute(name, "ReplacedWorkers")).get(new Object[] {"max_requests"}).get("value")) >= 1,
                     "a new worker to reach its new max_requests");
+            // Under steady load a worker's successor starts before its last connection; JMX shows it.
+            await(() -> (Long) attribute(name, "SuccessorsStartedEarly") >= 1, "a successor started early, in JMX");
+            assertTrue((Long) attribute(name, "WorkersHeldPastMaxRequests") >= 0 && (Long) attribute(name, "HeldWorkers") >= 0
+                    && (Long) attribute(name, "SuccessorsAhead") >= 0);
             List<String> failures = load.stop();
             assertEquals(List.of(), failures, "no connection failed during the rolling restart");
         }

