@@ -3,6 +3,7 @@ package dev.prefork.embedded;
 import dev.prefork.adapter.ConfigLookup;
 import dev.prefork.adapter.EndpointSettings;
 import dev.prefork.api.PreforkListener;
+import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.config.ConfigException;
 import jakarta.ejb.MessageDriven;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +54,10 @@ import java.util.logging.Logger;
  * and logged with their sources; a bad value fails the container's start with a {@link DeploymentException}
  * naming the key, the value and its source, and nothing is started. Then every pool starts, at once
  * (each is up when its ports are bound and a first worker accepts); if one cannot, those started are
- * stopped and the container's start fails. {@link PoolStarted} is fired for each. When the application context is about to end (container shutdown, {@code SeContainer.close()},
+ * stopped and the container's start fails. {@link PoolStarted} is fired for each. A bean that implements
+ * {@link dev.prefork.api.PreforkDequeue} gets its {@code runDequeue()} called every {@code check_for_dequeue}
+ * seconds ({@link BeanDequeue}); {@code check_for_dequeue} on one that does not fails the start as a bad value does.
+ * When the application context is about to end (container shutdown, {@code SeContainer.close()},
  * Ctrl-C or SIGTERM through Weld's shutdown hook) {@link PoolStopping} is fired and every pool stops with
  * the adapter's grace; nothing is left: no process, port, socket file or lock.
  *
@@ -112,14 +116,19 @@ public class PreforkExtension implements Extension {
     void start(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         ConfigLookup mpConfig = new MicroProfileConfigLookup(ConfigProvider.getConfig(), overrides, overridesSource);
         List<BeanDelivery<?>> deliveries = new ArrayList<>();
+        List<ContextualInstances<?>> instances = new ArrayList<>();
+        List<DequeueTimes> dequeues = new ArrayList<>();
         List<EndpointSettings> resolved = new ArrayList<>();
         boolean bad = false;
         for (Bean<?> bean : listeners) {
             try {
                 EndpointSettings settings = ListenerSettings.resolve(bean.getBeanClass(), mpConfig);
                 LOG.info(settings.describe());
+                dequeues.add(BeanDequeue.times(settings, bean.getBeanClass()));
                 resolved.add(settings);
-                deliveries.add(new BeanDelivery<>(settings.endpoint(), bean, beanManager));
+                ContextualInstances<?> beanInstances = new ContextualInstances<>(bean, beanManager);
+                instances.add(beanInstances);
+                deliveries.add(new BeanDelivery<>(settings.endpoint(), beanInstances));
             } catch (ConfigException e) {
                 event.addDeploymentProblem(new DeploymentException(bean.getBeanClass().getName() + ": " + e.getMessage(), e));
                 bad = true;
@@ -129,7 +138,7 @@ public class PreforkExtension implements Extension {
             return;
         }
         try {
-            startAll(resolved, deliveries);
+            startAll(resolved, deliveries, instances, dequeues);
         } catch (DeploymentException e) {
             event.addDeploymentProblem(e);
             return;
@@ -140,7 +149,8 @@ public class PreforkExtension implements Extension {
     }
 
     /** Starts every pool at once (each start waits for JVMs to come up); all or none. */
-    private void startAll(List<EndpointSettings> resolved, List<BeanDelivery<?>> deliveries) {
+    private void startAll(List<EndpointSettings> resolved, List<BeanDelivery<?>> deliveries,
+                          List<ContextualInstances<?>> instances, List<DequeueTimes> dequeues) {
         ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, resolved.size()), task -> {
             Thread thread = new Thread(task, "prefork-embedded-start");
             thread.setDaemon(true);
@@ -151,8 +161,10 @@ public class PreforkExtension implements Extension {
             for (int i = 0; i < resolved.size(); i++) {
                 EndpointSettings settings = resolved.get(i);
                 BeanDelivery<?> delivery = deliveries.get(i);
+                ContextualInstances<?> beanInstances = instances.get(i);
+                DequeueTimes dequeue = dequeues.get(i);
                 Class<?> beanClass = listeners.get(i).getBeanClass();
-                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery)));
+                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery, beanInstances, dequeue)));
             }
             DeploymentException failure = null;
             for (int i = 0; i < starting.size(); i++) {
