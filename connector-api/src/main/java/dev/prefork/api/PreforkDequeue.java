@@ -51,6 +51,15 @@ package dev.prefork.api;
 public interface PreforkDequeue extends PreforkListener {
 
     /**
+     * Serves one client connection, as {@link PreforkListener#processRequest}. Declared again here on
+     * purpose: GlassFish knows an MDB's listener methods from the methods its listener interface declares
+     * itself, so without this declaration it finds no transaction attribute for {@code processRequest}
+     * of an MDB bound under this interface and refuses to deploy it.
+     */
+    @Override
+    void processRequest(PreforkConnection connection) throws java.io.IOException;
+
+    /**
      * Does one round of the periodic work and returns.
      *
      * @throws Exception when the round fails; logged, and the next round comes at the next check
