@@ -37,10 +37,7 @@ final class BeanDequeue {
                     + " is not set: runDequeue() is never called");
         }
         if (times != null && !implemented) {
-            String key = Settings.CHECK_FOR_DEQUEUE.key();
-            throw new ConfigException(key, Integer.toString(times.everySeconds()), beanClass.getName() + " does not implement "
-                    + PreforkDequeue.class.getName() + ", whose runDequeue() the jobs call; implement it or remove the setting"
-                    + " [set by " + settings.origin(key) + "]");
+            throw times.notImplementedBy(beanClass.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
         }
         return times;
     }

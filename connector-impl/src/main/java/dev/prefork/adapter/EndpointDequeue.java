@@ -70,22 +70,15 @@ final class EndpointDequeue implements Runnable {
         }
         // A container that does not name the class (older than Connectors 1.7): each job finds out.
         if (mdb != null && !PreforkDequeue.class.isAssignableFrom(mdb)) {
-            throw notADequeue(settings, mdb.getName());
+            throw times.notImplementedBy(mdb.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
         }
         boolean transacted;
         try {
             transacted = factory.isDeliveryTransacted(RUN_DEQUEUE);
         } catch (NoSuchMethodException e) {
-            throw notADequeue(settings, mdb == null ? "the MDB" : mdb.getName());
+            throw times.notImplementedBy(mdb == null ? "the MDB" : mdb.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
         }
         return new EndpointDequeue(settings.endpoint(), factory, transacted, times);
-    }
-
-    private static ConfigException notADequeue(EndpointSettings settings, String mdb) {
-        String key = Settings.CHECK_FOR_DEQUEUE.key();
-        return new ConfigException(key, settings.config().get(Settings.CHECK_FOR_DEQUEUE).toString(),
-                mdb + " does not implement " + PreforkDequeue.class.getName() + ", whose runDequeue() the jobs call;"
-                        + " implement it or remove the setting [set by " + settings.origin(key) + "]");
     }
 
     @Override

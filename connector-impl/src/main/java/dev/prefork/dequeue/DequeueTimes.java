@@ -32,4 +32,17 @@ public record DequeueTimes(int everySeconds, int max) {
         }
         return new DequeueTimes(every, max);
     }
+
+    /**
+     * The error for {@code check_for_dequeue} on an endpoint class that does not implement PreforkDequeue:
+     * the adapter and the Weld SE host both refuse to start it.
+     *
+     * @param endpointClass the MDB's or bean's class name
+     * @param origin        where check_for_dequeue's value came from
+     */
+    public ConfigException notImplementedBy(String endpointClass, String origin) {
+        return new ConfigException(Settings.CHECK_FOR_DEQUEUE.key(), Integer.toString(everySeconds), endpointClass
+                + " does not implement dev.prefork.api.PreforkDequeue, whose runDequeue() the jobs call; implement it or"
+                + " remove the setting [set by " + origin + "]");
+    }
 }
