@@ -1,6 +1,8 @@
 package dev.prefork.embedded;
 
 import dev.prefork.adapter.EndpointSettings;
+import dev.prefork.dequeue.DequeueSchedule;
+import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.EngineException;
 import dev.prefork.engine.PoolSnapshot;
 import dev.prefork.engine.PreforkEngine;
@@ -10,8 +12,9 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * One listener bean's running pool: the engine (supervisor, workers, bridge) and the delivery to the
- * bean. It owns the engine and stops it. The public methods tell an application or a test where the pool
+ * One listener bean's running pool: the engine (supervisor, workers, bridge), the delivery to the
+ * bean, and the bean's dequeue schedule when it has one. It owns them and stops them: the dequeue jobs
+ * first, then the pool. The public methods tell an application or a test where the pool
  * listens and how it is doing.
  */
 public final class ListenerPool {
@@ -23,29 +26,36 @@ public final class ListenerPool {
     private final EndpointSettings settings;
     private final BeanDelivery<?> delivery;
     private final PreforkEngine engine;
+    /** The bean's runDequeue() schedule, or null. */
+    private final DequeueSchedule dequeue;
     private boolean stopped;
 
-    private ListenerPool(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery, PreforkEngine engine) {
+    private ListenerPool(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery, PreforkEngine engine,
+                         DequeueSchedule dequeue) {
         this.beanClass = beanClass;
         this.settings = settings;
         this.delivery = delivery;
         this.engine = engine;
+        this.dequeue = dequeue;
     }
 
     /**
      * Starts the pool; returns once its ports are bound and a first worker accepts (connections wait in
      * the listen backlog meanwhile), without waiting for the others: the application is up sooner.
      * With {@code firstWorkerOnly} (the default pacing, several pools starting at once) it starts one
-     * worker per port and leaves the rest to {@link #startTheOtherWorkers}.
+     * worker per port and leaves the rest to {@link #startTheOtherWorkers}. Then the dequeue schedule
+     * starts, when {@code dequeueTimes} is not null.
      */
     static ListenerPool start(Class<?> beanClass, EndpointSettings settings, BeanDelivery<?> delivery,
+                              ContextualInstances<?> instances, DequeueTimes dequeueTimes,
                               boolean firstWorkerOnly) throws EngineException {
         PreforkEngine engine = PreforkEngine.start(firstWorkerOnly && deferrable(settings)
                 ? settings.config().toBuilder().maxServers(1).build() : settings.config(), delivery);
         LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (" + beanClass.getName()
                 + ", supervisor pid " + engine.supervisorPid() + ", " + settings.config().maxServers()
                 + " workers per port)");
-        return new ListenerPool(beanClass, settings, delivery, engine);
+        DequeueSchedule dequeue = dequeueTimes == null ? null : BeanDequeue.start(settings, dequeueTimes, instances);
+        return new ListenerPool(beanClass, settings, delivery, engine, dequeue);
     }
 
     /**
@@ -107,6 +117,11 @@ public final class ListenerPool {
         return engine.awaitAccepting(settings.config().maxServers() * settings.config().ports().size(), timeout);
     }
 
+    /** How many of the bean's runDequeue() calls run now (0 without check_for_dequeue). */
+    public int runningDequeueJobs() {
+        return dequeue == null ? 0 : dequeue.runningJobs();
+    }
+
     /** True until the pool stops (or its supervisor died). */
     public boolean isRunning() {
         return engine.isRunning();
@@ -122,6 +137,9 @@ public final class ListenerPool {
             return;
         }
         stopped = true;
+        if (dequeue != null) {
+            dequeue.stop();
+        }
         engine.stop();
         try {
             if (!delivery.awaitIdle(DELIVERY_DRAIN)) {

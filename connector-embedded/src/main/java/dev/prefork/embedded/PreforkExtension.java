@@ -3,6 +3,7 @@ package dev.prefork.embedded;
 import dev.prefork.adapter.ConfigLookup;
 import dev.prefork.adapter.EndpointSettings;
 import dev.prefork.api.PreforkListener;
+import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.config.ConfigException;
 import jakarta.ejb.MessageDriven;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +56,10 @@ import java.util.logging.Logger;
  * (each is up when its ports are bound and a first worker accepts; with several pools each starts its
  * first worker alone and the others once all pools answer, so the application is ready after one
  * worker start per pool rather than beside all of them); if one cannot, those started are
- * stopped and the container's start fails. {@link PoolStarted} is fired for each. When the application context is about to end (container shutdown, {@code SeContainer.close()},
+ * stopped and the container's start fails. {@link PoolStarted} is fired for each. A bean that implements
+ * {@link dev.prefork.api.PreforkDequeue} gets its {@code runDequeue()} called every {@code check_for_dequeue}
+ * seconds ({@link BeanDequeue}); {@code check_for_dequeue} on one that does not fails the start as a bad value does.
+ * When the application context is about to end (container shutdown, {@code SeContainer.close()},
  * Ctrl-C or SIGTERM through Weld's shutdown hook) {@link PoolStopping} is fired and every pool stops with
  * the adapter's grace; nothing is left: no process, port, socket file or lock.
  *
@@ -114,14 +118,19 @@ public class PreforkExtension implements Extension {
     void start(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         ConfigLookup mpConfig = new MicroProfileConfigLookup(ConfigProvider.getConfig(), overrides, overridesSource);
         List<BeanDelivery<?>> deliveries = new ArrayList<>();
+        List<ContextualInstances<?>> instances = new ArrayList<>();
+        List<DequeueTimes> dequeues = new ArrayList<>();
         List<EndpointSettings> resolved = new ArrayList<>();
         boolean bad = false;
         for (Bean<?> bean : listeners) {
             try {
                 EndpointSettings settings = ListenerSettings.resolve(bean.getBeanClass(), mpConfig);
                 LOG.info(settings.describe());
+                dequeues.add(BeanDequeue.times(settings, bean.getBeanClass()));
                 resolved.add(settings);
-                deliveries.add(new BeanDelivery<>(settings.endpoint(), bean, beanManager));
+                ContextualInstances<?> beanInstances = new ContextualInstances<>(bean, beanManager);
+                instances.add(beanInstances);
+                deliveries.add(new BeanDelivery<>(settings.endpoint(), beanInstances));
             } catch (ConfigException e) {
                 event.addDeploymentProblem(new DeploymentException(bean.getBeanClass().getName() + ": " + e.getMessage(), e));
                 bad = true;
@@ -131,7 +140,7 @@ public class PreforkExtension implements Extension {
             return;
         }
         try {
-            startAll(resolved, deliveries);
+            startAll(resolved, deliveries, instances, dequeues);
         } catch (DeploymentException e) {
             event.addDeploymentProblem(e);
             return;
@@ -142,7 +151,8 @@ public class PreforkExtension implements Extension {
     }
 
     /** Starts every pool at once (each start waits for JVMs to come up); all or none. */
-    private void startAll(List<EndpointSettings> resolved, List<BeanDelivery<?>> deliveries) {
+    private void startAll(List<EndpointSettings> resolved, List<BeanDelivery<?>> deliveries,
+                          List<ContextualInstances<?>> instances, List<DequeueTimes> dequeues) {
         ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, resolved.size()), task -> {
             Thread thread = new Thread(task, "prefork-embedded-start");
             thread.setDaemon(true);
@@ -153,10 +163,13 @@ public class PreforkExtension implements Extension {
             for (int i = 0; i < resolved.size(); i++) {
                 EndpointSettings settings = resolved.get(i);
                 BeanDelivery<?> delivery = deliveries.get(i);
+                ContextualInstances<?> beanInstances = instances.get(i);
+                DequeueTimes dequeue = dequeues.get(i);
                 Class<?> beanClass = listeners.get(i).getBeanClass();
                 // Several pools: each starts its first worker only, the rest once all answer (startTheOtherWorkers).
                 boolean firstWorkerOnly = resolved.size() > 1;
-                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery, firstWorkerOnly)));
+                starting.add(starters.submit(() -> ListenerPool.start(beanClass, settings, delivery, beanInstances,
+                        dequeue, firstWorkerOnly)));
             }
             DeploymentException failure = null;
             for (int i = 0; i < starting.size(); i++) {

@@ -26,9 +26,10 @@ class ListenerScanTest {
     void findsTheListenerClassesOfADirectory() throws Exception {
         List<Class<?>> found = ListenerScan.find(TEST_CLASSES.toString(), getClass().getClassLoader());
         assertTrue(found.containsAll(List.of(EchoListener.class, UpperListener.class, FailingListener.class,
-                CountedListener.class, EnvOverrideListener.class, BadSettingListener.class)), found.toString());
+                CountedListener.class, EnvOverrideListener.class, BadSettingListener.class,
+                DequeueingListener.class)), found.toString());
         assertFalse(found.contains(PoolEvents.class), "a bean that is no listener");
-        assertEquals(6, found.size(), found.toString());
+        assertEquals(7, found.size(), found.toString());
     }
 
     @Test

@@ -50,4 +50,16 @@ class SettingsTest {
         assertTrue(message.contains("listen='-5' is not valid"), message);
         assertTrue(message.contains("[set by MicroProfile Config prefork.envoverride.listen from the test]"), message);
     }
+
+    @Test
+    void checkForDequeueOnABeanWithoutRunDequeueFailsTheStartNamingKeyValueAndSource() {
+        DeploymentException failure = assertThrows(DeploymentException.class,
+                () -> Containers.weld(Map.of("prefork.envoverride.check_for_dequeue", "5", "prefork.envoverride.max_dequeue", "1"))
+                        .addBeanClass(EnvOverrideListener.class).initialize().close());
+        String message = failure.getMessage();
+        assertTrue(message.contains("check_for_dequeue='5' is not valid: " + EnvOverrideListener.class.getName()
+                + " does not implement dev.prefork.api.PreforkDequeue"), message);
+        assertTrue(message.contains("[set by MicroProfile Config prefork.envoverride.check_for_dequeue from the test]"), message);
+        assertEquals(0, ProcessHandle.current().descendants().count(), "no pool was started");
+    }
 }

@@ -1,5 +1,8 @@
 package dev.prefork.adapter;
 
+import dev.prefork.dequeue.CallJob;
+import dev.prefork.dequeue.DequeueSchedule;
+import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.LiveRetune;
 import dev.prefork.engine.PreforkEngine;
 import jakarta.resource.spi.work.WorkManager;
@@ -8,8 +11,10 @@ import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
- * One activated MDB endpoint: the running engine (supervisor, workers, bridge) and the delivery that
- * hands its connections to the MDB. It owns the engine and stops it.
+ * One activated MDB endpoint: the running engine (supervisor, workers, bridge), the delivery that
+ * hands its connections to the MDB, and the MDB's dequeue schedule when it has one. It owns them and
+ * stops them: the dequeue jobs first (no new one; those running get graceful_shutdown_timeout, then an
+ * interrupt), then the pool.
  */
 final class ActiveEndpoint {
     private static final Logger LOG = Logger.getLogger(ActiveEndpoint.class.getName());
@@ -23,24 +28,28 @@ final class ActiveEndpoint {
     private final PreforkEngine engine;
     /** Closed after the engine: its timer gives up on the starts the engine's deliveries still wait for. */
     private final WorkManagerExecutor executor;
+    /** The MDB's runDequeue() schedule, or null. */
+    private final DequeueSchedule dequeue;
     private boolean stopped;
     private SettingsRefresh refresh;
 
     private ActiveEndpoint(EndpointSettings settings, EndpointDelivery delivery, PreforkEngine engine,
-                           WorkManagerExecutor executor) {
+                           WorkManagerExecutor executor, DequeueSchedule dequeue) {
         this.settings = settings;
         this.delivery = delivery;
         this.engine = engine;
         this.executor = executor;
+        this.dequeue = dequeue;
     }
 
     /**
      * Starts the endpoint's pool; returns once its ports are bound (and, within a bound, its workers accept).
      *
      * @param delivery the delivery; its shutting-down hook should call {@link #stopInBackground(ActiveEndpoint)}
+     * @param dequeue  the MDB's dequeue job, run on check_for_dequeue's schedule once the pool serves; or null
      */
-    static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, WorkManager workManager,
-                                boolean longRunningHint) throws Exception {
+    static ActiveEndpoint start(EndpointSettings settings, EndpointDelivery delivery, EndpointDequeue dequeue,
+                                WorkManager workManager, boolean longRunningHint) throws Exception {
         WorkManagerExecutor executor = new WorkManagerExecutor(workManager, longRunningHint, settings.endpoint());
         PreforkEngine engine;
         try {
@@ -63,7 +72,18 @@ final class ActiveEndpoint {
         LOG.info(settings.endpoint() + ": listening on " + engine.boundAddresses() + " (supervisor pid "
                 + engine.supervisorPid() + ", " + settings.config().maxServers() + " workers per port"
                 + (delivery.transacted() ? ", transacted delivery" : "") + ")");
-        return new ActiveEndpoint(settings, delivery, engine, executor);
+        return new ActiveEndpoint(settings, delivery, engine, executor, dequeue == null ? null : schedule(settings, dequeue, executor));
+    }
+
+    private static DequeueSchedule schedule(EndpointSettings settings, EndpointDequeue dequeue, WorkManagerExecutor executor) {
+        DequeueTimes times = dequeue.times();
+        String name = settings.endpoint();
+        LOG.info(name + ": dequeue: runDequeue() every " + times.everySeconds() + " s on a WorkManager thread, at most "
+                + times.max() + " at once");
+        return DequeueSchedule.start(name, times, settings.config().gracefulShutdownTimeout(),
+                () -> CallJob.start("call of runDequeue()", dequeue, executor::executeJob,
+                        why -> LOG.warning(name + ": dequeue: runDequeue() not called: " + why + "; the next check tries again")),
+                LOG::warning);
     }
 
     String name() {
@@ -123,6 +143,9 @@ final class ActiveEndpoint {
         stopped = true;
         if (refresh != null) {
             refresh.cancel();
+        }
+        if (dequeue != null) {
+            dequeue.stop();
         }
         if (drainFirst) {
             engine.stop();

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A unit of the container's WorkManager: one client connection's delivery, or (with {@code handoff
- * descriptor}) a worker link's loop that delivers that worker's clients one after another. It is marked
+ * descriptor}) a worker link's loop that delivers that worker's clients one after another, or one
+ * {@code runDequeue()} call of a {@code PreforkDequeue} MDB. It is marked
  * long-running when the WorkManager understands hints: a client may stay connected for minutes, a link
  * lasts as long as its worker, and neither should hold a thread meant for short tasks (IronJacamar has a
  * separate long-running pool for such work).
@@ -35,7 +36,10 @@ final class ConnectionWork implements Work, WorkContextProvider {
         delivery.run();
     }
 
-    /** Nothing to interrupt here: the engine cuts the connection off when the endpoint stops. */
+    /**
+     * Nothing to interrupt here: the engine cuts the connection off when the endpoint stops, and the
+     * endpoint's dequeue schedule interrupts a runDequeue() call still running after the grace period.
+     */
     @Override
     public void release() {
     }

@@ -1,6 +1,7 @@
 package dev.prefork.adapter;
 
 import dev.prefork.api.PreforkConnection;
+import dev.prefork.api.PreforkDequeue;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.DeliveriesInFlight;
@@ -29,10 +30,13 @@ import java.util.logging.Logger;
 final class EndpointDelivery implements ConnectionHandler {
     private static final Logger LOG = Logger.getLogger(EndpointDelivery.class.getName());
     static final Method PROCESS_REQUEST;
+    /** The same method as {@link PreforkDequeue} declares it again. */
+    private static final Method PROCESS_DEQUEUE_REQUEST;
 
     static {
         try {
             PROCESS_REQUEST = PreforkListener.class.getMethod("processRequest", PreforkConnection.class);
+            PROCESS_DEQUEUE_REQUEST = PreforkDequeue.class.getMethod("processRequest", PreforkConnection.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,6 +44,8 @@ final class EndpointDelivery implements ConnectionHandler {
 
     private final String endpoint;
     private final MessageEndpointFactory factory;
+    /** {@code processRequest} as the container knows it, for {@code isDeliveryTransacted} and {@code beforeDelivery}. */
+    private final Method processRequest;
     private final boolean transacted;
     private final Runnable onComponentShuttingDown;
     private final DeliveriesInFlight inFlight = new DeliveriesInFlight();
@@ -53,11 +59,23 @@ final class EndpointDelivery implements ConnectionHandler {
         this.endpoint = endpoint;
         this.factory = factory;
         this.onComponentShuttingDown = onComponentShuttingDown;
+        this.processRequest = processRequestOf(EndpointNames.endpointClass(factory));
         try {
-            this.transacted = factory.isDeliveryTransacted(PROCESS_REQUEST);
+            this.transacted = factory.isDeliveryTransacted(processRequest);
         } catch (NoSuchMethodException e) {
-            throw new ResourceException(endpoint + ": the MDB does not implement " + PROCESS_REQUEST, e);
+            throw new ResourceException(endpoint + ": the MDB does not implement " + processRequest, e);
         }
+    }
+
+    /**
+     * {@code processRequest} as the MDB's listener interface declares it: an MDB that implements
+     * {@link PreforkDequeue} is bound under that interface, which declares the method again, and GlassFish
+     * knows only the methods the listener interface itself declares (it refused
+     * {@code PreforkListener.processRequest} with "Transaction Attribute not found"). WildFly and Liberty
+     * take either.
+     */
+    private static Method processRequestOf(Class<?> mdb) {
+        return mdb != null && PreforkDequeue.class.isAssignableFrom(mdb) ? PROCESS_DEQUEUE_REQUEST : PROCESS_REQUEST;
     }
 
     boolean transacted() {
@@ -86,7 +104,7 @@ final class EndpointDelivery implements ConnectionHandler {
         }
         try {
             if (transacted) {
-                endpointInstance.beforeDelivery(PROCESS_REQUEST);
+                endpointInstance.beforeDelivery(processRequest);
             }
             try {
                 ((PreforkListener) endpointInstance).processRequest(connection);

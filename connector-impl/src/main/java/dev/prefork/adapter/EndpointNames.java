@@ -38,7 +38,8 @@ final class EndpointNames {
         return endpointClass == null ? null : endpointClass.getClassLoader();
     }
 
-    private static Class<?> endpointClass(MessageEndpointFactory factory) {
+    /** The MDB's class, or null when the container does not say (older than Connectors 1.7). */
+    static Class<?> endpointClass(MessageEndpointFactory factory) {
         try {
             return factory.getEndpointClass();
         } catch (RuntimeException | AbstractMethodError e) {

@@ -23,4 +23,10 @@ public record EndpointSettings(String endpoint, EngineConfig config, List<Resolv
         }
         return text.toString();
     }
+
+    /** Where {@code key}'s value came from: "activation config property max_dequeue", "default". */
+    public String origin(String key) {
+        return settings.stream().filter(setting -> setting.key().equals(key)).findFirst()
+                .map(ResolvedSetting::origin).orElse("default");
+    }
 }

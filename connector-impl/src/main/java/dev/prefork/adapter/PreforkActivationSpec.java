@@ -1,5 +1,6 @@
 package dev.prefork.adapter;
 
+import dev.prefork.api.PreforkDequeue;
 import dev.prefork.api.PreforkListener;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
@@ -38,7 +39,9 @@ import java.util.Objects;
  * <p>Unset properties fall back as {@link SettingsResolver} describes. All values are text and are
  * checked by {@link #validate()}, whose messages name the property.
  */
-@Activation(messageListeners = PreforkListener.class)
+// Two listener types, one spec: an MDB that implements PreforkDequeue is bound under it, so that the
+// container's endpoint proxy has runDequeue() as well as processRequest().
+@Activation(messageListeners = {PreforkListener.class, PreforkDequeue.class})
 public class PreforkActivationSpec implements ActivationSpec {
     private final SettingValues values = new SettingValues(SettingLayer.ACTIVATION_CONFIG);
     private ResourceAdapter resourceAdapter;
@@ -183,6 +186,12 @@ public class PreforkActivationSpec implements ActivationSpec {
 
     public void setDrain_timeout(String value) { values.set("drain_timeout", value); }
     public String getDrain_timeout() { return values.get("drain_timeout"); }
+
+    public void setCheck_for_dequeue(String value) { values.set("check_for_dequeue", value); }
+    public String getCheck_for_dequeue() { return values.get("check_for_dequeue"); }
+
+    public void setMax_dequeue(String value) { values.set("max_dequeue", value); }
+    public String getMax_dequeue() { return values.get("max_dequeue"); }
 
     public void setName(String value) { values.set("name", value); }
     public String getName() { return values.get("name"); }

@@ -28,7 +28,9 @@ import java.util.logging.Logger;
 /**
  * Prefork Connector's resource adapter: for every activated message-driven bean that implements
  * {@link dev.prefork.api.PreforkListener} it starts a pool of pre-forked worker processes on the MDB's
- * ports, and delivers every connection they accept to the MDB through the container's WorkManager.
+ * ports, and delivers every connection they accept to the MDB through the container's WorkManager; for
+ * one that implements {@link dev.prefork.api.PreforkDequeue} with {@code check_for_dequeue} it also
+ * calls {@code runDequeue()} on that schedule, through the WorkManager too.
  *
  * <p>Its config properties are adapter-wide settings for every endpoint (camelCase names of the engine
  * settings: {@code maxServers}, {@code maxRequests}, ...). They are unset by default, so that each endpoint
@@ -281,7 +283,8 @@ public class PreforkResourceAdapter implements ResourceAdapter {
         EndpointDelivery delivery = new EndpointDelivery(endpoint, factory, () -> ActiveEndpoint.stopInBackground(started.get()));
         ActiveEndpoint active;
         try {
-            active = ActiveEndpoint.start(settings, delivery, workManager, longRunningHint);
+            EndpointDequeue dequeue = EndpointDequeue.forEndpoint(settings, factory);
+            active = ActiveEndpoint.start(settings, delivery, dequeue, workManager, longRunningHint);
         } catch (ConfigException e) {
             throw new ResourceException(endpoint + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -126,16 +126,12 @@ final class WorkManagerExecutor implements LinkExecutor, PatientExecutor, AutoCl
     public void executeWithoutWaiting(Runnable task, Consumer<String> refused) {
         String why = starvedRecently();
         if (why == null) {
-            StartGate gate = new StartGate(task);
             try {
-                workManager.scheduleWork(new ConnectionWork(gate, longRunningHint, "prefork-" + endpoint));
-                gate.timeout = timer().schedule(() -> {
-                    if (gate.abandon()) {
-                        starvedSince.set(Math.max(1, System.nanoTime()));
-                        logRefusal("no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms");
-                        refused.accept(NO_THREAD);
-                    }
-                }, START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                scheduleGated(task, "prefork-" + endpoint, () -> {
+                    starvedSince.set(Math.max(1, System.nanoTime()));
+                    logRefusal("no WorkManager thread took it within " + START_TIMEOUT_MILLIS + " ms");
+                    refused.accept(NO_THREAD);
+                });
                 return;
             } catch (WorkException e) {
                 why = "the WorkManager rejected it (" + e.getMessage() + ")";
@@ -147,6 +143,39 @@ final class WorkManagerExecutor implements LinkExecutor, PatientExecutor, AutoCl
         }
         logRefusal(why);
         refused.accept(NO_THREAD);
+    }
+
+    /**
+     * A dequeue job ({@code runDequeue()}): started as a connection is, within {@link #START_TIMEOUT_MILLIS}
+     * and without waiting for it, but a job that no thread takes only tells {@code refused} why (its schedule
+     * logs it and tries again at the next check); no client is answered busy.
+     */
+    void executeJob(Runnable job, Consumer<String> refused) {
+        try {
+            scheduleGated(job, "prefork-dequeue-" + endpoint, () -> refused.accept("no WorkManager thread took it within "
+                    + START_TIMEOUT_MILLIS + " ms; " + running.get() + " of this endpoint's links, connections and jobs run on"
+                    + " its threads: " + RAISE));
+        } catch (WorkException e) {
+            refused.accept("the WorkManager rejected it (" + e.getMessage() + ")");
+        } catch (RejectedExecutionException e) {
+            refused.accept("the endpoint is stopping");
+        }
+    }
+
+    /**
+     * Schedules {@code task}; a timer abandons it when no container thread has started it within
+     * {@link #START_TIMEOUT_MILLIS}, and runs {@code timedOut} on its thread then.
+     *
+     * @throws RejectedExecutionException when the endpoint is stopping (the task may still start)
+     */
+    private void scheduleGated(Runnable task, String name, Runnable timedOut) throws WorkException {
+        StartGate gate = new StartGate(task);
+        workManager.scheduleWork(new ConnectionWork(gate, longRunningHint, name));
+        gate.timeout = timer().schedule(() -> {
+            if (gate.abandon()) {
+                timedOut.run();
+            }
+        }, START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Why a connection is refused at once (a start timed out lately and nothing of ours ended since), or null. */

@@ -1,5 +1,8 @@
 package dev.prefork.standalone;
 
+import dev.prefork.dequeue.DequeueJob;
+import dev.prefork.dequeue.DequeueSchedule;
+import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Settings;
 
@@ -11,43 +14,30 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * PreForkSimple's {@code check_for_dequeue} / {@code max_dequeue} / {@code run_dequeue} in the launcher:
- * every {@code check_for_dequeue} seconds {@code dequeue_command} is started with {@code /bin/sh -c}
- * unless {@code max_dequeue} copies still run. Each job's output is logged line by line (lines cut at
- * 1000 characters), its exit status too; at stop every job gets TERM, then KILL after
- * {@code graceful_shutdown_timeout}. With user/group each job runs as that user with those groups, as
- * Net::Server's dequeue children do (they fork from a parent that has switched already): the root
- * launcher starts it through setpriv, with the ids resolved as for the workers (the process jar's
- * {@code ProgramKeeper.asUser}, so JDK 22+ for the launcher then).
+ * the jobs are commands, {@code dequeue_command} started with {@code /bin/sh -c}, on the schedule every
+ * host shares ({@link DequeueSchedule}: every {@code check_for_dequeue} seconds unless {@code max_dequeue}
+ * still run). Each job's output is logged line by line (lines cut at 1000 characters), its exit status
+ * too; at stop every job and what it started gets TERM, then KILL after {@code graceful_shutdown_timeout}.
+ * With user/group each job runs as that user with those groups, as Net::Server's dequeue children do
+ * (they fork from a parent that has switched already): the root launcher starts it through setpriv, with
+ * the ids resolved as for the workers (the process jar's {@code ProgramKeeper.asUser}, so JDK 22+ for the
+ * launcher then).
  */
 final class DequeueJobs {
     private static final int MAX_LINE = 1000;
 
     private final List<String> command;
-    private final String shown;
-    private final int max;
-    private final int graceSeconds;
     private final PrintStream out;
-    private final List<Process> running = new ArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "prefork-dequeue");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private boolean stopped;
+    private DequeueSchedule schedule;
 
-    private DequeueJobs(List<String> asUser, String command, int max, int graceSeconds, PrintStream out) {
+    private DequeueJobs(List<String> asUser, String command, PrintStream out) {
         List<String> words = new ArrayList<>(asUser);
         words.addAll(List.of("/bin/sh", "-c", command));
         this.command = List.copyOf(words);
-        this.shown = command;
-        this.max = max;
-        this.graceSeconds = graceSeconds;
         this.out = out;
     }
 
@@ -80,27 +70,20 @@ final class DequeueJobs {
                         + e.getMessage());
             }
         }
-        DequeueJobs jobs = new DequeueJobs(asUser, command, max, config.gracefulShutdownTimeout(), out);
-        jobs.timer.scheduleWithFixedDelay(jobs::check, every, every, TimeUnit.SECONDS);
+        DequeueJobs jobs = new DequeueJobs(asUser, command, out);
+        jobs.schedule = DequeueSchedule.start("prefork", new DequeueTimes(every, max), config.gracefulShutdownTimeout(),
+                jobs::startJob, out::println);
         return jobs;
     }
 
-    private synchronized void check() {
-        running.removeIf(job -> !job.isAlive());
-        if (stopped || running.size() >= max) {
-            return;
-        }
-        try {
-            Process job = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true).start();
-            running.add(job);
-            Thread reader = new Thread(() -> logOutput(job), "prefork-dequeue-" + job.pid());
-            reader.setDaemon(true);
-            reader.start();
-        } catch (IOException e) {
-            out.println("prefork: dequeue: cannot start '" + shown + "': " + e.getMessage());
-        }
+    private DequeueJob startJob() throws IOException {
+        Process job = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> logOutput(job), "prefork-dequeue-" + job.pid());
+        reader.setDaemon(true);
+        reader.start();
+        return new ProcessJob(job);
     }
 
     private void logOutput(Process job) {
@@ -119,38 +102,45 @@ final class DequeueJobs {
 
     /** No new job; every running one gets TERM, and KILL after graceful_shutdown_timeout. */
     void stop() {
-        List<Process> jobs;
-        synchronized (this) {
-            stopped = true;
-            jobs = new ArrayList<>(running);
+        schedule.stop();
+    }
+
+    /**
+     * One job's shell and what it started: a "sleep" in the command outlives a shell that got TERM, so the
+     * stop signals the descendants as they are when it comes, and waits for them all.
+     */
+    private static final class ProcessJob implements DequeueJob {
+        private final Process shell;
+        private List<ProcessHandle> all = List.of();
+        private CompletableFuture<?> ended;
+
+        ProcessJob(Process shell) {
+            this.shell = shell;
+            this.ended = shell.onExit();
         }
-        timer.shutdownNow();
-        // The shell and what it started (a "sleep" in the command outlives a shell that got TERM).
-        List<ProcessHandle> all = new ArrayList<>();
-        for (Process job : jobs) {
-            all.addAll(job.descendants().toList());
-            all.add(job.toHandle());
+
+        @Override
+        public synchronized CompletableFuture<?> ended() {
+            return ended;
         }
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle each : all) {
-            try {
-                each.onExit().get(graceSeconds, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                each.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+
+        @Override
+        public synchronized void askToEnd() {
+            List<ProcessHandle> handles = new ArrayList<>(shell.descendants().toList());
+            handles.add(shell.toHandle());
+            all = List.copyOf(handles);
+            all.forEach(ProcessHandle::destroy);
+            ended = CompletableFuture.allOf(all.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new));
         }
-        for (ProcessHandle each : all) {
-            try {
-                each.onExit().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                out.println("prefork: dequeue: process " + each.pid() + " did not stop");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+
+        @Override
+        public synchronized void forceToEnd() {
+            all.forEach(ProcessHandle::destroyForcibly);
+        }
+
+        @Override
+        public String describe() {
+            return "process " + shell.pid();
         }
     }
 }

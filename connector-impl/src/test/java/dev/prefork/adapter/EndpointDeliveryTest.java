@@ -45,14 +45,21 @@ class EndpointDeliveryTest {
 
     /** A container's factory, recording the calls the adapter makes on it and its endpoints. */
     static final class FakeFactory implements MessageEndpointFactory {
-        final List<String> calls = new ArrayList<>();
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         final boolean transacted;
         final boolean unavailable;
+        /** The MDB's listener interface: its endpoints implement it, and it stands for the MDB's class. */
+        final Class<? extends PreforkListener> listener;
         RuntimeException rejection;
 
         FakeFactory(boolean transacted, boolean unavailable) {
+            this(transacted, unavailable, PreforkListener.class);
+        }
+
+        FakeFactory(boolean transacted, boolean unavailable, Class<? extends PreforkListener> listener) {
             this.transacted = transacted;
             this.unavailable = unavailable;
+            this.listener = listener;
         }
 
         @Override
@@ -62,7 +69,7 @@ class EndpointDeliveryTest {
                 throw new UnavailableException("pool exhausted");
             }
             return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {MessageEndpoint.class, PreforkListener.class}, (proxy, method, args) -> {
+                    new Class<?>[] {MessageEndpoint.class, listener}, (proxy, method, args) -> {
                         calls.add(method.getName());
                         if (method.getName().equals("processRequest") && rejection != null) {
                             throw rejection;
@@ -92,7 +99,7 @@ class EndpointDeliveryTest {
 
         @Override
         public Class<?> getEndpointClass() {
-            return PreforkListener.class;
+            return listener;
         }
     }
 

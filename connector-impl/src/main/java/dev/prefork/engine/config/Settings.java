@@ -264,13 +264,18 @@ public final class Settings {
                     + " default of a quarter of the machine; empty keeps the JVM as started. Needs JDK 22+ for the launcher"));
 
     public static final Setting<Integer> CHECK_FOR_DEQUEUE = declare(Setting.of("check_for_dequeue",
-                    SettingType.optional(SettingType.integer(1, 86_400))).onlyFrom(SettingLayer.COMMAND_LINE)
-            .means("every this many seconds the standalone launcher starts dequeue_command unless max_dequeue copies of it"
-                    + " are running (PreForkSimple's run_dequeue, for mail queues and the like); by default never"));
+                    SettingType.optional(SettingType.integer(1, 86_400)))
+            .onlyFrom(SettingLayer.ENDPOINT_MP_CONFIG, SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE)
+            .means("every this many seconds a dequeue job starts unless max_dequeue of them still run (PreForkSimple's"
+                    + " run_dequeue, for mail queues and the like): in the standalone launcher dequeue_command, for an MDB or"
+                    + " a Weld SE bean that implements PreforkDequeue a call of its runDequeue() (an MDB's through the"
+                    + " WorkManager); an endpoint whose class does not implement it fails to start. A job still running"
+                    + " counts against max_dequeue. At stop a command gets TERM, then KILL after graceful_shutdown_timeout; a call"
+                    + " gets graceful_shutdown_timeout to return, then an interrupt. By default never"));
 
     public static final Setting<Integer> MAX_DEQUEUE = declare(Setting.integer("max_dequeue", 0, 64)
-            .byDefault("0").onlyFrom(SettingLayer.COMMAND_LINE)
-            .means("dequeue jobs that may run at once; 0 starts none, as in Net::Server"));
+            .byDefault("0").onlyFrom(SettingLayer.ENDPOINT_MP_CONFIG, SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE)
+            .means("dequeue jobs that may run at once; 0 starts none, as in Net::Server (with check_for_dequeue, at least 1)"));
 
     public static final Setting<String> DEQUEUE_COMMAND = declare(Setting.text("dequeue_command")
             .onlyFrom(SettingLayer.COMMAND_LINE)

@@ -28,18 +28,24 @@ class SettingsTest {
     }
 
     @Test
-    void nameComesOnlyFromTheActivationConfigOrTheCommandLine() {
+    void nameComesOnlyFromTheActivationConfigOrTheCommandLineAndTheDaemonDutiesOnlyFromTheCommandLine() {
         assertEquals(EnumSet.of(SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE), Settings.NAME.layers());
         // The standalone launcher's daemon duties make no sense inside an application server.
         Set<String> launcherOnly = Set.of("pid_file", "log_file", "log_level", "user", "group", "background", "setsid",
-                "chroot", "sig_passthrough", "check_for_dequeue", "max_dequeue", "dequeue_command", "syslog_ident", "syslog_facility", "syslog_logsock",
+                "chroot", "sig_passthrough", "dequeue_command", "syslog_ident", "syslog_facility", "syslog_logsock",
                 "syslog_logopt", "launcher_jvm_options", "worker_program", "program_socket", "program", "crash_limit",
                 "exit_command");
         for (String key : launcherOnly) {
             assertEquals(EnumSet.of(SettingLayer.COMMAND_LINE), Settings.byKey(key).layers(), key);
         }
+        // A dequeue schedule is one MDB's or bean's (it must implement PreforkDequeue): never adapter-wide.
+        Set<String> perEndpoint = Set.of("check_for_dequeue", "max_dequeue");
+        for (String key : perEndpoint) {
+            assertEquals(EnumSet.of(SettingLayer.ENDPOINT_MP_CONFIG, SettingLayer.ACTIVATION_CONFIG, SettingLayer.COMMAND_LINE),
+                    Settings.byKey(key).layers(), key);
+        }
         for (Setting<?> setting : Settings.all()) {
-            if (setting != Settings.NAME && !launcherOnly.contains(setting.key())) {
+            if (setting != Settings.NAME && !launcherOnly.contains(setting.key()) && !perEndpoint.contains(setting.key())) {
                 assertEquals(EnumSet.complementOf(EnumSet.of(SettingLayer.DEFAULT)), setting.layers(), setting.key());
             }
         }

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server supplies the {@link AppServer}). Talks to the MDBs over real TCP and checks the processes in
  * /proc. The server gets its test settings as MicroProfile Config system properties: the MDBs on
  * {@code it.calculator.port} / {@code it.echo.port}, the echo pool at 2 workers of {@code max_requests}
- * 5, {@code graceful_shutdown_timeout} 3, the private directories under {@code it.runtime.dir}, and the
+ * 5, the calculator's dequeue report every second, {@code graceful_shutdown_timeout} 3, the private directories under {@code it.runtime.dir}, and the
  * workers' JDK as {@code prefork.java_home}.
  *
  * <p>The tests run in order on one server; the last undeploys. Whatever happens, {@link #stopServer()}
@@ -117,6 +117,7 @@ public abstract class SampleScenarios {
         settings.put("prefork.echo.port", "127.0.0.1:" + ECHO_PORT);
         settings.put("prefork.echo.max_servers", "2");
         settings.put("prefork.echo.max_requests", "5");
+        settings.put("prefork.calculator.check_for_dequeue", "1"); // its reports every second instead of every minute
         settings.put("prefork.graceful_shutdown_timeout", "3");
         settings.put("prefork.runtime_dir", RUNTIME_DIR.toString());
         return settings;
@@ -215,6 +216,22 @@ public abstract class SampleScenarios {
             assertEquals("7", a.get(5), "the connection stays usable after errors");
             assertEquals("21", a.get(6));
         }
+    }
+
+    /**
+     * The calculator implements PreforkDequeue: the adapter calls its runDequeue() through the WorkManager
+     * every check_for_dequeue seconds (1 here, through MicroProfile Config), and each call logs a report.
+     */
+    @Test
+    @Order(25)
+    void calculatorsDequeueJobReportsEverySecondThroughTheWorkManager() {
+        Await.until("two of the calculator's dequeue reports", PROCESS_WAIT,
+                () -> count(logText(), "calculator: report #") >= 2, () -> count(logText(), "calculator: report #") + " so far");
+        String log = logText();
+        assertTrue(log.contains("check_for_dequeue=1 (MicroProfile Config prefork.calculator.check_for_dequeue from SysPropConfigSource"),
+                "the system property overrides the MDB's check_for_dequeue=60");
+        assertTrue(log.contains("calculator: dequeue: runDequeue() every 1 s on a WorkManager thread, at most 1 at once"));
+        assertTrue(log.contains("expressions answered"), "a report counts the expressions answered");
     }
 
     @Test

@@ -28,6 +28,13 @@ final class LibertyServer implements AppServer {
     /** The .rar on its own: Liberty's id of it, and the application of the MDB jar bound to it. */
     static final String STANDALONE_ADAPTER = "prefork";
     static final String MDB_JAR_APP = "prefork-sample-ejb";
+    /**
+     * Each sample MDB with its message listener interface's simple name: the adapter offers two
+     * (PreforkListener, PreforkDequeue), so Liberty names an activation spec's properties element after
+     * the interface, properties.ADAPTER.INTERFACE (its metatype generator gives the bare name only to an
+     * adapter with one listener type).
+     */
+    private static final Map<String, String> LISTENERS = Map.of("CalculatorBean", "PreforkDequeue", "EchoBean", "PreforkListener");
     private static final Pattern APP_STARTED = started(APP);
     private static final Pattern APP_STOPPED = stopped(APP);
     private static final Pattern APP_FAILED = failed(APP);
@@ -264,7 +271,7 @@ final class LibertyServer implements AppServer {
             // Liberty activates an MDB only with an activation spec named application/module/bean.
             for (String bean : List.of("CalculatorBean", "EchoBean")) {
                 xml.append("    <activationSpec id=\"").append(APP).append("/prefork-sample-ejb/").append(bean)
-                        .append("\"><properties.").append(ADAPTER)
+                        .append("\"><properties.").append(ADAPTER).append('.').append(LISTENERS.get(bean))
                         .append(attributes(activationSpecProperties.getOrDefault(bean, Map.of()))).append("/></activationSpec>\n");
             }
         }
@@ -280,7 +287,8 @@ final class LibertyServer implements AppServer {
             // A module outside an EAR: Liberty names its activation specs module/bean (as its CNTR4015W says).
             for (String bean : List.of("CalculatorBean", "EchoBean")) {
                 xml.append("    <activationSpec id=\"").append(MDB_JAR_APP).append('/').append(bean)
-                        .append("\"><properties.").append(STANDALONE_ADAPTER).append("/></activationSpec>\n");
+                        .append("\"><properties.").append(STANDALONE_ADAPTER).append('.').append(LISTENERS.get(bean))
+                        .append("/></activationSpec>\n");
             }
         }
         return xml.append("</server>\n").toString();
