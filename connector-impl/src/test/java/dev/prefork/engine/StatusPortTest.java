@@ -166,8 +166,10 @@ class StatusPortTest extends EngineTestSupport {
             holder.getOutputStream().write("held\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals('h', holder.getInputStream().read(), "the holder is in service");
             silent.connect(new InetSocketAddress("127.0.0.1", engine.boundPort(0)), 10_000);
-            String json = awaitJson(engine, j -> number(j, "clients_in_service") == 1 && number(j, "clients_waiting_first_byte") == 1,
-                    "one client in service and one waiting for its first bytes");
+            // Awaited with the counts: the worker that handed the silent client over marks itself idle a moment later.
+            String json = awaitJson(engine, j -> number(j, "clients_in_service") == 1 && number(j, "clients_waiting_first_byte") == 1
+                            && number(j, "idle_workers") == 2,
+                    "one client in service, one waiting for its first bytes, both workers idle");
             assertEquals(1000, number(json, "max_clients"));
             assertEquals(0, number(json, "clients_waiting_slot"));
             assertEquals(0, number(json, "first_byte_timeouts"));
