@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts a server process, copies its output to a log file (always draining it, so the server never
  * blocks on a full pipe), and waits until a readiness check passes. Start-up time is measured from just
- * before the process is created to the first moment the check passes (polled every 2 ms).
+ * before the process is created to the first moment the check passes (polled every 2 ms). A server that
+ * does not become ready (it exits, the time runs out, or the check gives up by throwing) is stopped with
+ * its whole process tree before the failure is reported.
  */
 final class Launcher {
 
@@ -41,7 +43,16 @@ final class Launcher {
         capture.drain(process.getInputStream());
         long deadline = begin + timeout.toNanos();
         while (true) {
-            if (check.ready(process, capture.text())) {
+            boolean ready;
+            try {
+                ready = check.ready(process, capture.text());
+            } catch (RuntimeException gaveUp) {
+                // A check that gives up (a launcher that said it stopped waiting for its workers) must not
+                // leave the server running: it held its port and CPU into the next repetition.
+                ProcessCleaner.stop(process, 5);
+                throw gaveUp;
+            }
+            if (ready) {
                 return new Started(process, System.nanoTime() - begin);
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
