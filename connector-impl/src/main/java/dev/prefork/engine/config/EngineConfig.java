@@ -90,8 +90,7 @@ public final class EngineConfig {
      * allocates outlives its connection, the more frequent young collections find next to nothing to copy.
      */
     public static final String DEFAULT_WORKER_JVM_OPTIONS =
-            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -Xmn1m -Xss256k -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
+            "-XX:TieredStopAtLevel=1 " + WorkerJvm.MEMORY + " -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m " + WorkerJvm.PROCESS;
 
     /**
      * The workers' options when {@code worker_jvm_options} is left unset and every worker serves at most
@@ -99,9 +98,16 @@ public final class EngineConfig {
      * briefly spends more CPU compiling its loop than running it, and no compiler thread, code cache or compiler
      * arenas make it smaller (measured: replacement CPU and PSS in docs/benchmarks/ANALYSIS.md, "Issue 13").
      */
-    public static final String INTERPRETED_WORKER_JVM_OPTIONS =
-            "-Xint -XX:+UseSerialGC -Xmx16m -Xmn1m -Xss256k"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
+    public static final String INTERPRETED_WORKER_JVM_OPTIONS = "-Xint " + WorkerJvm.MEMORY + " " + WorkerJvm.PROCESS;
+
+    /** The worker options that compiled and interpreted workers share, written once so that the two cannot drift apart. */
+    private static final class WorkerJvm {
+        /** Collector, heap, young generation and thread stacks. */
+        static final String MEMORY = "-XX:+UseSerialGC -Xmx16m -Xmn1m -Xss256k";
+        /** Archive mapping, no hsperfdata file, native heap trimming. */
+        static final String PROCESS =
+                "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
+    }
 
     /**
      * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
