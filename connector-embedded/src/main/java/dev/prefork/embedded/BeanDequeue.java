@@ -6,7 +6,6 @@ import dev.prefork.dequeue.CallJob;
 import dev.prefork.dequeue.DequeueSchedule;
 import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.config.ConfigException;
-import dev.prefork.engine.config.Settings;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,16 +29,7 @@ final class BeanDequeue {
      *                         without max_dequeue; naming the keys, values and where they came from
      */
     static DequeueTimes times(EndpointSettings settings, Class<?> beanClass) {
-        DequeueTimes times = DequeueTimes.of(settings.config(), settings::origin);
-        boolean implemented = PreforkDequeue.class.isAssignableFrom(beanClass);
-        if (times == null && implemented) {
-            LOG.info(settings.endpoint() + ": " + beanClass.getName() + " implements PreforkDequeue, but check_for_dequeue"
-                    + " is not set: runDequeue() is never called");
-        }
-        if (times != null && !implemented) {
-            throw times.notImplementedBy(beanClass.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
-        }
-        return times;
+        return DequeueTimes.forListener(settings.endpoint(), beanClass, settings.config(), settings::origin, LOG);
     }
 
     /** Starts calling the bean's runDequeue() on {@code times}' schedule. */

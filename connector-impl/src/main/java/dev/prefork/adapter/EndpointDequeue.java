@@ -59,18 +59,11 @@ final class EndpointDequeue implements Runnable {
      *                         or without max_dequeue; naming the keys, values and where they came from
      */
     static EndpointDequeue forEndpoint(EndpointSettings settings, MessageEndpointFactory factory) {
+        // Null from a container that does not name the class (older than Connectors 1.7): each job finds out.
         Class<?> mdb = EndpointNames.endpointClass(factory);
-        DequeueTimes times = DequeueTimes.of(settings.config(), settings::origin);
+        DequeueTimes times = DequeueTimes.forListener(settings.endpoint(), mdb, settings.config(), settings::origin, LOG);
         if (times == null) {
-            if (mdb != null && PreforkDequeue.class.isAssignableFrom(mdb)) {
-                LOG.info(settings.endpoint() + ": " + mdb.getName() + " implements PreforkDequeue, but check_for_dequeue is"
-                        + " not set: runDequeue() is never called");
-            }
             return null;
-        }
-        // A container that does not name the class (older than Connectors 1.7): each job finds out.
-        if (mdb != null && !PreforkDequeue.class.isAssignableFrom(mdb)) {
-            throw times.notImplementedBy(mdb.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
         }
         boolean transacted;
         try {

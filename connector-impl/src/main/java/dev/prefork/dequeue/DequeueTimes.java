@@ -1,10 +1,12 @@
 package dev.prefork.dequeue;
 
+import dev.prefork.api.PreforkDequeue;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.engine.config.Settings;
 
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * When dequeue jobs run: every {@code everySeconds} ({@code check_for_dequeue}), at most {@code max}
@@ -31,6 +33,32 @@ public record DequeueTimes(int everySeconds, int max) {
                     + origin.apply(Settings.MAX_DEQUEUE.key()));
         }
         return new DequeueTimes(every, max);
+    }
+
+    /**
+     * The schedule {@code config} asks for on a listener class, checked against it: the adapter and the Weld SE host
+     * both call this before anything starts. A class that implements PreforkDequeue without check_for_dequeue is
+     * told about on {@code log}, since its runDequeue() then never runs.
+     *
+     * @param listenerClass the MDB's or bean's class; null when the container does not say (then each job finds out)
+     * @throws ConfigException as {@link #of} does, or when check_for_dequeue is set on a class that does not
+     *                         implement PreforkDequeue ({@link #notImplementedBy})
+     */
+    public static DequeueTimes forListener(String endpoint, Class<?> listenerClass, EngineConfig config,
+                                           Function<String, String> origin, Logger log) {
+        DequeueTimes times = of(config, origin);
+        if (listenerClass == null) {
+            return times;
+        }
+        boolean implemented = PreforkDequeue.class.isAssignableFrom(listenerClass);
+        if (times == null && implemented) {
+            log.info(endpoint + ": " + listenerClass.getName() + " implements PreforkDequeue, but check_for_dequeue"
+                    + " is not set: runDequeue() is never called");
+        }
+        if (times != null && !implemented) {
+            throw times.notImplementedBy(listenerClass.getName(), origin.apply(Settings.CHECK_FOR_DEQUEUE.key()));
+        }
+        return times;
     }
 
     /**
