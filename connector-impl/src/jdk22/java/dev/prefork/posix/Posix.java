@@ -40,6 +40,7 @@ public final class Posix {
     private static final long TCP_INFO_PREFIX = 104;
 
     public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
     public static final int ECHILD = 10;
     public static final int ESRCH = 3;
     public static final int EAFNOSUPPORT = 97;
@@ -51,6 +52,8 @@ public final class Posix {
     public static final int IPC_CREAT = 0x200;
     public static final int IPC_RMID = 0;
     public static final int SETVAL = 16;
+    public static final int GETVAL = 12;
+    public static final int GETNCNT = 14;
     public static final short SEM_UNDO = 0x1000;
 
     private static final short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -99,6 +102,8 @@ public final class Posix {
         static final MethodHandle SEMCTL = errnoCall("semctl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
         static final MethodHandle SEMOP = errnoCall("semop", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle SEMTIMEDOP = errnoCall("semtimedop",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
     }
 
     /** posix_spawn and its attributes: the supervisor. */
@@ -278,13 +283,20 @@ public final class Posix {
         checked("semctl IPC_RMID", c -> (int) Semaphores.SEMCTL.invokeExact(c, id, 0, IPC_RMID, 0));
     }
 
+    /** The value of semaphore 0 of {@code id}. */
+    public static int semaphoreValue(int id) {
+        return checked("semctl GETVAL", c -> (int) Semaphores.SEMCTL.invokeExact(c, id, 0, GETVAL, 0));
+    }
+
+    /** How many threads wait in semop for semaphore 0 of {@code id} to grow. */
+    public static int semaphoreWaiters(int id) {
+        return checked("semctl GETNCNT", c -> (int) Semaphores.SEMCTL.invokeExact(c, id, 0, GETNCNT, 0));
+    }
+
     /** {@code semop} on semaphore 0 of {@code id} with SEM_UNDO, restarted after signals. */
     public static void semop(int id, short delta) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment op = arena.allocate(6);
-            op.set(JAVA_SHORT, 0, (short) 0);
-            op.set(JAVA_SHORT, 2, delta);
-            op.set(JAVA_SHORT, 4, SEM_UNDO);
+            MemorySegment op = semaphoreOperation(arena, delta);
             while (true) {
                 try {
                     checked("semop", c -> (int) Semaphores.SEMOP.invokeExact(c, id, op, 1L));
@@ -296,6 +308,37 @@ public final class Posix {
                 }
             }
         }
+    }
+
+    /**
+     * {@code semtimedop} on semaphore 0 of {@code id} with SEM_UNDO: false when it could not be done within
+     * {@code timeoutMillis} or a signal came first (the caller decides whether to try again).
+     */
+    public static boolean semop(int id, short delta, long timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment op = semaphoreOperation(arena, delta);
+            MemorySegment timeout = arena.allocate(16); // struct timespec: tv_sec, tv_nsec (two longs on 64-bit Linux)
+            timeout.set(JAVA_LONG, 0, timeoutMillis / 1000);
+            timeout.set(JAVA_LONG, 8, (timeoutMillis % 1000) * 1_000_000L);
+            try {
+                checked("semtimedop", c -> (int) Semaphores.SEMTIMEDOP.invokeExact(c, id, op, 1L, timeout));
+                return true;
+            } catch (PosixException e) {
+                if (e.errno() == EAGAIN || e.errno() == EINTR) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** One struct sembuf for semaphore 0: {@code delta}, with SEM_UNDO so that a dying process's changes are undone. */
+    private static MemorySegment semaphoreOperation(Arena arena, short delta) {
+        MemorySegment op = arena.allocate(6);
+        op.set(JAVA_SHORT, 0, (short) 0);
+        op.set(JAVA_SHORT, 2, delta);
+        op.set(JAVA_SHORT, 4, SEM_UNDO);
+        return op;
     }
 
     /**

@@ -26,6 +26,8 @@ final class WorkerControl {
     private final AcceptLock turn;
     private final ProcessLog log;
     private final long graceMillis;
+    /** Ends the process; a test stands in for it. */
+    private final Exit exit;
     /** Wakes the accepting thread from accept(); set before the first accept. */
     private Waker waker;
     /** What the accepting thread is doing; guarded by this, like {@link #quitting}. */
@@ -45,11 +47,26 @@ final class WorkerControl {
         boolean wake();
     }
 
+    /** How the process ends: {@code Runtime.halt}, outside tests. */
+    interface Exit {
+        void halt(int status);
+    }
+
     WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis) {
+        this(slot, turn, log, graceMillis, new Exit() {
+            @Override
+            public void halt(int status) {
+                Runtime.getRuntime().halt(status);
+            }
+        });
+    }
+
+    WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis, Exit exit) {
         this.slot = slot;
         this.turn = turn;
         this.log = log;
         this.graceMillis = graceMillis;
+        this.exit = exit;
     }
 
     synchronized void wakeWith(Waker waker) {
@@ -196,6 +213,6 @@ final class WorkerControl {
     private void halt(int status, String why) {
         slot.state(WorkerState.EXITING);
         log.fine("exiting: " + why);
-        Runtime.getRuntime().halt(status);
+        exit.halt(status);
     }
 }

@@ -84,16 +84,8 @@ class PipeTokenTurnTest {
     void aWorkerWaitingForTheTokenIsWokenWhenItLeavesAndTakesNone() throws Exception {
         // Another worker holds the token: the FIFO is empty.
         try (AcceptLock.PipeTokenTurn turn = new AcceptLock.PipeTokenTurn(fifo.toString())) {
-            CompletableFuture<Boolean> taking = new CompletableFuture<>();
-            Thread accepting = new Thread(() -> {
-                try {
-                    taking.complete(turn.acquire());
-                } catch (Throwable t) {
-                    taking.completeExceptionally(t);
-                }
-            }, "accepting");
-            accepting.start();
-            assertTrue(awaitBlockedInRead(accepting), "the accepting thread waits in read() for the token");
+            CompletableFuture<Boolean> taking = TurnTaking.acquireOnItsOwnThread(turn);
+            assertTrue(TurnTaking.within5Seconds(PipeTokenTurnTest::aThreadReadsTheFifo), "the accepting thread waits in read() for the token");
 
             assertFalse(turn.leave(), "it is taking the turn: it must leave by itself");
 
@@ -103,16 +95,16 @@ class PipeTokenTurnTest {
         }
     }
 
-    /** Whether {@code thread} is inside a FileChannel read within 5 s (its stack says so; there is no event). */
-    private static boolean awaitBlockedInRead(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            for (StackTraceElement frame : thread.getStackTrace()) {
-                if (frame.getClassName().endsWith("FileChannelImpl") && frame.getMethodName().equals("read")) {
-                    return true;
+    /** Whether the accepting thread is inside a FileChannel read (its stack says so). */
+    private static boolean aThreadReadsTheFifo() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("accepting")) {
+                for (StackTraceElement frame : thread.getStackTrace()) {
+                    if (frame.getClassName().endsWith("FileChannelImpl") && frame.getMethodName().equals("read")) {
+                        return true;
+                    }
                 }
             }
-            Thread.sleep(10);
         }
         return false;
     }
