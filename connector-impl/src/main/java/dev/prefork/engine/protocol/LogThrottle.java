@@ -18,20 +18,32 @@ public final class LogThrottle {
     }
 
     /**
-     * Records one occurrence. Returns -1 when it must not be logged, else how many occurrences were held
+     * Records one occurrence now. Returns -1 when it must not be logged, else how many occurrences were held
      * back since the last line (to be said in this one).
      */
-    public synchronized long admit() {
-        long now = System.nanoTime();
-        if (anyLine && now - lastLineNanos < intervalNanos) {
+    public long admit() {
+        return admit(System.nanoTime());
+    }
+
+    /**
+     * {@link #admit()} at {@code nowNanos} on the caller's own clock (any origin, as {@link System#nanoTime}),
+     * for a caller that keeps time itself, such as the supervisor's arbiter, whose tests set the time.
+     */
+    public synchronized long admit(long nowNanos) {
+        if (anyLine && nowNanos - lastLineNanos < intervalNanos) {
             heldBack++;
             return -1;
         }
         anyLine = true;
-        lastLineNanos = now;
+        lastLineNanos = nowNanos;
         long said = heldBack;
         heldBack = 0;
         return said;
+    }
+
+    /** How long before {@code nowNanos} (on the clock given to {@link #admit(long)}) the last line was let through; -1 before the first. */
+    public synchronized long sinceLastLineNanos(long nowNanos) {
+        return anyLine ? nowNanos - lastLineNanos : -1;
     }
 
     /** Logs {@code line} as a warning on {@code log}, with the count held back before it, unless it is held back. */
