@@ -8,7 +8,6 @@ import dev.prefork.bridge.DeliveriesInFlight;
 import dev.prefork.bridge.ServedConnection;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
-import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import java.io.IOException;
@@ -18,9 +17,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hands one client connection to a message endpoint (an MDB instance) of one endpoint activation:
- * {@code createEndpoint}, {@code beforeDelivery} when the container wants transacted delivery, the
- * call to {@code processRequest}, {@code afterDelivery}, {@code release}.
+ * Hands one client connection to a message endpoint (an MDB instance) of one endpoint activation: a
+ * call of {@code processRequest} on an endpoint of its own ({@link EndpointCall}), and what a failed or
+ * refused delivery means for the client and the pool.
  *
  * <p>When no endpoint can be had ({@link UnavailableException}: the MDB is stopping, delivery is
  * paused, the container has no instance), the client is not dropped silently: it is refused
@@ -43,10 +42,8 @@ final class EndpointDelivery implements ConnectionHandler {
     }
 
     private final String endpoint;
-    private final MessageEndpointFactory factory;
-    /** {@code processRequest} as the container knows it, for {@code isDeliveryTransacted} and {@code beforeDelivery}. */
-    private final Method processRequest;
     private final boolean transacted;
+    private final EndpointCall<PreforkListener> call;
     private final Runnable onComponentShuttingDown;
     private final DeliveriesInFlight inFlight = new DeliveriesInFlight();
 
@@ -57,14 +54,15 @@ final class EndpointDelivery implements ConnectionHandler {
     EndpointDelivery(String endpoint, MessageEndpointFactory factory, Runnable onComponentShuttingDown)
             throws ResourceException {
         this.endpoint = endpoint;
-        this.factory = factory;
         this.onComponentShuttingDown = onComponentShuttingDown;
-        this.processRequest = processRequestOf(EndpointNames.endpointClass(factory));
+        // processRequest as the container knows it, for isDeliveryTransacted and beforeDelivery.
+        Method processRequest = processRequestOf(EndpointNames.endpointClass(factory));
         try {
             this.transacted = factory.isDeliveryTransacted(processRequest);
         } catch (NoSuchMethodException e) {
             throw new ResourceException(endpoint + ": the MDB does not implement " + processRequest, e);
         }
+        this.call = new EndpointCall<>(factory, PreforkListener.class, processRequest, transacted);
     }
 
     /**
@@ -93,43 +91,40 @@ final class EndpointDelivery implements ConnectionHandler {
     }
 
     private void deliver(ServedConnection connection) throws ResourceException {
-        MessageEndpoint endpointInstance;
         try {
-            endpointInstance = factory.createEndpoint(null);
-        } catch (UnavailableException e) {
-            LOG.warning(endpoint + ": no message endpoint available (" + e.getMessage() + "); answering "
-                    + connection.getPeerAddress() + " busy");
-            connection.refuse("no " + endpoint + " bean is available");
-            return;
-        }
-        try {
-            if (transacted) {
-                endpointInstance.beforeDelivery(processRequest);
-            }
-            try {
-                ((PreforkListener) endpointInstance).processRequest(connection);
-            } catch (IOException e) {
-                // The client went away or stopped reading: ordinary for a network service.
-                LOG.log(Level.FINE, endpoint + ": connection from " + connection.getPeerAddress() + " ended: " + e);
-            } catch (RuntimeException e) {
-                if (!ContainerSignals.componentShuttingDown(e)) {
-                    throw e;
-                }
-                // Rejected before the bean ran: the container is stopping the MDB and waits for the
-                // connections in progress. Stop the pool now instead of when the last client leaves.
-                LOG.warning(endpoint + ": the container is shutting the MDB down (" + e.getMessage()
-                        + "); stopping this endpoint's pool now so that connections in progress end");
-                connection.refuse(endpoint + " is shutting down");
-                onComponentShuttingDown.run();
-            } finally {
-                if (transacted) {
-                    endpointInstance.afterDelivery();
-                }
-            }
+            call.make(listener -> serve(listener, connection),
+                    unavailable -> {
+                        LOG.warning(endpoint + ": no message endpoint available (" + unavailable.getMessage() + "); answering "
+                                + connection.getPeerAddress() + " busy");
+                        connection.refuse("no " + endpoint + " bean is available");
+                    },
+                    () -> {
+                        // The container's proxy implements the interface the MDB was activated under, which is ours.
+                        throw new IllegalStateException(endpoint + ": the container's message endpoint does not implement "
+                                + PreforkListener.class.getName());
+                    });
         } catch (NoSuchMethodException e) {
             throw new ResourceException(e);
-        } finally {
-            endpointInstance.release();
+        }
+    }
+
+    /** The bean's processRequest; its end, and a container's refusal of the call, as they concern the pool. */
+    private void serve(PreforkListener listener, ServedConnection connection) {
+        try {
+            listener.processRequest(connection);
+        } catch (IOException e) {
+            // The client went away or stopped reading: ordinary for a network service.
+            LOG.log(Level.FINE, endpoint + ": connection from " + connection.getPeerAddress() + " ended: " + e);
+        } catch (RuntimeException e) {
+            if (!ContainerSignals.componentShuttingDown(e)) {
+                throw e;
+            }
+            // Rejected before the bean ran: the container is stopping the MDB and waits for the
+            // connections in progress. Stop the pool now instead of when the last client leaves.
+            LOG.warning(endpoint + ": the container is shutting the MDB down (" + e.getMessage()
+                    + "); stopping this endpoint's pool now so that connections in progress end");
+            connection.refuse(endpoint + " is shutting down");
+            onComponentShuttingDown.run();
         }
     }
 

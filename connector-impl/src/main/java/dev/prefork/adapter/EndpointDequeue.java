@@ -4,8 +4,6 @@ import dev.prefork.api.PreforkDequeue;
 import dev.prefork.dequeue.DequeueTimes;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.Settings;
-import jakarta.resource.spi.UnavailableException;
-import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import java.lang.reflect.Method;
@@ -13,10 +11,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One dequeue job of an MDB that implements {@link PreforkDequeue}: {@code createEndpoint},
- * {@code beforeDelivery} when the container wants {@code runDequeue} transacted, the call,
- * {@code afterDelivery}, {@code release}, as {@link EndpointDelivery} does for a connection. Run on a
- * WorkManager thread by the endpoint's dequeue schedule.
+ * One dequeue job of an MDB that implements {@link PreforkDequeue}: {@code runDequeue} on an endpoint of
+ * its own ({@link EndpointCall}), as {@link EndpointDelivery} does {@code processRequest} for a connection,
+ * and a log line when it fails. Run on a WorkManager thread by the endpoint's dequeue schedule.
  *
  * <p>The container's endpoint proxy implements the message listener interface the MDB was bound under:
  * an MDB that implements {@code PreforkDequeue} is bound under it (the adapter declares it as a second
@@ -36,14 +33,12 @@ final class EndpointDequeue implements Runnable {
     }
 
     private final String endpoint;
-    private final MessageEndpointFactory factory;
-    private final boolean transacted;
+    private final EndpointCall<PreforkDequeue> call;
     private final DequeueTimes times;
 
-    private EndpointDequeue(String endpoint, MessageEndpointFactory factory, boolean transacted, DequeueTimes times) {
+    private EndpointDequeue(String endpoint, EndpointCall<PreforkDequeue> call, DequeueTimes times) {
         this.endpoint = endpoint;
-        this.factory = factory;
-        this.transacted = transacted;
+        this.call = call;
         this.times = times;
     }
 
@@ -71,43 +66,24 @@ final class EndpointDequeue implements Runnable {
         } catch (NoSuchMethodException e) {
             throw times.notImplementedBy(mdb == null ? "the MDB" : mdb.getName(), settings.origin(Settings.CHECK_FOR_DEQUEUE.key()));
         }
-        return new EndpointDequeue(settings.endpoint(), factory, transacted, times);
+        return new EndpointDequeue(settings.endpoint(), new EndpointCall<>(factory, PreforkDequeue.class, RUN_DEQUEUE, transacted), times);
     }
 
     @Override
     public void run() {
-        MessageEndpoint instance;
         try {
-            instance = factory.createEndpoint(null);
-        } catch (UnavailableException e) {
-            LOG.warning(endpoint + ": dequeue: no message endpoint available (" + e.getMessage() + "); the next check tries again");
-            return;
-        }
-        try {
-            if (!(instance instanceof PreforkDequeue dequeue)) {
-                LOG.severe(endpoint + ": dequeue: the container's endpoint does not implement " + PreforkDequeue.class.getName()
-                        + ": the MDB is bound under another message listener interface (messageListenerInterface?);"
-                        + " bind it under PreforkDequeue or remove check_for_dequeue");
-                return;
-            }
-            if (transacted) {
-                instance.beforeDelivery(RUN_DEQUEUE);
-            }
-            try {
-                dequeue.runDequeue();
-            } finally {
-                if (transacted) {
-                    instance.afterDelivery();
-                }
-            }
+            call.make(PreforkDequeue::runDequeue,
+                    unavailable -> LOG.warning(endpoint + ": dequeue: no message endpoint available (" + unavailable.getMessage()
+                            + "); the next check tries again"),
+                    () -> LOG.severe(endpoint + ": dequeue: the container's endpoint does not implement " + PreforkDequeue.class.getName()
+                            + ": the MDB is bound under another message listener interface (messageListenerInterface?);"
+                            + " bind it under PreforkDequeue or remove check_for_dequeue"));
         } catch (Exception e) {
             if (ContainerSignals.componentShuttingDown(e)) {
                 LOG.fine(endpoint + ": dequeue: the container is shutting the MDB down: " + e);
             } else {
                 LOG.log(Level.WARNING, endpoint + ": dequeue: runDequeue() failed; the next check starts another", e);
             }
-        } finally {
-            instance.release();
         }
     }
 }

@@ -31,8 +31,8 @@ class ContainerShutdownTest {
             adapter.endpointActivation(factory, spec);
             assertEquals("served", LineClient.echoOnce(port, "hello"), "the MDB serves while the container delivers");
 
-            factory.rejection = new RuntimeException("wrapped",
-                    new EndpointDeliveryTest.EJBComponentUnavailableException("WFLYEJB0421: component is shutting down"));
+            factory.failures.put("processRequest", new RuntimeException("wrapped",
+                    new EndpointDeliveryTest.EJBComponentUnavailableException("WFLYEJB0421: component is shutting down")));
             long refused = System.nanoTime();
             assertEquals("busy: refused-test is shutting down, try again later", LineClient.echoOnce(port, "hello"));
 
@@ -73,8 +73,8 @@ class ContainerShutdownTest {
             }
             assertEquals("served", LineClient.echoOnce(port, "hello"), "the draining pool serves");
 
-            factory.rejection = new RuntimeException("wrapped",
-                    new EndpointDeliveryTest.EJBComponentUnavailableException("WFLYEJB0421: component is shutting down"));
+            factory.failures.put("processRequest", new RuntimeException("wrapped",
+                    new EndpointDeliveryTest.EJBComponentUnavailableException("WFLYEJB0421: component is shutting down")));
             assertEquals("busy: refused-drain-test is shutting down, try again later", LineClient.echoOnce(port, "hello"));
             deactivation.join(TimeUnit.SECONDS.toMillis(DRAIN_SECONDS / 2));
             assertTrue(!deactivation.isAlive(), "the deactivation returned long before drain_timeout");

@@ -50,7 +50,8 @@ class EndpointDeliveryTest {
         final boolean unavailable;
         /** The MDB's listener interface: its endpoints implement it, and it stands for the MDB's class. */
         final Class<? extends PreforkListener> listener;
-        RuntimeException rejection;
+        /** By the name of an endpoint method: what it throws instead of running (a container's rejection, a failed transaction). */
+        final Map<String, Exception> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
         FakeFactory(boolean transacted, boolean unavailable) {
             this(transacted, unavailable, PreforkListener.class);
@@ -71,8 +72,9 @@ class EndpointDeliveryTest {
             return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {MessageEndpoint.class, listener}, (proxy, method, args) -> {
                         calls.add(method.getName());
-                        if (method.getName().equals("processRequest") && rejection != null) {
-                            throw rejection;
+                        Exception failure = failures.get(method.getName());
+                        if (failure != null) {
+                            throw failure;
                         }
                         if (method.getName().equals("processRequest")) {
                             PreforkConnection connection = (PreforkConnection) args[0];
@@ -176,7 +178,7 @@ class EndpointDeliveryTest {
     @Test
     void whenTheContainerSaysTheMdbIsShuttingDownTheClientIsBusyAndTheEndpointStops() throws Exception {
         FakeFactory factory = new FakeFactory(false, false);
-        factory.rejection = new RuntimeException("wrapped", new EJBComponentUnavailableException("WFLYEJB0421: component is shutting down"));
+        factory.failures.put("processRequest", new RuntimeException("wrapped", new EJBComponentUnavailableException("WFLYEJB0421: component is shutting down")));
         FakeConnection connection = new FakeConnection();
         List<String> stops = new ArrayList<>();
         new EndpointDelivery("test", factory, () -> stops.add("stop")).handle(connection);
@@ -188,7 +190,7 @@ class EndpointDeliveryTest {
     @Test
     void otherFailuresOfTheBeanPropagateToTheEngineWhichLogsThem() {
         FakeFactory factory = new FakeFactory(false, false);
-        factory.rejection = new IllegalStateException("bean bug");
+        factory.failures.put("processRequest", new IllegalStateException("bean bug"));
         List<String> stops = new ArrayList<>();
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> new EndpointDelivery("test", factory, () -> stops.add("stop")).handle(new FakeConnection()));

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,20 +37,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every hop of a connection a thread wake-up (worker, link, poller, handler, client), each one waits for
  * a core under load; and a test measures a pool that has just started, whose workers serve their first
  * connections before the JIT has compiled them (3-4 times the CPU per connection). Their p99 was 240 and
- * 335 ms at a load average of 35 to 50, 89-190 ms at 28 (2026-12-02; traced in
+ * 335 ms at a load average of 35 to 50, 89-190 ms at 28, 1.97 s at 95 (2026-12-02; traced in
  * docs/benchmarks/slow-clients/ANALYSIS.md). The latency is measured where it can be compared, in the
  * benchmark harness beside Net::Server; these tests assert what tells the two models apart and does not
  * depend on the load: every normal request is served while all the silent connections, or all the
- * holders, are still there, none of them reaches the handler or is served behind them, and no normal
- * request waits anything like a holder's time (in the one-client-per-worker model they wait the whole
- * hold, or for ever).
+ * holders, are still there, none of them reaches the handler or is served behind them, and the normal
+ * requests' median stays below half a second (see {@link #MEDIAN_BOUND_MILLIS}; in the one-client-per-worker
+ * model they wait the whole hold, or for ever).
  */
 class SlowClientsTest extends EngineTestSupport {
     /**
-     * Looser than any wait the load causes here, far below the models' difference: with one client per
-     * worker a normal client waits for a holder to leave (2 s and more) or, beside silent ones, for ever.
+     * The bound on the normal clients' median latency. The median, not the p99: a load spike on 2 cores holds a
+     * few requests for seconds whatever the code does (p99 1.09 s at a load average of 62 in a bin/test run, 1.97 s
+     * at 95, where the p99 bound of 1.5 s this replaced failed healthy code), while the median moved little: 98 ms
+     * beside the holders at 95, 9-18 ms at 31-39, 3-6 ms beside the silent connections at 33-74 (2026-12-02,
+     * printed by each run). A stall in our code delays every request on its path, so the median shows it: a
+     * poller that takes in new connections only when it wakes for a deadline, a request that waits for a worker
+     * or a slot.
+     *
+     * <p>What catches the one-client-per-worker model is not this bound: run with max_clients 0 (that model), the
+     * holders test fails on "twenty holders in service at once" (8, one per worker) and the silent test on its
+     * first request, never answered (both measured, load 30).
      */
-    private static final long P99_BOUND_MILLIS = 1_500;
+    private static final long MEDIAN_BOUND_MILLIS = 500;
 
     /** Echoes lines until the client closes, counting the handlers running at once. */
     private static final class CountingEcho implements ConnectionHandler {
@@ -111,10 +121,17 @@ class SlowClientsTest extends EngineTestSupport {
         return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
     }
 
-    private static long p99(List<Long> micros) {
+    /** Median, p90, p99 and maximum of {@code micros}, for the record of each run and a failure's message. */
+    private static String spread(List<Long> micros) {
+        return "p50 " + percentile(micros, 0.5) + " µs, p90 " + percentile(micros, 0.9) + " µs, p99 " + percentile(micros, 0.99)
+                + " µs, max " + Collections.max(micros) + " µs";
+    }
+
+    /** The {@code fraction} percentile (nearest rank) of {@code micros}. */
+    private static long percentile(List<Long> micros, double fraction) {
         List<Long> sorted = new ArrayList<>(micros);
         Collections.sort(sorted);
-        return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        return sorted.get((int) Math.ceil(sorted.size() * fraction) - 1);
     }
 
     /** Connects and sends {@code line}, then holds the connection {@code holdMillis} after the echo. */
@@ -159,7 +176,13 @@ class SlowClientsTest extends EngineTestSupport {
             }
             // The first request queues behind the 200 in the kernel's backlog until the workers have handed
             // them all over; measured from then on, as the silent ones sit in the poller.
-            long first = oneRequest(port, "first");
+            long first;
+            try {
+                first = oneRequest(port, "first");
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the first normal request was not answered within 30 s behind 200 silent connections:"
+                        + " they hold the workers, as with one client per worker (max_clients 0)", e);
+            }
             // Handed over by several workers at once, the last silent ones may reach the poller a moment after
             // the first request was served.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -171,14 +194,14 @@ class SlowClientsTest extends EngineTestSupport {
             for (int i = 0; i < 50; i++) {
                 latencies.add(oneRequest(port, "request " + i));
             }
-            long p99 = p99(latencies);
+            long median = percentile(latencies, 0.5);
             System.out.println("SlowClientsTest: 200 silent connections, the first request behind them " + first
-                    + " µs, then the normal client's p99 " + p99 + " µs (" + load() + ")");
+                    + " µs, then the normal client's " + spread(latencies) + " (" + load() + ")");
             // Served while every silent connection still waited: none timed out yet, none was served.
             assertEquals(200, engine.clientFigures().waitingFirstByte(), "the 200 still wait while the normal client is served");
             assertEquals(0, engine.clientFigures().firstByteTimeouts(), "no silent connection was closed before the normal client was served");
             assertEquals(51, handler.served.get(), "no silent connection reached the handler");
-            assertTrue(p99 < P99_BOUND_MILLIS * 1000, "normal client's p99 " + p99 + " µs");
+            assertTrue(median < MEDIAN_BOUND_MILLIS * 1000, "normal client's " + spread(latencies));
             // Every silent connection is closed by the server, not before first_byte_timeout and not long after.
             for (Socket socket : silent) {
                 assertEquals(-1, socket.getInputStream().read(), "closed without a byte");
@@ -229,7 +252,7 @@ class SlowClientsTest extends EngineTestSupport {
             while (handler.holders.get() < 20 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertEquals(20, handler.holders.get(), "twenty holders in service at once");
+            assertEquals(20, handler.holders.get(), "twenty holders in service at once (one client per worker would have 8)");
             List<Future<List<Long>>> normal = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 int client = c;
@@ -250,10 +273,8 @@ class SlowClientsTest extends EngineTestSupport {
                     java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, e -> e.getValue().get())),
                     "normal requests by the number of holders in service when each was served");
             measured.countDown();
-            long p99 = p99(all);
-            long max = Collections.max(all);
-            System.out.println("SlowClientsTest: 20 holders, 4 normal clients, p99 " + p99 + " µs, max " + max + " µs (" + load() + ")");
-            assertTrue(p99 < P99_BOUND_MILLIS * 1000, "normal clients' p99 " + p99 + " µs");
+            System.out.println("SlowClientsTest: 20 holders, 4 normal clients, " + spread(all) + " (" + load() + ")");
+            assertTrue(percentile(all, 0.5) < MEDIAN_BOUND_MILLIS * 1000, "normal clients' " + spread(all));
             for (Future<?> holder : holders) {
                 holder.get(60, TimeUnit.SECONDS);
             }

@@ -20,17 +20,25 @@ public final class LauncherCommand {
      * test pays one JVM start for it, not two. LauncherJvmTest starts {@link #unsized} launchers to test the restart.
      */
     public static List<String> of(String... args) {
+        return ofClassPath(System.getProperty("java.class.path"), args);
+    }
+
+    /**
+     * As {@link #of}, from {@code classPath}: {@link ReadableCopies#classPath} for a launcher that runs as another
+     * user, or whose supervisor and workers do (they run the process jar found on the launcher's class path).
+     */
+    static List<String> ofClassPath(String classPath, String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(Settings.LAUNCHER_JVM_OPTIONS.parse(Settings.LAUNCHER_JVM_OPTIONS.defaultValue()));
         command.add("-D" + LauncherJvm.RESTARTED_PROPERTY + "=true");
-        command.addAll(mainWith(args));
+        command.addAll(mainWith(classPath, args));
         return command;
     }
 
     /** {@code java ... StandaloneMain} followed by {@code args}, with the JVM's defaults: the launcher restarts itself sized. */
     static List<String> unsized(String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(mainWith(args));
+        command.addAll(mainWith(System.getProperty("java.class.path"), args));
         return command;
     }
 
@@ -38,8 +46,8 @@ public final class LauncherCommand {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> mainWith(String... args) {
-        List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    private static List<String> mainWith(String classPath, String... args) {
+        List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 "dev.prefork.standalone.StandaloneMain"));
         command.addAll(List.of(args));
         return command;

@@ -47,8 +47,12 @@ class ProgramPoolTest {
     }
 
     static String server(String... args) {
-        String script = Path.of("src/test/resources/programs/activated_echo.py").toAbsolutePath().toString();
-        return "python3 " + script + (args.length == 0 ? "" : " " + String.join(" ", args));
+        return "python3 " + script() + (args.length == 0 ? "" : " " + String.join(" ", args));
+    }
+
+    /** The socket-activated echo server's script. */
+    static Path script() {
+        return Path.of("src/test/resources/programs/activated_echo.py").toAbsolutePath();
     }
 
     @Test

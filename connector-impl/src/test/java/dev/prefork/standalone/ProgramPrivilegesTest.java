@@ -2,6 +2,7 @@ package dev.prefork.standalone;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -27,9 +28,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * loads, copied in) and a file, a worker and a plain program run inside it (their /proc/PID/root is the
  * directory, they read the file at its path there) as the throwaway user, the worker with the listening
  * socket on descriptor 3, while the launcher stays root at /; refused for our worker JVMs, for a program
- * that is not inside, and when the launcher is not root.
+ * that is not inside, and when the launcher is not root. What those users run comes from
+ * {@link ReadableCopies}, which they can read.
  */
 class ProgramPrivilegesTest {
+    @RegisterExtension
+    static final ReadableCopies readable = new ReadableCopies();
+
     private final List<Process> launchers = new ArrayList<>();
     private final List<String[]> cleanUp = new ArrayList<>();
 
@@ -50,7 +55,7 @@ class ProgramPrivilegesTest {
         int extra = user.extra();
 
         Process launcher = LauncherCommand.start(LauncherCommand.of("--port", "127.0.0.1:0", "--max_servers", "1", "--user", user.name(),
-                "--worker_program", ProgramPoolTest.server(), "--program", "sleep 300"), launchers);
+                "--worker_program", "python3 " + readable.of(ProgramPoolTest.script()), "--program", "sleep 300"), launchers);
         ProgramLog log = ProgramLog.follow(launcher.getInputStream());
         int port = Integer.parseInt(log.awaitGroup(Pattern.compile("on \\[127\\.0\\.0\\.1:(\\d+)]; Ctrl-C stops"), 1));
         long server = Long.parseLong(log.awaitGroup(Pattern.compile("python3\\[(\\d+)]: serving as"), 1));
@@ -138,7 +143,8 @@ class ProgramPrivilegesTest {
             command.addAll(List.of("setpriv", "--reuid=" + Accounts.unusedId("passwd"), "--regid=" + Accounts.unusedId("group"),
                     "--clear-groups"));
         }
-        command.addAll(LauncherCommand.of("--chroot", dir.toString(), "--program", "sleep 300"));
+        command.addAll(LauncherCommand.ofClassPath(readable.classPath(),
+                "--chroot", dir.toString(), "--program", "sleep 300"));
         Process launcher = LauncherCommand.start(command, launchers);
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not give up");
         String said = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

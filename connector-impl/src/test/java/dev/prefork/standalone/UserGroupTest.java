@@ -3,6 +3,7 @@ package dev.prefork.standalone;
 import dev.prefork.engine.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +27,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * starts it: the port is bound, then the supervisor (every one of its threads) and every worker run as
  * that user and group with exactly the expected supplementary groups, read from /proc/PID/status, and
  * the pool still serves. The users are throwaway: one made with useradd and removed at the end, one a
- * bare number the user database does not know. Started as another user, the launcher refuses.
+ * bare number the user database does not know. Started as another user, the launcher refuses. The
+ * launchers run from {@link ReadableCopies} of the class path, which those users can read.
  */
 class UserGroupTest {
 
     private static final Pattern SUPERVISOR_PID = Pattern.compile("supervisor pid (\\d+)");
     private static final Pattern BOUND = Pattern.compile("on \\[127\\.0\\.0\\.1:(\\d+)]");
+
+    @RegisterExtension
+    static final ReadableCopies readable = new ReadableCopies();
 
     private final List<Process> launchers = new ArrayList<>();
     private final List<String[]> cleanUp = new ArrayList<>();
@@ -52,7 +57,8 @@ class UserGroupTest {
 
     private Process launch(List<String> prefix, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(LauncherCommand.of("--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "2"));
+        command.addAll(LauncherCommand.ofClassPath(readable.classPath(),
+                "--handler", "echo", "--port", "127.0.0.1:0", "--max_servers", "2"));
         command.addAll(List.of(args));
         return LauncherCommand.start(command, launchers);
     }
