@@ -4,7 +4,6 @@ import dev.prefork.embedded.beans.EchoListener;
 import dev.prefork.embedded.beans.HeldStart;
 import dev.prefork.embedded.junit.LineClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,17 +42,17 @@ class ShutdownTest {
     private static final Pattern HOLDING = Pattern.compile("holding the start: echo-test on (\\d+)");
     private static final String STOPPED = "prefork: stopped; nothing left running";
 
+    /**
+     * Shared by the tests: the engine's cache in it (worker class-data archive) is then made once, not per
+     * test; each test lists it before its start, so the previous test's leftovers cannot hide its own.
+     */
+    @TempDir
+    static Path runtimeDir;
     @TempDir
     Path tempDir;
-    private Path runtimeDir;
     private Process host;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Thread reader;
-
-    @BeforeEach
-    void makeRuntimeDir() throws IOException {
-        runtimeDir = Files.createDirectory(tempDir.resolve("runtime"));
-    }
 
     @AfterEach
     void killLeftovers() {
