@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -64,7 +65,9 @@ import java.util.logging.Logger;
  * the adapter's grace; nothing is left: no process, port, socket file or lock. Should the JVM exit while
  * the container is still starting or was never closed (a Ctrl-C before {@code initialize()} returned, no
  * shutdown hook of Weld's), a JVM shutdown hook of the extension's own ({@link StopAtExit}) waits for the
- * start and stops the pools before the JVM ends, without {@link PoolStopping}.
+ * start and stops the pools before the JVM ends. Whichever of these reaches a pool first fires its
+ * {@link PoolStopping} (on the thread that stops that pool, while it still serves) and stops it; the
+ * other waits for that stop.
  *
  * <p><b>Who removes what.</b> Each pool's engine ({@code PreforkEngine} in this JVM) made the pool's private
  * directory and removes it when it stops; its supervisor removes the files it made in it, and the directory
@@ -85,6 +88,8 @@ public class PreforkExtension implements Extension {
     private final List<ListenerPool> pools = new ArrayList<>();
     /** Stops the pools when the JVM exits before the container stopped them (a signal during the start). */
     private final StopAtExit stopAtExit = new StopAtExit(this::stopAll, START_STOP_LIMIT_SECONDS);
+    /** Where {@link PoolStopping} is fired; set when the pools start. */
+    private volatile BeanManager beanManager;
 
     /** The extension as {@code META-INF/services} registers it. */
     public PreforkExtension() {
@@ -126,6 +131,7 @@ public class PreforkExtension implements Extension {
     }
 
     void start(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
+        this.beanManager = beanManager;
         ConfigLookup mpConfig = new MicroProfileConfigLookup(ConfigProvider.getConfig(), overrides, overridesSource);
         List<BeanDelivery<?>> deliveries = new ArrayList<>();
         List<ContextualInstances<?>> instances = new ArrayList<>();
@@ -207,7 +213,7 @@ public class PreforkExtension implements Extension {
                 }
             }
             if (failure != null) {
-                stopAll();
+                stopAll(pool -> { }); // no PoolStopping: no PoolStarted was fired either
                 throw failure;
             }
             for (ListenerPool pool : pools()) {
@@ -228,14 +234,7 @@ public class PreforkExtension implements Extension {
     }
 
     /** The application context is about to end: its beans still work while the pools drain. */
-    void stopBeforeContextEnds(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event, BeanManager beanManager) {
-        for (ListenerPool pool : pools()) {
-            try {
-                beanManager.getEvent().select(PoolStopping.class).fire(new PoolStopping(pool));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, pool.name() + ": an observer of PoolStopping failed; stopping anyway", e);
-            }
-        }
+    void stopBeforeContextEnds(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         stopAll();
     }
 
@@ -245,16 +244,37 @@ public class PreforkExtension implements Extension {
     }
 
     /**
+     * Fires {@link PoolStopping} for a pool about to stop, on the thread that stops it; whichever stop path
+     * reaches a pool first (container close, {@link StopAtExit}) does it, once, while the pool still serves.
+     */
+    private void announceStopping(ListenerPool pool) {
+        BeanManager events = beanManager;
+        if (events == null) {
+            return;
+        }
+        try {
+            events.getEvent().select(PoolStopping.class).fire(new PoolStopping(pool));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, pool.name() + ": an observer of PoolStopping failed; stopping anyway", e);
+        }
+    }
+
+    /**
      * Stops every pool, all at once, each within its own bounded grace period, and returns when they are
      * stopped: also when another thread (the container's close and the JVM-exit hook at once) is stopping
      * them, for a pool's stop waits for one in progress. A stopped pool's processes have ended and its
      * private directory is removed (the engine that made it removes it).
      */
     private void stopAll() {
+        stopAll(this::announceStopping);
+    }
+
+    /** {@link #stopAll()}, with {@code announce} run for each pool just before it stops (by whoever stops it first). */
+    private void stopAll(Consumer<ListenerPool> announce) {
         List<ListenerPool> started = pools();
         List<Thread> stopping = new ArrayList<>();
         for (ListenerPool pool : started) {
-            Thread thread = new Thread(pool::stop, "prefork-stop-" + pool.name());
+            Thread thread = new Thread(() -> pool.stop(announce), "prefork-stop-" + pool.name());
             thread.start();
             stopping.add(thread);
         }
