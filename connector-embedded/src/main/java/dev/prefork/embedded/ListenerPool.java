@@ -9,6 +9,7 @@ import dev.prefork.engine.PreforkEngine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -129,14 +130,17 @@ public final class ListenerPool {
 
     /**
      * Stops the pool as the adapter does: workers finish their connection within
-     * {@code graceful_shutdown_timeout}, then everything is killed and removed; deliveries still running
-     * get a few seconds to return. Only the first call does it; later ones wait until it is done.
+     * {@code graceful_shutdown_timeout}, then everything is killed and removed (the private directory
+     * too, by the engine); deliveries still running get a few seconds to return. Only the first call
+     * does it, after {@code announce} (the {@link PoolStopping} event, while the pool still serves); later
+     * ones wait until it is done.
      */
-    synchronized void stop() {
+    synchronized void stop(Consumer<ListenerPool> announce) {
         if (stopped) {
             return;
         }
         stopped = true;
+        announce.accept(this);
         if (dequeue != null) {
             dequeue.stop();
         }

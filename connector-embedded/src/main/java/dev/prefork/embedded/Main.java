@@ -7,6 +7,7 @@ import org.jboss.weld.environment.se.WeldContainer;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs listener beans without an application server, until Ctrl-C or SIGTERM:
@@ -47,6 +48,21 @@ public final class Main {
                 weld.addBeanClass(Class.forName(className));
             }
         }
+        // Registered before the container starts: a Ctrl-C while it starts (the ports answer before
+        // initialize() returns) must not meet a JVM with no hook, nor a hook registered too late ("Shutdown in
+        // progress"). Until the container is up, the extension's own hook stops what started (StopAtExit).
+        AtomicReference<WeldContainer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            WeldContainer up = running.getAndSet(null);
+            if (up != null) {
+                System.out.println("prefork: stopping " + up.select(PreforkExtension.class).get().pools().size()
+                        + " listener pool(s)");
+                up.close();
+                System.out.println("prefork: stopped; nothing left running");
+            }
+            stopped.countDown();
+        }, "prefork-shutdown"));
         WeldContainer container;
         try {
             container = weld.initialize();
@@ -63,13 +79,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("prefork: stopping " + pools.size() + " listener pool(s)");
-            container.close();
-            System.out.println("prefork: stopped; nothing left running");
-            stopped.countDown();
-        }, "prefork-shutdown"));
+        running.set(container);
         for (ListenerPool pool : pools) {
             System.out.println("prefork: " + pool.name() + " (" + pool.beanClass().getName() + ") listening on "
                     + pool.boundAddresses() + " with " + pool.settings().config().maxServers() + " workers per port");

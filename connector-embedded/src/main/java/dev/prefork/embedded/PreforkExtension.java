@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,7 +62,17 @@ import java.util.logging.Logger;
  * seconds ({@link BeanDequeue}); {@code check_for_dequeue} on one that does not fails the start as a bad value does.
  * When the application context is about to end (container shutdown, {@code SeContainer.close()},
  * Ctrl-C or SIGTERM through Weld's shutdown hook) {@link PoolStopping} is fired and every pool stops with
- * the adapter's grace; nothing is left: no process, port, socket file or lock.
+ * the adapter's grace; nothing is left: no process, port, socket file or lock. Should the JVM exit while
+ * the container is still starting or was never closed (a Ctrl-C before {@code initialize()} returned, no
+ * shutdown hook of Weld's), a JVM shutdown hook of the extension's own ({@link StopAtExit}) waits for the
+ * start and stops the pools before the JVM ends. Whichever of these reaches a pool first fires its
+ * {@link PoolStopping} (on the thread that stops that pool, while it still serves) and stops it; the
+ * other waits for that stop.
+ *
+ * <p><b>Who removes what.</b> Each pool's engine ({@code PreforkEngine} in this JVM) made the pool's private
+ * directory and removes it when it stops; its supervisor removes the files it made in it, and the directory
+ * only when this JVM went away without stopping it. So this JVM must not end before its pools are stopped,
+ * and every stop path (container close, Weld's shutdown hook, {@link StopAtExit}) ends in {@code stopAll}.
  *
  * <p>The engine reports no per-worker events to this JVM (its supervisor keeps the workers), so there are
  * no worker started/exited events; {@link ListenerPool#snapshot()} shows the workers at any moment.
@@ -75,6 +86,10 @@ public class PreforkExtension implements Extension {
     private final String overridesSource;
     private final List<Bean<?>> listeners = new ArrayList<>();
     private final List<ListenerPool> pools = new ArrayList<>();
+    /** Stops the pools when the JVM exits before the container stopped them (a signal during the start). */
+    private final StopAtExit stopAtExit = new StopAtExit(this::stopAll, START_STOP_LIMIT_SECONDS);
+    /** Where {@link PoolStopping} is fired; set when the pools start. */
+    private volatile BeanManager beanManager;
 
     /** The extension as {@code META-INF/services} registers it. */
     public PreforkExtension() {
@@ -116,6 +131,7 @@ public class PreforkExtension implements Extension {
     }
 
     void start(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
+        this.beanManager = beanManager;
         ConfigLookup mpConfig = new MicroProfileConfigLookup(ConfigProvider.getConfig(), overrides, overridesSource);
         List<BeanDelivery<?>> deliveries = new ArrayList<>();
         List<ContextualInstances<?>> instances = new ArrayList<>();
@@ -136,7 +152,13 @@ public class PreforkExtension implements Extension {
                 bad = true;
             }
         }
-        if (bad) {
+        if (bad || resolved.isEmpty()) {
+            return;
+        }
+        try {
+            stopAtExit.install();
+        } catch (IllegalStateException e) {
+            event.addDeploymentProblem(new DeploymentException("the JVM is exiting; no listener pool was started", e));
             return;
         }
         try {
@@ -144,6 +166,8 @@ public class PreforkExtension implements Extension {
         } catch (DeploymentException e) {
             event.addDeploymentProblem(e);
             return;
+        } finally {
+            stopAtExit.startOver();
         }
         for (ListenerPool pool : pools()) {
             beanManager.getEvent().select(PoolStarted.class).fire(new PoolStarted(pool));
@@ -189,7 +213,7 @@ public class PreforkExtension implements Extension {
                 }
             }
             if (failure != null) {
-                stopAll();
+                stopAll(pool -> { }); // no PoolStopping: no PoolStarted was fired either
                 throw failure;
             }
             for (ListenerPool pool : pools()) {
@@ -210,14 +234,7 @@ public class PreforkExtension implements Extension {
     }
 
     /** The application context is about to end: its beans still work while the pools drain. */
-    void stopBeforeContextEnds(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event, BeanManager beanManager) {
-        for (ListenerPool pool : pools()) {
-            try {
-                beanManager.getEvent().select(PoolStopping.class).fire(new PoolStopping(pool));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, pool.name() + ": an observer of PoolStopping failed; stopping anyway", e);
-            }
-        }
+    void stopBeforeContextEnds(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         stopAll();
     }
 
@@ -226,16 +243,38 @@ public class PreforkExtension implements Extension {
         stopAll();
     }
 
-    /** Stops every pool, all at once, each within its own bounded grace period. */
-    private void stopAll() {
-        List<ListenerPool> remaining;
-        synchronized (pools) {
-            remaining = new ArrayList<>(pools);
-            pools.clear();
+    /**
+     * Fires {@link PoolStopping} for a pool about to stop, on the thread that stops it; whichever stop path
+     * reaches a pool first (container close, {@link StopAtExit}) does it, once, while the pool still serves.
+     */
+    private void announceStopping(ListenerPool pool) {
+        BeanManager events = beanManager;
+        if (events == null) {
+            return;
         }
+        try {
+            events.getEvent().select(PoolStopping.class).fire(new PoolStopping(pool));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, pool.name() + ": an observer of PoolStopping failed; stopping anyway", e);
+        }
+    }
+
+    /**
+     * Stops every pool, all at once, each within its own bounded grace period, and returns when they are
+     * stopped: also when another thread (the container's close and the JVM-exit hook at once) is stopping
+     * them, for a pool's stop waits for one in progress. A stopped pool's processes have ended and its
+     * private directory is removed (the engine that made it removes it).
+     */
+    private void stopAll() {
+        stopAll(this::announceStopping);
+    }
+
+    /** {@link #stopAll()}, with {@code announce} run for each pool just before it stops (by whoever stops it first). */
+    private void stopAll(Consumer<ListenerPool> announce) {
+        List<ListenerPool> started = pools();
         List<Thread> stopping = new ArrayList<>();
-        for (ListenerPool pool : remaining) {
-            Thread thread = new Thread(pool::stop, "prefork-stop-" + pool.name());
+        for (ListenerPool pool : started) {
+            Thread thread = new Thread(() -> pool.stop(announce), "prefork-stop-" + pool.name());
             thread.start();
             stopping.add(thread);
         }
@@ -248,6 +287,10 @@ public class PreforkExtension implements Extension {
                 return;
             }
         }
+        synchronized (pools) {
+            pools.removeAll(started);
+        }
+        stopAtExit.remove();
     }
 
     /** The running pools, in the order the beans were found. */

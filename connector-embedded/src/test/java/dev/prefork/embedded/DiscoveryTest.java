@@ -38,7 +38,7 @@ class DiscoveryTest {
     @Test
     void twoDiscoveredBeansServeOnTwoPortsAndCloseLeavesNothing() throws Exception {
         PoolEvents.SEEN.clear();
-        Leftovers leftovers = new Leftovers();
+        Leftovers leftovers = new Leftovers(runtimeDir);
         List<String> events;
         try (WeldContainer container = Containers.weld(Map.of("prefork.runtime_dir", runtimeDir.toString()))
                 .setBeanDiscoveryMode(BeanDiscoveryMode.ANNOTATED)
@@ -72,6 +72,6 @@ class DiscoveryTest {
             events = List.copyOf(PoolEvents.SEEN);
         }
         assertTrue(events.containsAll(List.of("stopping echo-test running=true", "stopping upper-test running=true")), events.toString());
-        leftovers.assertNoneLeft(runtimeDir, "echo-test", "upper-test");
+        leftovers.assertNoneLeft();
     }
 }

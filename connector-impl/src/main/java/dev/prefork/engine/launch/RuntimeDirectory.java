@@ -11,8 +11,11 @@ import java.util.logging.Logger;
 
 /**
  * The engine's private directory (mode 0700, so only our user can reach the sockets in it): the bridge
- * socket, the supervisor's socket, the scoreboard, and the generated lock file or FIFO. The engine that
- * made it removes it at stop.
+ * socket, the supervisor's socket, the scoreboard, and the generated lock file or FIFO. Its owner is the
+ * engine that made it, in the controlling JVM: it removes it at stop, whatever happened to the supervisor
+ * before. The supervisor removes the files it made, and the directory only when the controlling JVM went
+ * away without stopping it; so a controlling JVM that exits must stop its pools first (a supervisor killed
+ * after its JVM is gone leaves the directory behind).
  */
 public final class RuntimeDirectory implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RuntimeDirectory.class.getName());
