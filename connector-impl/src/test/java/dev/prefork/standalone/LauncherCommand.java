@@ -20,17 +20,22 @@ public final class LauncherCommand {
      * test pays one JVM start for it, not two. LauncherJvmTest starts {@link #unsized} launchers to test the restart.
      */
     public static List<String> of(String... args) {
+        return withMain(StandaloneMain.class.getName(), args);
+    }
+
+    /** As {@link #of}, with {@code mainClass} (one that calls StandaloneMain, such as {@link HeldStartLauncher}) as the main class. */
+    static List<String> withMain(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(Settings.LAUNCHER_JVM_OPTIONS.parse(Settings.LAUNCHER_JVM_OPTIONS.defaultValue()));
         command.add("-D" + LauncherJvm.RESTARTED_PROPERTY + "=true");
-        command.addAll(mainWith(args));
+        command.addAll(mainWith(mainClass, args));
         return command;
     }
 
     /** {@code java ... StandaloneMain} followed by {@code args}, with the JVM's defaults: the launcher restarts itself sized. */
     static List<String> unsized(String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(mainWith(args));
+        command.addAll(mainWith(StandaloneMain.class.getName(), args));
         return command;
     }
 
@@ -38,9 +43,9 @@ public final class LauncherCommand {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> mainWith(String... args) {
+    private static List<String> mainWith(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.prefork.standalone.StandaloneMain"));
+                mainClass));
         command.addAll(List.of(args));
         return command;
     }
