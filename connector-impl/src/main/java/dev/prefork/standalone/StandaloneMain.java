@@ -205,18 +205,19 @@ public final class StandaloneMain {
                 stopAtExit.started(engine::stop);
             }
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
+            System.err.println("prefork: " + e.getMessage());
             if (stopAtExit != null) {
                 stopAtExit.startFailed();
                 if (stopAtExit.exiting()) {
-                    return; // a start the exiting JVM abandoned: its hook finishes the stop
+                    return; // the JVM is exiting already (a start it abandoned, say): its hook finishes the stop
                 }
             }
-            System.err.println("prefork: " + e.getMessage());
             System.exit(1);
             return;
         }
         if (stopAtExit.exiting()) {
-            stopAtExit.awaitStopped(); // a signal came during the start: start nothing more, the hook stops it
+            // A signal came during the start: start nothing more, the hook stops what started and the JVM ends
+            // after it. No wait here: this thread may carry the interrupt of a hook that gave up waiting.
             return;
         }
         if (programs != null) {

@@ -36,6 +36,8 @@ final class StopAtExit {
     /** How to stop the server; null until it started. Guarded by this. */
     private Runnable server;
     private volatile boolean exiting;
+    /** Whether this hook gave up waiting and interrupted the start. Written and read by the hook only. */
+    private boolean abandoned;
 
     private StopAtExit(DequeueJobs jobs, PidFile pidFile, Duration startWait, PrintStream out) {
         this.jobs = jobs;
@@ -94,7 +96,9 @@ final class StopAtExit {
             if (pidFile != null) {
                 pidFile.remove();
             }
-            out.println("prefork: stopped");
+            if (toStop != null || abandoned) {
+                out.println("prefork: stopped"); // not after a start that failed on its own: its error is the last word
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -110,6 +114,7 @@ final class StopAtExit {
                     out.println("prefork: exiting while the server starts; it has not started after " + startWait.toSeconds()
                             + " s: abandoning the start");
                     starting.interrupt(); // only while the start runs: once over, the thread is no longer ours to interrupt
+                    abandoned = true;
                 }
             }
             if (!startOver.await(ABANDON_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
