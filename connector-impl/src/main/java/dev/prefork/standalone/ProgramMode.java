@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -75,11 +74,10 @@ final class ProgramMode {
 
     /** Serves until stopped: signals, pid_file, the ready line, background; returns only by System.exit or a stop. */
     static void serve(ProgramSupervision programs, String[] args, EngineConfig config, PrintStream out, LogSink log,
-                      PidFile pidFile, DequeueJobs dequeue) throws InterruptedException {
+                      PidFile pidFile, StopAtExit stopAtExit) throws InterruptedException {
         rereadOnHangup(programs, args, config, out, log);
         StandaloneMain.reopenOnUsr1(log, out);
         ResizeSignals.install(() -> programs.resizePool(1, "SIGTTIN"), () -> programs.resizePool(-1, "SIGTTOU"), out);
-        CountDownLatch stopped = StandaloneMain.stopAtExit(dequeue, programs::stop, pidFile, out);
         if (!StandaloneMain.writePidFile(pidFile)) {
             return;
         }
@@ -95,7 +93,7 @@ final class ProgramMode {
         if (programs.awaitEnd()) {
             System.exit(1); // given up: the shutdown hook removes the pid_file
         }
-        stopped.await();
+        stopAtExit.awaitStopped();
     }
 
     /** One line saying what runs: "program pool 'CMD' x 4 (listen_fds), programs [a, b]". */

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the engine on its own with a built-in handler:
@@ -172,6 +171,7 @@ public final class StandaloneMain {
         PidFile pidFile = null;
         LogSink log;
         DequeueJobs dequeue = null;
+        StopAtExit stopAtExit = null;
         try {
             config = EngineConfig.fromMap(settings);
             UserSwitchCheck.check(config, key -> origins.getOrDefault(key, "the default"));
@@ -193,19 +193,35 @@ public final class StandaloneMain {
                 pidFile = PidFile.claim(pidPath, origins.getOrDefault(Settings.PID_FILE.key(), "the command line"), out);
             }
             dequeue = DequeueJobs.start(config, out); // its first job after check_for_dequeue seconds
+            // Before the start: a Ctrl-C while it runs (the ports may answer first) must find a hook that
+            // stops what started; the hook waits for the start, at most the grace period (see StopAtExit).
+            stopAtExit = StopAtExit.install(dequeue, pidFile, Duration.ofSeconds(config.gracefulShutdownTimeout()), out);
             if (ProgramPlan.requested(config)) {
                 programs = ProgramMode.start(config, key -> origins.getOrDefault(key, "the default"), origins.keySet(), out);
+                stopAtExit.started(programs::stop);
             } else {
                 ProgramPlan.refuseWithoutPrograms(config, key -> origins.getOrDefault(key, "the default"), origins.keySet());
                 engine = PreforkEngine.start(config, handler);
+                stopAtExit.started(engine::stop);
             }
         } catch (ConfigException | EngineException | IllegalStateException | IOException e) {
             System.err.println("prefork: " + e.getMessage());
+            if (stopAtExit != null) {
+                stopAtExit.startFailed();
+                if (stopAtExit.exiting()) {
+                    return; // the JVM is exiting already (a start it abandoned, say): its hook finishes the stop
+                }
+            }
             System.exit(1);
             return;
         }
+        if (stopAtExit.exiting()) {
+            // A signal came during the start: start nothing more, the hook stops what started and the JVM ends
+            // after it. No wait here: this thread may carry the interrupt of a hook that gave up waiting.
+            return;
+        }
         if (programs != null) {
-            ProgramMode.serve(programs, args, config, out, log, pidFile, dequeue);
+            ProgramMode.serve(programs, args, config, out, log, pidFile, stopAtExit);
             return;
         }
         rereadOnHangup(args, engine, config, out, log);
@@ -219,8 +235,6 @@ public final class StandaloneMain {
             resized.removeWorker();
             said.println("prefork: SIGTTOU: one worker per port fewer (at least one stays)");
         }, out);
-        PreforkEngine started = engine;
-        CountDownLatch stopped = stopAtExit(dequeue, started::stop, pidFile, out);
         if (!writePidFile(pidFile)) {
             return;
         }
@@ -241,29 +255,9 @@ public final class StandaloneMain {
             }
         }
         if (statusInterval > 0) {
-            printStatusUntilStopped(engine, stopped, statusInterval, out);
+            printStatusUntilStopped(engine, stopAtExit, statusInterval, out);
         }
-        stopped.await();
-    }
-
-    /**
-     * At the JVM's exit (TERM, INT, System.exit): the dequeue jobs, then the server, then the pid_file
-     * (after the ports are closed: while it exists, the server is there). The latch counts down when done.
-     */
-    static CountDownLatch stopAtExit(DequeueJobs jobs, Runnable server, PidFile pidFile, PrintStream out) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (jobs != null) {
-                jobs.stop();
-            }
-            server.run();
-            if (pidFile != null) {
-                pidFile.remove();
-            }
-            out.println("prefork: stopped");
-            stopped.countDown();
-        }, "prefork-stop"));
-        return stopped;
+        stopAtExit.awaitStopped();
     }
 
     /** Writes the pid_file, if any, once the ports are bound; when it cannot, says why and exits (the hook stops the server). */
@@ -367,9 +361,9 @@ public final class StandaloneMain {
     }
 
     /** Net::Server has no such view; operators of a pre-forked pool want one. */
-    private static void printStatusUntilStopped(PreforkEngine engine, CountDownLatch stopped, int seconds, PrintStream out)
+    private static void printStatusUntilStopped(PreforkEngine engine, StopAtExit stopped, int seconds, PrintStream out)
             throws InterruptedException {
-        while (!stopped.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!stopped.awaitStopped(seconds)) {
             try {
                 out.println("prefork: " + engine.snapshot().summary());
             } catch (EngineException e) {

@@ -28,17 +28,26 @@ public final class LauncherCommand {
      * user, or whose supervisor and workers do (they run the process jar found on the launcher's class path).
      */
     static List<String> ofClassPath(String classPath, String... args) {
+        return sized(classPath, StandaloneMain.class.getName(), args);
+    }
+
+    /** As {@link #of}, with {@code mainClass} (one that calls StandaloneMain, such as {@link HeldStartLauncher}) as the main class. */
+    static List<String> withMain(String mainClass, String... args) {
+        return sized(System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    private static List<String> sized(String classPath, String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(Settings.LAUNCHER_JVM_OPTIONS.parse(Settings.LAUNCHER_JVM_OPTIONS.defaultValue()));
         command.add("-D" + LauncherJvm.RESTARTED_PROPERTY + "=true");
-        command.addAll(mainWith(classPath, args));
+        command.addAll(mainWith(classPath, mainClass, args));
         return command;
     }
 
     /** {@code java ... StandaloneMain} followed by {@code args}, with the JVM's defaults: the launcher restarts itself sized. */
     static List<String> unsized(String... args) {
         List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(mainWith(System.getProperty("java.class.path"), args));
+        command.addAll(mainWith(System.getProperty("java.class.path"), StandaloneMain.class.getName(), args));
         return command;
     }
 
@@ -46,9 +55,8 @@ public final class LauncherCommand {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> mainWith(String classPath, String... args) {
-        List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                "dev.prefork.standalone.StandaloneMain"));
+    private static List<String> mainWith(String classPath, String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass));
         command.addAll(List.of(args));
         return command;
     }
