@@ -179,6 +179,14 @@ public final class PidfdCalls {
         }
     }
 
+    /**
+     * Loads and links what describing a failed call needs (strerror, the exception), so that a failure while
+     * this process has no descriptor free, when no class can be loaded from a jar, can still be reported.
+     */
+    public static void prepareForFailures() {
+        new PosixException("pidfd_getfd", SocketCalls.EMFILE, Libc.strerror(SocketCalls.EMFILE)).getMessage();
+    }
+
     private static String describe(PosixException e) {
         if (e.errno() == ENOSYS) {
             return "the kernel has no " + e.getMessage().substring(0, e.getMessage().indexOf(':')) + " (Linux 5.6 or newer has)";

@@ -12,11 +12,11 @@ import java.lang.foreign.MemorySegment;
 interface ClientIntake {
     /**
      * The next message, its bridge header (length prefix included) written to {@code header} from 0; a
-     * length of 0 at the link's end.
+     * length of 0 at the link's end. {@code workerPid}: the link's worker as far as known (-1 before its hello), for log lines.
      *
      * @throws IOException when the link cannot go on (a malformed message, a hello deadline passed)
      */
-    Incoming next(MemorySegment header) throws IOException;
+    Incoming next(MemorySegment header, long workerPid) throws IOException;
 
     /**
      * This JVM's descriptor of the client {@code incoming} stands for, close-on-exec, for {@code workerPid}

@@ -105,7 +105,7 @@ final class HandoffLink {
         readCalls.receiveTimeout(fd, helloTimeoutMillis);
         ClientIntake.Incoming received;
         try {
-            received = intake.next(message);
+            received = intake.next(message, workerPid);
         } catch (PosixException e) {
             if (e.errno() == SocketCalls.EAGAIN) {
                 throw new IOException("no hello within " + helloTimeoutMillis + " ms of connecting", e);
@@ -133,7 +133,7 @@ final class HandoffLink {
 
     /** Receives and dispatches one client; false at the link's end. */
     private boolean receiveOne(Executor executor) throws IOException {
-        ClientIntake.Incoming received = intake.next(message);
+        ClientIntake.Incoming received = intake.next(message, workerPid);
         if (received.length() == 0) {
             intake.discard(received);
             if (received.hasClient()) {

@@ -13,7 +13,7 @@ final class MessageIntake implements ClientIntake {
     private final int link;
     private final SocketCalls calls;
     private final DescriptorReceiver bridge;
-    private long workerPid = -1;
+    private final DescriptorPatience patience = new DescriptorPatience();
 
     MessageIntake(int link, SocketCalls calls, DescriptorReceiver bridge) {
         this.link = link;
@@ -22,14 +22,13 @@ final class MessageIntake implements ClientIntake {
     }
 
     @Override
-    public Incoming next(MemorySegment header) throws IOException {
-        SocketCalls.Received received = receivePatiently(calls, link, header, bridge, workerPid);
+    public Incoming next(MemorySegment header, long workerPid) throws IOException {
+        SocketCalls.Received received = receivePatiently(calls, link, header, bridge, workerPid, patience);
         return new Incoming(received.length(), received.descriptor(), -1);
     }
 
     @Override
     public int take(Incoming incoming, long workerPid) {
-        this.workerPid = workerPid;
         return incoming.passed();
     }
 
@@ -50,15 +49,16 @@ final class MessageIntake implements ClientIntake {
      * queued on the link and is tried again (see {@link DescriptorPatience}).
      */
     static SocketCalls.Received receivePatiently(SocketCalls calls, int link, MemorySegment into, DescriptorReceiver bridge,
-                                                 long workerPid) throws IOException {
-        DescriptorPatience patience = null;
+                                                 long workerPid, DescriptorPatience patience) throws IOException {
+        boolean waiting = false;
         while (true) {
             SocketCalls.Received received = calls.receive(link, into);
             if (!received.cutOff()) {
                 return received;
             }
-            if (patience == null) {
-                patience = new DescriptorPatience();
+            if (!waiting) {
+                patience.restart();
+                waiting = true;
             }
             patience.noRoom(bridge, workerPid, "MSG_CTRUNC");
         }

@@ -43,6 +43,7 @@ final class PidfdIntake implements ClientIntake {
     private final MemorySegment sendIt;
     private final MemorySegment oneByte;
     private final int peer;
+    private final DescriptorPatience patience = new DescriptorPatience();
 
     /** Opens a pidfd of the process at the other end of {@code link}; the arena is the link's. */
     PidfdIntake(int link, SocketCalls calls, DescriptorReceiver bridge, Arena arena) {
@@ -55,10 +56,12 @@ final class PidfdIntake implements ClientIntake {
         sendIt.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, PidfdFrame.SEND_IT);
         this.oneByte = arena.allocate(1);
         this.peer = pidfds.peer(link).pidfd();
+        // What a take that fails needs, loaded and linked now: with no descriptor free, nothing can be loaded then.
+        PidfdCalls.prepareForFailures();
     }
 
     @Override
-    public Incoming next(MemorySegment header) throws IOException {
+    public Incoming next(MemorySegment header, long workerPid) throws IOException {
         boolean[] restTimed = {false};
         if (!readFully(prefix, 0, PidfdFrame.PREFIX_LENGTH, restTimed)) {
             return new Incoming(0, -1, -1);
@@ -112,7 +115,7 @@ final class PidfdIntake implements ClientIntake {
 
     @Override
     public int take(Incoming incoming, long workerPid) throws IOException {
-        DescriptorPatience patience = null;
+        boolean waiting = false;
         String problem;
         while (true) {
             int fd;
@@ -120,10 +123,11 @@ final class PidfdIntake implements ClientIntake {
                 fd = pidfds.take(peer, incoming.named());
             } catch (PosixException e) {
                 if (e.errno() == SocketCalls.EMFILE || e.errno() == SocketCalls.ENFILE) {
-                    if (patience == null) {
-                        patience = new DescriptorPatience();
+                    if (!waiting) {
+                        patience.restart();
+                        waiting = true;
                     }
-                    patience.noRoom(bridge, workerPid, "pidfd_getfd: " + e.getMessage());
+                    patience.noRoom(bridge, workerPid, e.getMessage());
                     continue;
                 }
                 if (e.errno() == PidfdCalls.ESRCH) {
@@ -151,7 +155,7 @@ final class PidfdIntake implements ClientIntake {
     /** Asks the worker for its client in an SCM_RIGHTS message (one byte and the socket), and receives it. */
     private int receiveSent(long workerPid) throws IOException {
         calls.send(link, sendIt, 0, 1);
-        SocketCalls.Received received = MessageIntake.receivePatiently(calls, link, oneByte, bridge, workerPid);
+        SocketCalls.Received received = MessageIntake.receivePatiently(calls, link, oneByte, bridge, workerPid, patience);
         if (received.length() != 1 || received.descriptor() < 0) {
             if (received.descriptor() >= 0) {
                 SocketCalls.closeQuietly(received.descriptor());
