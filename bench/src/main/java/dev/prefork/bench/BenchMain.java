@@ -126,6 +126,10 @@ public final class BenchMain {
                 // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
                 archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted(defaults))));
             }
+            if (o.sections.contains("replacement") || o.sections.contains("memory")) {
+                // Workers that send their sockets by SCM_RIGHTS (FFM linked at start) have other options, so an archive of their own.
+                archives.prime(PreforkTarget.variant(env, "prefork transfer-message", Map.of("descriptor_transfer", "message")));
+            }
             if (o.sections.contains("memory")) {
                 archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
                         Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))));
@@ -297,11 +301,15 @@ public final class BenchMain {
                     new Contender("prefork worker-young-unsized", PreforkTarget.variant(env, "prefork worker-young-unsized",
                             Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))), new ServerSpec(port + 31, 8, engineMaxRequests)),
                     new Contender("prefork worker-xint", PreforkTarget.variant(env, "prefork worker-xint",
-                            Map.of("worker_jvm_options", interpreted(defaults))), new ServerSpec(port + 32, 8, engineMaxRequests)));
+                            Map.of("worker_jvm_options", interpreted(defaults))), new ServerSpec(port + 32, 8, engineMaxRequests)),
+                    // The default workers, but sending their sockets in SCM_RIGHTS messages (FFM in the worker), as before pidfd.
+                    new Contender("prefork transfer-message", PreforkTarget.variant(env, "prefork transfer-message",
+                            Map.of("descriptor_transfer", "message")), new ServerSpec(port + 33, 8, engineMaxRequests)));
             ThroughputScenario.Result memory = new ThroughputScenario("memory",
                     "conn RST, 8 workers: memory of each role after load; the second engine's launcher keeps the JVM's default"
                             + " heap and collector (launcher_jvm_options empty); the last two engines' workers have the default options"
-                            + " without -Xmn1m (young generation a third of the heap), and the interpreted ones",
+                            + " without -Xmn1m (young generation a third of the heap), and the interpreted ones; the last sends its"
+                            + " sockets by SCM_RIGHTS (descriptor_transfer message: FFM in the worker) instead of pidfd_getfd",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null);
             results.add(memory);
             String pss = memoryByRole(memory);
@@ -364,6 +372,8 @@ public final class BenchMain {
             variants.add(new ReplacementVariant("c1", mr, Map.of("worker_jvm_options", defaults)));
         }
         variants.add(new ReplacementVariant("xint", 0, Map.of("worker_jvm_options", interpreted)));
+        // The default workers at max_requests 100 sending their sockets by SCM_RIGHTS, FFM linked at every start (before pidfd).
+        variants.add(new ReplacementVariant("message", 100, Map.of("descriptor_transfer", "message")));
         return variants;
     }
 

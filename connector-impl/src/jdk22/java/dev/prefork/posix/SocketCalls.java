@@ -37,6 +37,7 @@ public final class SocketCalls {
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
+    private static final int SOCK_STREAM = 1;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
@@ -105,14 +106,14 @@ public final class SocketCalls {
 
     /** Opens a link to the Unix-domain socket at {@code path}. */
     public int connectLink(String path) {
-        int fd = socket();
+        int fd = socket(SOCK_SEQPACKET);
         connect(fd, path);
         return fd;
     }
 
     /** A new, unconnected link socket (for {@link #connect}). */
     public int linkSocket() {
-        return socket();
+        return socket(SOCK_SEQPACKET);
     }
 
     /** Connects link socket {@code fd} to {@code path}; closes {@code fd} when that fails. */
@@ -154,9 +155,13 @@ public final class SocketCalls {
         }
     }
 
-    /** Binds and listens on a new Unix-domain socket at {@code path}, for links. */
-    public int listenForLinks(String path, int backlog) {
-        int fd = socket();
+    /**
+     * Binds and listens on a new Unix-domain socket at {@code path}, for links: {@code SOCK_SEQPACKET} (one
+     * message per send, as {@link #send(int, MemorySegment, ByteBuffer, int)} needs) or, with {@code stream},
+     * {@code SOCK_STREAM} (what a worker on plain JDK channels can open; its messages carry their own length).
+     */
+    public int listenForLinks(String path, int backlog, boolean stream) {
+        int fd = socket(stream ? SOCK_STREAM : SOCK_SEQPACKET);
         try (Arena arena = Arena.ofConfined()) {
             Posix.bind(fd, unixAddress(arena, path));
             Posix.listen(fd, backlog);
@@ -167,10 +172,10 @@ public final class SocketCalls {
         }
     }
 
-    private int socket() {
+    private int socket(int type) {
         int fd;
         try {
-            fd = (int) Socket.CALL.invokeExact(capture, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+            fd = (int) Socket.CALL.invokeExact(capture, AF_UNIX, type | SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw unexpected("socket", t);
         }
@@ -452,7 +457,8 @@ public final class SocketCalls {
         }
     }
 
-    private static IllegalStateException unexpected(String call, Throwable t) {
+    /** What a downcall that threw (it never should) becomes; for the other call groups of this package too. */
+    static IllegalStateException unexpected(String call, Throwable t) {
         if (t instanceof Error error) {
             throw error;
         }

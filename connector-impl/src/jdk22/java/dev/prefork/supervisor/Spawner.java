@@ -1,6 +1,7 @@
 package dev.prefork.supervisor;
 
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.DescriptorTransfer;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import dev.prefork.engine.launch.JavaHomes;
@@ -48,6 +49,7 @@ final class Spawner {
         env.put(WorkerEnvironment.SCOREBOARD, scoreboard.toString());
         env.put(WorkerEnvironment.SERIALIZE, config.serialize().key());
         env.put(WorkerEnvironment.HANDOFF, config.handoff().key());
+        env.put(WorkerEnvironment.DESCRIPTOR_TRANSFER, config.descriptorTransfer().key());
         for (Map.Entry<String, String> access : config.accessSettings().entrySet()) {
             env.put(WorkerEnvironment.ACCESS_PREFIX + access.getKey().toUpperCase(Locale.ROOT), access.getValue());
         }
@@ -65,6 +67,10 @@ final class Spawner {
             // semop and descriptor passing bind a few native calls. Workers run on this supervisor's JDK;
             // the option that allows the calls without a warning depends on its version (see there).
             options.add(JavaHomes.nativeAccessOption(Runtime.version().feature()));
+        }
+        if (config.handoff() == Handoff.DESCRIPTOR && config.descriptorTransfer() == DescriptorTransfer.PIDFD) {
+            // The worker names its socket's descriptor number, which only sun.nio.ch tells (ChannelDescriptors).
+            options.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
         }
         return List.copyOf(options);
     }

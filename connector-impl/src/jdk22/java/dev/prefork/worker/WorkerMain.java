@@ -3,8 +3,10 @@ package dev.prefork.worker;
 import dev.prefork.bridge.handover.DescriptorHandover;
 import dev.prefork.bridge.handover.Handover;
 import dev.prefork.bridge.handover.HeaderMaker;
+import dev.prefork.bridge.handover.PidfdHandover;
 import dev.prefork.bridge.handover.RelayHandover;
 import dev.prefork.engine.WorkerState;
+import dev.prefork.engine.config.DescriptorTransfer;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.Serialize;
 import dev.prefork.bridge.BridgeHeader;
@@ -32,9 +34,9 @@ import java.util.concurrent.TimeUnit;
  * tells it to, or when the supervisor is gone.
  *
  * <p>It accepts on a platform thread in blocking mode: a virtual thread would switch the shared
- * socket to non-blocking mode for every process that holds it. In relay mode its common path uses
- * plain JDK APIs only; descriptor mode binds the few socket calls it needs, and {@code serialize
- * semaphore} binds semop.
+ * socket to non-blocking mode for every process that holds it. In relay mode and with
+ * {@code descriptor_transfer pidfd} its common path uses plain JDK APIs only; {@code descriptor_transfer
+ * message} binds the few socket calls it needs, and {@code serialize semaphore} binds semop.
  */
 public final class WorkerMain {
     /** Exit status of a worker that gave up on a failing accept(): the supervisor logs it and replaces us. */
@@ -101,8 +103,11 @@ public final class WorkerMain {
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
             control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
-            if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
+            if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))
+                    && DescriptorTransfer.PIDFD.key().equals(System.getenv(WorkerEnvironment.DESCRIPTOR_TRANSFER))) {
                 // The bridge link first: the hello in serve() makes this worker count as ready, so it must be able to hand over.
+                why = serve(PidfdHandover.connect(listener, bridgeSocket, headers, log), turn, slot, control);
+            } else if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))) {
                 DescriptorHandover handover = DescriptorHandover.connect(bridgeSocket, headers, log);
                 why = serve(handover, turn, slot, control);
             } else {

@@ -77,6 +77,9 @@ public class PreforkActivationSpec implements ActivationSpec {
     public void setHandoff(String value) { values.set("handoff", value); }
     public String getHandoff() { return values.get("handoff"); }
 
+    public void setDescriptor_transfer(String value) { values.set("descriptor_transfer", value); }
+    public String getDescriptor_transfer() { return values.get("descriptor_transfer"); }
+
     public void setLock_file(String value) { values.set("lock_file", value); }
     public String getLock_file() { return values.get("lock_file"); }
     public void setLockFile(String value) { values.set("lockFile", value); }

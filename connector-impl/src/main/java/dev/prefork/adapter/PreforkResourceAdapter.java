@@ -101,6 +101,10 @@ public class PreforkResourceAdapter implements ResourceAdapter {
     public String getHandoff() { return values.get("handoff"); }
 
     @ConfigProperty(type = String.class, description = ABOUT)
+    public void setDescriptorTransfer(String value) { values.set("descriptorTransfer", value); }
+    public String getDescriptorTransfer() { return values.get("descriptorTransfer"); }
+
+    @ConfigProperty(type = String.class, description = ABOUT)
     public void setLockFile(String value) { values.set("lockFile", value); }
     public String getLockFile() { return values.get("lockFile"); }
 

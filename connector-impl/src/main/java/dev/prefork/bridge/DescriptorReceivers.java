@@ -1,6 +1,9 @@
 package dev.prefork.bridge;
 
 
+import dev.prefork.engine.config.ConfigException;
+import dev.prefork.engine.config.DescriptorTransfer;
+
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
@@ -39,26 +42,32 @@ public final class DescriptorReceivers {
      * Binds {@code socketPath} and takes worker links, at most {@code maxLinks} at once (the pool's workers
      * and a margin, read again for every link as the pool is resized; more are refused); handlers run on
      * {@code executor}, or on each link's own thread when it is {@code null} (which {@code limits} that free
-     * workers early do not allow).
+     * workers early do not allow). {@code transfer} is asked for (auto: pidfd where a probe says it works, else
+     * message); {@code workersChangeUser} says the workers will run as another user (the {@code user} setting).
      *
-     * @throws IOException when the socket cannot be bound, or the bridge cannot be loaded or linked
-     *                     (native access denied, say)
+     * @throws IOException     when the socket cannot be bound, or the bridge cannot be loaded or linked
+     *                         (native access denied, say)
+     * @throws ConfigException when {@code transfer} is pidfd and that cannot work here
      */
     public static Receiver start(Path processJar, Path socketPath, byte[] secret, ConnectionHandler handler,
-                               Executor executor, String name, IntSupplier maxLinks, ClientLimits limits) throws IOException {
+                               Executor executor, String name, IntSupplier maxLinks, ClientLimits limits,
+                               DescriptorTransfer transfer, boolean workersChangeUser) throws IOException {
         URLClassLoader loader = new URLClassLoader("prefork-descriptor-bridge",
                 new URL[] {processJar.toUri().toURL()}, DescriptorReceivers.class.getClassLoader());
         try {
             Receiver bridge = (Receiver) Class.forName(BRIDGE_CLASS, true, loader)
                     .getMethod("start", Path.class, byte[].class, ConnectionHandler.class, Executor.class, String.class,
-                            IntSupplier.class, ClientLimits.class)
-                    .invoke(null, socketPath, secret, handler, executor, name, maxLinks, limits);
+                            IntSupplier.class, ClientLimits.class, DescriptorTransfer.class, boolean.class)
+                    .invoke(null, socketPath, secret, handler, executor, name, maxLinks, limits, transfer, workersChangeUser);
             return new ClosingLoader(bridge, loader);
         } catch (InvocationTargetException e) {
             closeQuietly(loader);
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
+            }
+            if (cause instanceof ConfigException unusable) {
+                throw unusable; // descriptor_transfer pidfd where it cannot work: the operator's to change
             }
             throw new IOException("the descriptor bridge failed to start: " + cause, cause);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
@@ -108,6 +117,11 @@ public final class DescriptorReceivers {
         @Override
         public boolean retune(ClientLimits limits) {
             return bridge.retune(limits);
+        }
+
+        @Override
+        public DescriptorTransfer descriptorTransfer() {
+            return bridge.descriptorTransfer();
         }
 
         @Override

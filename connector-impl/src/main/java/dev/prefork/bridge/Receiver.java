@@ -1,5 +1,7 @@
 package dev.prefork.bridge;
 
+import dev.prefork.engine.config.DescriptorTransfer;
+
 import java.nio.file.Path;
 
 /**
@@ -29,6 +31,11 @@ public interface Receiver {
      */
     default boolean retune(ClientLimits limits) {
         return false;
+    }
+
+    /** With descriptor passing, how the sockets get here ({@code pidfd} or {@code message}); null for the relay. */
+    default DescriptorTransfer descriptorTransfer() {
+        return null;
     }
 
     /**

@@ -66,8 +66,8 @@ public final class LiveRetune {
         for (String key : Settings.keys()) {
             String old = before.get(key);
             String now = after.get(key);
-            if (Objects.equals(old, now) || key.equals(EngineConfig.HANDOFF)) {
-                continue; // handoff: the running pool's is what auto chose, not a change
+            if (Objects.equals(old, now) || key.equals(EngineConfig.HANDOFF) || key.equals(EngineConfig.DESCRIPTOR_TRANSFER)) {
+                continue; // handoff, descriptor_transfer: the running pool's is what auto chose, not a change
             }
             String origin = originOf.apply(key);
             if (CLIENT_KEYS.contains(key) && !clientsApplied) {

@@ -12,6 +12,7 @@ import dev.prefork.bridge.DescriptorReceivers;
 import dev.prefork.engine.config.ConfigException;
 import dev.prefork.engine.config.DeliverOn;
 import dev.prefork.engine.config.EngineConfig;
+import dev.prefork.engine.config.DescriptorTransfer;
 import dev.prefork.engine.config.Handoff;
 import dev.prefork.engine.config.PortSpec;
 import dev.prefork.engine.config.Settings;
@@ -159,12 +160,15 @@ public final class PreforkEngine implements AutoCloseable {
                     linkBound);
             bridge.connections().useBusyMessage(new BusyMessage(config.busyMessage()));
             Handoff handoff = bridge instanceof RelayReceiver ? Handoff.RELAY : Handoff.DESCRIPTOR;
-            EngineConfig running = config.toBuilder().handoff(handoff).build();
+            // What the bridge decided (auto resolved), so that the supervisor tells the workers the same.
+            DescriptorTransfer transfer = bridge.descriptorTransfer() != null ? bridge.descriptorTransfer() : DescriptorTransfer.MESSAGE;
+            EngineConfig running = config.toBuilder().handoff(handoff).descriptorTransfer(transfer).build();
             supervisor = SupervisorProcess.launch(java, jar, running.name(), cache);
             List<String> addresses = setUp(supervisor, running, secret, bridge.socketPath(), dir, cache);
             LOG.info(running.name() + ": supervisor pid " + supervisor.pid() + " listening on " + addresses
                     + " with " + running.maxServers() + " workers per port, serialize " + running.serialize().key()
                     + ", handoff " + running.handoff().key()
+                    + (handoff == Handoff.DESCRIPTOR ? " (descriptor transfer " + transfer.key() + ")" : "")
                     + (supervisor.statusAddress() != null ? "; status on http://" + supervisor.statusAddress() + "/status" : "")
                     + (supervisor.agentAddress() != null ? "; agent-check on " + supervisor.agentAddress() : ""));
             // A successor binds the same addresses: a port the kernel chose (0) is now the one it chose.
@@ -242,7 +246,7 @@ public final class PreforkEngine implements AutoCloseable {
         if (chooseHandoff(config) == Handoff.DESCRIPTOR) {
             try {
                 return DescriptorReceivers.start(jar, socket, secret, handler, descriptorExecutor, config.name(),
-                        linkBound, clientLimits(config));
+                        linkBound, clientLimits(config), config.descriptorTransfer(), switchesUser(config));
             } catch (IOException e) {
                 if (config.handoff() == Handoff.DESCRIPTOR) {
                     throw e;

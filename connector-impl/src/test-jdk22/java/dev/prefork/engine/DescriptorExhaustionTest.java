@@ -1,5 +1,6 @@
 package dev.prefork.engine;
 
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.posix.SocketCalls;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,8 @@ class DescriptorExhaustionTest extends EngineTestSupport {
 
     @Test
     void theLinkAcceptorBacksOffOnEmfileAndLogsOncePerInterval() throws Throwable {
-        PreforkEngine engine = start(config(2));
+        // The link acceptor is the same for both transfers; message's links are the SOCK_SEQPACKET ones made here.
+        PreforkEngine engine = start(config(2).set(EngineConfig.DESCRIPTOR_TRANSFER, "message"));
         String bridge = runtimeDirectoryOf(engine).resolve("bridge.sock").toString();
         assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 2), "the workers' links are up");
         try (Arena arena = Arena.ofConfined();
@@ -88,23 +90,29 @@ class DescriptorExhaustionTest extends EngineTestSupport {
 
     @Test
     void aClientPassedWhileNoDescriptorIsFreeIsServedOnceOneIs() throws Throwable {
-        PreforkEngine engine = start(config(1));
-        assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 1), "the worker's link is up");
-        // The client is another process, started now: connecting from here would need a descriptor.
-        Process client = new ProcessBuilder("bash", "-c", "read go; exec 3<>/dev/tcp/127.0.0.1/" + engine.boundPort(0)
-                + "; echo through >&3; read -t 20 line <&3; echo \"answer $line\"").redirectErrorStream(true).start();
-        try (Counting cutOff = new Counting("dev.prefork.bridge.descriptor.HandoffLink", "MSG_CTRUNC")) {
-            OutputStream go = client.getOutputStream();
-            BufferedReader answer = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-            try (DescriptorLimit ignored = DescriptorLimit.exhaust()) {
-                go.write('\n');
-                go.flush();
-                assertTrue(cutOff.first.await(20, TimeUnit.SECONDS), "the passed client met a full descriptor table");
+        // message: the descriptor is cut off (MSG_CTRUNC) and stays queued; pidfd: pidfd_getfd fails with EMFILE
+        // and the client stays with its worker. Both are tried again until a descriptor is free.
+        for (String transfer : new String[] {"pidfd", "message"}) {
+            PreforkEngine engine = start(config(1).name("test-" + transfer).set(EngineConfig.DESCRIPTOR_TRANSFER, transfer));
+            assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 1), "the worker's link is up");
+            // The client is another process, started now: connecting from here would need a descriptor.
+            Process client = new ProcessBuilder("bash", "-c", "read go; exec 3<>/dev/tcp/127.0.0.1/" + engine.boundPort(0)
+                    + "; echo through >&3; read -t 20 line <&3; echo \"answer $line\"").redirectErrorStream(true).start();
+            try (Counting cutOff = new Counting("dev.prefork.bridge.descriptor.DescriptorPatience",
+                    transfer.equals("message") ? "MSG_CTRUNC" : "pidfd_getfd")) {
+                OutputStream go = client.getOutputStream();
+                BufferedReader answer = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                try (DescriptorLimit ignored = DescriptorLimit.exhaust()) {
+                    go.write('\n');
+                    go.flush();
+                    assertTrue(cutOff.first.await(20, TimeUnit.SECONDS), transfer + ": the passed client met a full descriptor table");
+                }
+                assertEquals("answer through", answer.readLine(), transfer + ": the client was served once a descriptor was free");
+                assertTrue(client.waitFor(20, TimeUnit.SECONDS));
+            } finally {
+                client.destroyForcibly();
             }
-            assertEquals("answer through", answer.readLine(), "the client was served once a descriptor was free");
-            assertTrue(client.waitFor(20, TimeUnit.SECONDS));
-        } finally {
-            client.destroyForcibly();
+            engine.stop();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.prefork.engine;
 
 import dev.prefork.bridge.BridgeHeader;
+import dev.prefork.engine.config.EngineConfig;
 import dev.prefork.posix.PosixException;
 import dev.prefork.posix.SocketCalls;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 9, fault 2: the descriptor bridge under hostile local peers. Links are bounded by the pool's
  * size, a link that never says hello is closed after a while, and a descriptor that arrives with an
- * invalid message is closed, not held.
+ * invalid message is closed, not held. With {@code descriptor_transfer message}, whose links are
+ * {@code SOCK_SEQPACKET}; {@link HostilePidfdLinkTest} does the same for pidfd's stream links.
  */
 class HostileDescriptorLinkTest extends EngineTestSupport {
     /** What PreforkEngine allows for max_servers 2 on one port: (2 * 2 + 2) + 16. */
@@ -47,7 +49,7 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
 
     @Test
     void idleLinksAreBoundedAndTimedOut() throws Exception {
-        PreforkEngine engine = start(config(2));
+        PreforkEngine engine = start(config(2).set(EngineConfig.DESCRIPTOR_TRANSFER, "message"));
         String bridge = runtimeDirectoryOf(engine).resolve("bridge.sock").toString();
         // A worker opens its bridge link just after its hello to the supervisor: let both links be in first.
         assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> linkThreads() == 2), "the workers' links are up");
@@ -88,7 +90,7 @@ class HostileDescriptorLinkTest extends EngineTestSupport {
 
     @Test
     void aDescriptorWithAnInvalidMessageIsClosed(@TempDir Path dir) throws Exception {
-        PreforkEngine engine = start(config(2));
+        PreforkEngine engine = start(config(2).set(EngineConfig.DESCRIPTOR_TRANSFER, "message"));
         String bridge = runtimeDirectoryOf(engine).resolve("bridge.sock").toString();
         byte[] secret = BridgeHeader.parseSecret(workerEnvironment(engine, "PREFORK_SECRET"));
         Path probe = Files.createFile(dir.resolve("passed-descriptor-probe"));

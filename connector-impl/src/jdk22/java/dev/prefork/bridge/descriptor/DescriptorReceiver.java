@@ -6,6 +6,7 @@ import dev.prefork.bridge.ConnectionHandler;
 import dev.prefork.bridge.LinkExecutor;
 import dev.prefork.bridge.ActiveConnections;
 import dev.prefork.bridge.Receiver;
+import dev.prefork.engine.config.DescriptorTransfer;
 import dev.prefork.engine.protocol.LogThrottle;
 import dev.prefork.posix.PosixException;
 import dev.prefork.posix.SocketCalls;
@@ -25,9 +26,11 @@ import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
 /**
- * The controlling JVM's end of {@code handoff descriptor}: a Unix-domain {@code SOCK_SEQPACKET} socket
- * in the engine's private directory, to which every worker opens one {@link HandoffLink} for its life
- * and over which it passes each accepted client socket. The handler then reads and writes the client
+ * The controlling JVM's end of {@code handoff descriptor}: a Unix-domain socket in the engine's private
+ * directory, to which every worker opens one {@link HandoffLink} for its life and over which it hands over
+ * each accepted client socket: sent in an {@code SCM_RIGHTS} message on a {@code SOCK_SEQPACKET} socket
+ * ({@code descriptor_transfer message}), or named by its number in the worker on a {@code SOCK_STREAM} socket
+ * and taken with {@code pidfd_getfd} ({@code pidfd}); see {@link TransferChoice}. The handler then reads and writes the client
  * directly: no byte goes through the worker, and no bridge connection is opened per client.
  *
  * <p>This class needs the FFM API (JDK 22+). The engine loads it from the process jar only when the
@@ -56,18 +59,23 @@ public final class DescriptorReceiver implements Receiver {
     private final LogThrottle acceptFailures = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle refusedLinks = new LogThrottle(10, TimeUnit.SECONDS);
     private final LogThrottle cutOffDescriptors = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle untakenClients = new LogThrottle(10, TimeUnit.SECONDS);
+    /** How the workers' sockets get here, decided once at start. */
+    private final TransferChoice transfer;
     private volatile boolean closing;
 
     private DescriptorReceiver(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                               IntSupplier maxLinks, ClientLimits limits) {
+                               IntSupplier maxLinks, ClientLimits limits, TransferChoice transfer) {
         this.maxLinks = maxLinks;
+        this.transfer = transfer;
         this.socketPath = socketPath;
         this.secret = secret.clone();
         this.handler = handler;
         this.executor = executor;
         this.name = name;
         try (Arena arena = Arena.ofConfined()) {
-            this.listener = new SocketCalls(arena).listenForLinks(socketPath.toString(), BACKLOG);
+            this.listener = new SocketCalls(arena).listenForLinks(socketPath.toString(), BACKLOG,
+                    transfer.transfer() == DescriptorTransfer.PIDFD);
         }
         this.acceptor = new Thread(this::acceptLinks, "prefork-links-" + name);
         acceptor.setDaemon(true);
@@ -94,13 +102,19 @@ public final class DescriptorReceiver implements Receiver {
      * worker the pool can have, and a margin: more are not ours, and are closed). With {@code limits}
      * keeping one client per worker, handlers run on each link's own thread when {@code executor} is null
      * or a {@link LinkExecutor} that lends one, else on {@code executor}; with {@code max_clients} above 0
-     * always on {@code executor}.
+     * always on {@code executor}. The sockets come as {@code transfer} says (see {@link TransferChoice}), which
+     * is decided and logged here.
+     *
+     * @throws dev.prefork.engine.config.ConfigException when {@code transfer} is pidfd and that cannot work here
      */
     public static Receiver start(Path socketPath, byte[] secret, ConnectionHandler handler, Executor executor, String name,
-                                 IntSupplier maxLinks, ClientLimits limits) throws IOException {
+                                 IntSupplier maxLinks, ClientLimits limits, DescriptorTransfer transfer,
+                                 boolean workersChangeUser) throws IOException {
+        TransferChoice choice = TransferChoice.decide(transfer, workersChangeUser);
+        LOG.info(name + ": descriptor transfer " + choice.transfer().key() + " (" + choice.reason() + ")");
         DescriptorReceiver bridge;
         try {
-            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks, limits);
+            bridge = new DescriptorReceiver(socketPath, secret, handler, executor, name, maxLinks, limits, choice);
         } catch (PosixException e) {
             throw new IOException("cannot listen for worker links at " + socketPath + ": " + e.getMessage(), e);
         }
@@ -194,6 +208,21 @@ public final class DescriptorReceiver implements Receiver {
 
     ConnectionHandler handler() {
         return handler;
+    }
+
+    /** Whether links send frames to take the sockets from ({@code pidfd}), rather than the sockets themselves. */
+    boolean pidfdTransfer() {
+        return transfer.transfer() == DescriptorTransfer.PIDFD;
+    }
+
+    @Override
+    public DescriptorTransfer descriptorTransfer() {
+        return transfer.transfer();
+    }
+
+    /** For the links' "cannot take the client" lines: one per interval over all links. */
+    LogThrottle untakenClients() {
+        return untakenClients;
     }
 
     /** For the links' "no descriptor free" lines: one per interval over all links. */

@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,9 +36,6 @@ final class HandoffLink {
      */
     static final String HELLO_TIMEOUT_PROPERTY = "prefork.handoff.helloTimeoutMillis";
     private static final long DEFAULT_HELLO_TIMEOUT_MILLIS = 30_000;
-    /** How long a client waits for a descriptor to free up in this JVM before it is given up. */
-    private static final long CUT_OFF_PATIENCE_MILLIS = 10_000;
-    private static final long MAX_CUT_OFF_PAUSE_MILLIS = 200;
 
     private final int fd;
     private final DescriptorReceiver bridge;
@@ -63,6 +59,8 @@ final class HandoffLink {
     private boolean ended;
     private boolean released;
     private long workerPid = -1;
+    /** Made on the link's thread when it starts (a pidfd intake asks the kernel who the peer is); closed at its end. */
+    private ClientIntake intake;
 
     HandoffLink(int fd, DescriptorReceiver bridge, ClientAdmission admission) {
         this.fd = fd;
@@ -83,6 +81,7 @@ final class HandoffLink {
 
     private void run(Executor executor) {
         try {
+            intake = bridge.pidfdTransfer() ? new PidfdIntake(fd, readCalls, bridge, arena) : new MessageIntake(fd, readCalls, bridge);
             if (receiveHello()) {
                 while (receiveOne(executor)) {
                     // next client of this worker
@@ -104,20 +103,18 @@ final class HandoffLink {
     private boolean receiveHello() throws IOException {
         long helloTimeoutMillis = Math.max(1, Long.getLong(HELLO_TIMEOUT_PROPERTY, DEFAULT_HELLO_TIMEOUT_MILLIS));
         readCalls.receiveTimeout(fd, helloTimeoutMillis);
-        SocketCalls.Received received;
+        ClientIntake.Incoming received;
         try {
-            received = readCalls.receive(fd, message);
+            received = intake.next(message, workerPid);
         } catch (PosixException e) {
             if (e.errno() == SocketCalls.EAGAIN) {
                 throw new IOException("no hello within " + helloTimeoutMillis + " ms of connecting", e);
             }
             throw e;
         }
-        if (received.descriptor() >= 0) {
-            SocketCalls.closeQuietly(received.descriptor());
-        }
-        if (received.descriptor() >= 0 || received.cutOff()) {
-            throw new IOException("a descriptor passed with the link's hello");
+        intake.discard(received);
+        if (received.hasClient()) {
+            throw new IOException("a client passed with the link's hello");
         }
         if (received.length() == 0) {
             return false;
@@ -134,43 +131,12 @@ final class HandoffLink {
         return true;
     }
 
-    /**
-     * The next message; when it carries a descriptor this JVM has no room for, it stays on the link and
-     * is tried again, pausing a little longer each time, for up to {@link #CUT_OFF_PATIENCE_MILLIS}.
-     */
-    private SocketCalls.Received receivePatiently() throws IOException {
-        long pause = 0;
-        long started = System.nanoTime();
-        while (true) {
-            SocketCalls.Received received = readCalls.receive(fd, message);
-            if (!received.cutOff()) {
-                return received;
-            }
-            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (waited >= CUT_OFF_PATIENCE_MILLIS || bridge.closing()) {
-                throw new IOException("no descriptor free in this JVM for " + waited + " ms to take a client; giving it up");
-            }
-            String line = bridge.cutOffDescriptors().line(bridge.name() + ": no descriptor free to take a client from worker "
-                    + workerPid + " (MSG_CTRUNC); it stays queued and is tried again");
-            if (line != null) {
-                LOG.warning(line);
-            }
-            pause = Math.min(MAX_CUT_OFF_PAUSE_MILLIS, Math.max(5, 2 * pause));
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for a free descriptor", e);
-            }
-        }
-    }
-
     /** Receives and dispatches one client; false at the link's end. */
     private boolean receiveOne(Executor executor) throws IOException {
-        SocketCalls.Received received = receivePatiently();
+        ClientIntake.Incoming received = intake.next(message, workerPid);
         if (received.length() == 0) {
-            if (received.descriptor() >= 0) {
-                SocketCalls.closeQuietly(received.descriptor());
+            intake.discard(received);
+            if (received.hasClient()) {
                 throw new IOException("an empty message carrying a descriptor");
             }
             return false;
@@ -179,22 +145,23 @@ final class HandoffLink {
         try {
             header = BridgeHeader.decodeMessage(message.asSlice(0, received.length()).asByteBuffer());
         } catch (IOException e) {
-            SocketCalls.closeQuietly(received.descriptor());
+            intake.discard(received);
             throw e;
         }
         if (!header.hasSecret(bridge.secret())) {
-            SocketCalls.closeQuietly(received.descriptor());
+            intake.discard(received);
             throw new IOException("wrong secret from pid " + header.pid());
         }
-        if (received.descriptor() < 0) {
+        if (!received.hasClient()) {
             throw new IOException("a message without a client socket from pid " + header.pid());
         }
         workerPid = header.pid();
+        int descriptor = intake.take(received, workerPid);
         synchronized (this) {
             if (awaitingDone) {
                 // Our workers wait for "done"; a second client now would share the first one's buffers, or
                 // pass max_clients.
-                SocketCalls.closeQuietly(received.descriptor());
+                SocketCalls.closeQuietly(descriptor);
                 throw new IOException("worker " + workerPid + " passed a client before its previous one was done");
             }
             awaitingDone = true;
@@ -203,15 +170,15 @@ final class HandoffLink {
             }
         }
         if (admission != null) {
-            admission.take(this, new GuardedDescriptor(received.descriptor()), header, workerPid, readCalls, message);
+            admission.take(this, new GuardedDescriptor(descriptor), header, workerPid, readCalls, message);
             return true;
         }
         DescriptorConnection connection;
         try {
-            connection = new DescriptorConnection(new GuardedDescriptor(received.descriptor()), header, buffers);
+            connection = new DescriptorConnection(new GuardedDescriptor(descriptor), header, buffers);
         } catch (IllegalArgumentException e) {
             // An address that does not parse: this client cannot be described to a handler. Drop it, keep the link.
-            SocketCalls.closeQuietly(received.descriptor());
+            SocketCalls.closeQuietly(descriptor);
             LOG.warning("dropping a client passed by worker " + workerPid + ": " + e.getMessage());
             done();
             return true;
@@ -288,6 +255,9 @@ final class HandoffLink {
                 return;
             }
             released = true;
+        }
+        if (intake != null) {
+            intake.close();
         }
         SocketCalls.closeQuietly(fd);
         arena.close();

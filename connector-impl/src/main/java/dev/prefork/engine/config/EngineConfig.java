@@ -32,6 +32,7 @@ public final class EngineConfig {
     public static final String MAX_REQUESTS_JITTER = "max_requests_jitter";
     public static final String SERIALIZE = "serialize";
     public static final String HANDOFF = "handoff";
+    public static final String DESCRIPTOR_TRANSFER = "descriptor_transfer";
     public static final String LOCK_FILE = "lock_file";
     public static final String CHECK_FOR_DEAD = "check_for_dead";
     public static final String LISTEN = "listen";
@@ -246,6 +247,10 @@ public final class EngineConfig {
         return get(Settings.HANDOFF);
     }
 
+    public DescriptorTransfer descriptorTransfer() {
+        return get(Settings.DESCRIPTOR_TRANSFER);
+    }
+
     /** The configured lock file; empty means a generated one. */
     public Optional<Path> lockFile() {
         return Optional.ofNullable(get(Settings.LOCK_FILE));
@@ -450,6 +455,10 @@ public final class EngineConfig {
 
         public Builder handoff(Handoff handoff) {
             return set(HANDOFF, handoff.key());
+        }
+
+        public Builder descriptorTransfer(DescriptorTransfer transfer) {
+            return set(DESCRIPTOR_TRANSFER, transfer.key());
         }
 
         public Builder lockFile(Path lockFile) {

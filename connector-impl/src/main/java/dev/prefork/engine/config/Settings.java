@@ -53,6 +53,13 @@ public final class Settings {
                     + " socket; needs JDK 22+ here), relay (the worker copies bytes both ways), or auto (descriptor where this"
                     + " JVM can, else relay)"));
 
+    public static final Setting<DescriptorTransfer> DESCRIPTOR_TRANSFER = declare(Setting.choice(EngineConfig.DESCRIPTOR_TRANSFER,
+                    DescriptorTransfer.class)
+            .byDefault("auto")
+            .means("with handoff descriptor, how the socket gets into this JVM: pidfd (this JVM takes it from the worker with"
+                    + " pidfd_getfd; the worker makes no native calls), message (the worker sends it, SCM_RIGHTS), or auto (pidfd"
+                    + " where a probe at pool start says it works, else message; the log says which and why)"));
+
     public static final Setting<Path> LOCK_FILE = declare(Setting.absolutePath(EngineConfig.LOCK_FILE)
             .means("the lock file for serialize flock; by default a generated file, removed at stop. Give each pool its own:"
                     + " pools that share one take turns with each other"));

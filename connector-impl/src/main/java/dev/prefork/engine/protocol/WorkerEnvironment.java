@@ -20,6 +20,8 @@ public final class WorkerEnvironment {
     public static final String GRACE_SECONDS = "PREFORK_GRACE_SECONDS";
     /** {@code descriptor} or {@code relay}: never {@code auto}, the controlling JVM has decided. */
     public static final String HANDOFF = "PREFORK_HANDOFF";
+    /** With handoff descriptor: {@code pidfd} or {@code message}, never {@code auto} (decided at pool start). */
+    public static final String DESCRIPTOR_TRANSFER = "PREFORK_DESCRIPTOR_TRANSFER";
     /** Prefix of the access settings ({@code PREFORK_ACCESS_ALLOW}, ...): set only when given. */
     public static final String ACCESS_PREFIX = "PREFORK_ACCESS_";
 

@@ -119,4 +119,31 @@ class BridgeHeaderFuzzTest {
             }
         }
     }
+
+    /**
+     * descriptor_transfer pidfd's frames: a descriptor number before the header message, prefixed to the same
+     * messages (valid, mutated, random) with numbers a worker sends (its socket's, the hello's -1) and others.
+     */
+    @Provide
+    Arbitrary<byte[]> frames() {
+        Arbitrary<Integer> numbers = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(-1, 64)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers()));
+        Arbitrary<byte[]> framed = Combinators.combine(numbers, messages()).as((named, message) ->
+                ByteBuffer.allocate(4 + message.length).putInt(named).put(message).array());
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, framed),
+                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(16)));
+    }
+
+    /** Whatever the bytes, a frame decodes to a number of -1 or more and a header, or fails with an IOException. */
+    @Property(tries = 3000)
+    void anyFrameEndsInANumberAndAHeaderOrAnIOException(@ForAll("frames") byte[] bytes) {
+        dev.prefork.bridge.PidfdFrame.Decoded frame;
+        try {
+            frame = dev.prefork.bridge.PidfdFrame.decode(ByteBuffer.wrap(bytes));
+        } catch (IOException refused) {
+            return;
+        }
+        assertTrue(frame.named() >= dev.prefork.bridge.PidfdFrame.NO_CLIENT, "number " + frame.named());
+        assertEquals(bytes.length, dev.prefork.bridge.PidfdFrame.PREFIX_LENGTH + ByteBuffer.wrap(bytes).getInt(4), "whole frame");
+    }
 }
