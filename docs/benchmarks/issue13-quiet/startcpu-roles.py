@@ -1,6 +1,10 @@
+#!/usr/bin/env python3
+"""Issue 13, quiet run: each role's own CPU (worker, supervisor, launcher) once the first client is answered, for
+compiled (max_requests 100000) and interpreted (100) pools of 1 and a compiled pool of 8. Reuses the helpers of
+the pidfd pass's startcpu.py. Run from the repository root after a build, JAVA_HOME set, port 28320 free."""
 import os, signal, subprocess, sys, time
-sys.argv=[sys.argv[0],"28320","0"]
-exec(open("/work/main/docs/benchmarks/issue13-pidfd/probes/startcpu.py").read().split("port, reps =")[0])
+sys.argv = [sys.argv[0], "28320", "0"]
+exec(open("docs/benchmarks/issue13-pidfd/probes/startcpu.py").read().split("port, reps =")[0])
 def run2(mr, port, n, extra=()):
     launcher = subprocess.Popen([JAVA, "-cp", CP, "dev.prefork.standalone.StandaloneMain", "--handler", "echo",
         "--port", f"127.0.0.1:{port}", "--max_servers", str(n), "--max_requests", str(mr), "--name", f"p2-{mr}-{n}", *extra],
