@@ -379,7 +379,7 @@ public final class BenchMain {
 
     /** The engine's default worker options without the JIT compiler (what it chooses itself up to max_requests 1000). */
     static String interpreted(String defaults) {
-        return "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "")
+        return "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "").replace("-XX:CompileThresholdScaling=3 ", "")
                 .replace("-XX:ReservedCodeCacheSize=16m ", "");
     }
 
