@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -66,13 +67,12 @@ class ProgramListTest {
         // The talker says its line before it forks "sleep 301": wait (bounded) until the child has exec'd.
         long childDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         List<ProcessHandle> everything = launcher.toHandle().descendants().toList();
-        while (everything.stream().noneMatch(each -> each.info().commandLine().orElse("").contains("sleep 301"))
-                && System.nanoTime() < childDeadline) {
+        while (everything.stream().noneMatch(ProgramListTest::isBackgroundSleep) && System.nanoTime() < childDeadline) {
             Thread.sleep(50); // sampling /proc: no event says a grandchild has exec'd
             everything = launcher.toHandle().descendants().toList();
         }
         List<ProcessHandle> seen = everything;
-        assertTrue(everything.stream().anyMatch(each -> each.info().commandLine().orElse("").contains("sleep 301")),
+        assertTrue(everything.stream().anyMatch(ProgramListTest::isBackgroundSleep),
                 () -> "the talker's background child runs: " + seen.stream().map(ProcessHandle::info).toList());
         launcher.toHandle().destroy(); // TERM; Process.destroy() would also close the output we read
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher stops on TERM");
@@ -84,6 +84,17 @@ class ProgramListTest {
         for (ProcessHandle each : everything) {
             assertFalse(ProgramLog.exists(each.pid()), "left running or unreaped: " + each.pid() + " " + each.info());
         }
+    }
+
+    /**
+     * The talker's child once it has exec'd {@code sleep 301}. Matched on the program and its arguments, not on the
+     * command line's text: until the talker itself execs {@code sleep 302}, its own command line
+     * ({@code sh -c '... sleep 301 & ...'}) contains "sleep 301" too, and a match on it was gone a moment later.
+     */
+    private static boolean isBackgroundSleep(ProcessHandle each) {
+        ProcessHandle.Info info = each.info();
+        return info.command().orElse("").endsWith("/sleep")
+                && Arrays.equals(info.arguments().orElse(new String[0]), new String[] {"301"});
     }
 
     @Test
