@@ -39,19 +39,39 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
         return engineDefault("worker_jvm_options");
     }
 
+    /**
+     * The worker options the engine itself chooses for interpreted workers (worker_jvm_options unset, max_requests
+     * up to 1000), read from the built classes: what the engine would run, not a copy derived from the defaults.
+     */
+    public String engineInterpretedWorkerOptions() {
+        return fromBuiltEngine(loader -> (String) Class.forName("dev.prefork.engine.config.EngineConfig", true, loader)
+                .getField("INTERPRETED_WORKER_JVM_OPTIONS").get(null));
+    }
+
     /** An engine setting's default, from its declaration in the built classes (dev.prefork.engine.config.Settings). */
     public String engineDefault(String key) {
-        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
-                repo.resolve("connector-impl/target/classes").toUri().toURL()}, null)) {
+        return fromBuiltEngine(loader -> {
             Class<?> settings = Class.forName("dev.prefork.engine.config.Settings", true, loader);
             Object setting = settings.getMethod("byKey", String.class).invoke(null, key);
             if (setting == null) {
                 throw new IllegalStateException("the engine has no setting " + key);
             }
             return (String) setting.getClass().getMethod("defaultValue").invoke(setting);
+        });
+    }
+
+    /** A value read from the engine's built classes through a class loader of their own. */
+    private String fromBuiltEngine(EngineRead read) {
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                repo.resolve("connector-impl/target/classes").toUri().toURL()}, null)) {
+            return read.from(loader);
         } catch (ReflectiveOperationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot read the settings' declarations from the built engine", e);
+            throw new IllegalStateException("cannot read the engine's declarations from its built classes", e);
         }
+    }
+
+    private interface EngineRead {
+        String from(ClassLoader engineClasses) throws ReflectiveOperationException;
     }
 
     public Path perlEchoServer() {

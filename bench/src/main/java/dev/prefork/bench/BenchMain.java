@@ -104,6 +104,7 @@ public final class BenchMain {
         // Worker start-up variants: the engine's defaults (its own CDS archive), no archive, a JDK 25 AOT
         // cache instead, and leaner flags on top of the defaults.
         String defaults = env.engineDefaultWorkerOptions();
+        String interpreted = env.engineInterpretedWorkerOptions();
         Map<String, Map<String, String>> variants = new LinkedHashMap<>();
         variants.put("prefork", Map.of());
         variants.put("prefork no-cds", Map.of("worker_cds", "false"));
@@ -124,7 +125,7 @@ public final class BenchMain {
             archives.prime(PreforkTarget.standard(env));
             if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
-                archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted(defaults))));
+                archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted)));
             }
             if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // Workers that send their sockets by SCM_RIGHTS (FFM linked at start) have other options, so an archive of their own.
@@ -224,7 +225,7 @@ public final class BenchMain {
                     new Contender(ReplacementTargets.netServer(100), perl, new ServerSpec(port + 13, 8, 100)),
                     new Contender(ReplacementTargets.netServer(1000), perl, new ServerSpec(port + 14, 8, 1000)),
                     new Contender(ReplacementTargets.NET_SERVER_UNLIMITED, perl, new ServerSpec(port + 15, 8, NET_SERVER_NEVER))));
-            for (ReplacementVariant v : replacementVariants(defaults)) {
+            for (ReplacementVariant v : replacementVariants(defaults, interpreted)) {
                 // Ports after the six above; the scrape and proxy sections reuse some of them, never at the same time.
                 cs.add(new Contender(RecyclingLabels.of(v.maxRequests(), v.name()), PreforkTarget.variant(env,
                         "prefork " + v.name() + " mr=" + v.maxRequests(), v.settings()), new ServerSpec(port + 16 + cs.size() - 6, 8, v.maxRequests())));
@@ -301,7 +302,7 @@ public final class BenchMain {
                     new Contender("prefork worker-young-unsized", PreforkTarget.variant(env, "prefork worker-young-unsized",
                             Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))), new ServerSpec(port + 31, 8, engineMaxRequests)),
                     new Contender("prefork worker-xint", PreforkTarget.variant(env, "prefork worker-xint",
-                            Map.of("worker_jvm_options", interpreted(defaults))), new ServerSpec(port + 32, 8, engineMaxRequests)),
+                            Map.of("worker_jvm_options", interpreted)), new ServerSpec(port + 32, 8, engineMaxRequests)),
                     // The default workers, but sending their sockets in SCM_RIGHTS messages (FFM in the worker), as before pidfd.
                     new Contender("prefork transfer-message", PreforkTarget.variant(env, "prefork transfer-message",
                             Map.of("descriptor_transfer", "message")), new ServerSpec(port + 33, 8, engineMaxRequests)));
@@ -363,8 +364,7 @@ public final class BenchMain {
      * by default, and interpreter-only workers unlimited (0), so that the interpreted cost per replacement is read
      * against an interpreted unrecycled pool; at most 8 (ports).
      */
-    static List<ReplacementVariant> replacementVariants(String defaults) {
-        String interpreted = interpreted(defaults);
+    static List<ReplacementVariant> replacementVariants(String defaults, String interpreted) {
         List<ReplacementVariant> variants = new ArrayList<>();
         // The engine interprets by default up to max_requests 1000 (worker_jvm_options unset): compiled workers
         // there, given the default options explicitly, and interpreted ones where the engine compiles.
@@ -375,12 +375,6 @@ public final class BenchMain {
         // The default workers at max_requests 100 sending their sockets by SCM_RIGHTS, FFM linked at every start (before pidfd).
         variants.add(new ReplacementVariant("message", 100, Map.of("descriptor_transfer", "message")));
         return variants;
-    }
-
-    /** The engine's default worker options without the JIT compiler (what it chooses itself up to max_requests 1000). */
-    static String interpreted(String defaults) {
-        return "-Xint " + defaults.replace("-XX:TieredStopAtLevel=1 ", "").replace("-XX:CICompilerCount=1 ", "").replace("-XX:CompileThresholdScaling=3 ", "")
-                .replace("-XX:ReservedCodeCacheSize=16m ", "");
     }
 
     /**
