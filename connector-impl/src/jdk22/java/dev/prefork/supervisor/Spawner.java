@@ -22,6 +22,12 @@ import java.util.TreeMap;
  * descriptor is closed, and the signal mask and dispositions are reset.
  */
 final class Spawner {
+    /**
+     * The selector provider a Linux JDK finds by itself, named so that a worker does not look for it through the
+     * service loader (see {@link #jvmOptions}); null if this JDK (the workers' too) has no such class, and then
+     * the workers look it up as usual.
+     */
+    private static final String SELECTOR_PROVIDER = linuxSelectorProvider();
     private final String java;
     private final List<String> jvmOptions;
     private final List<String> programArguments;
@@ -62,7 +68,16 @@ final class Spawner {
      * an archive dumped with other options would be refused or half used, with an error in the log.
      */
     static List<String> jvmOptions(EngineConfig config) {
-        List<String> options = new ArrayList<>(config.workerJvmOptions());
+        // First, so that worker_jvm_options can override them: what the JDK does reflectively when a worker maps
+        // the scoreboard and takes its inherited socket. With method-handle reflection (the JDK's default since 18)
+        // each of those first calls generates method-handle classes, and a cold worker pays for generating them;
+        // the native accessors and a named selector provider skip that: 30-40 ms less CPU per worker start, compiled
+        // or interpreted (docs/benchmarks/ANALYSIS.md, "Issue 13, fifth pass").
+        List<String> options = new ArrayList<>(List.of("-Djdk.reflect.useNativeAccessorOnly=true"));
+        if (SELECTOR_PROVIDER != null) {
+            options.add("-Djava.nio.channels.spi.SelectorProvider=" + SELECTOR_PROVIDER);
+        }
+        options.addAll(config.workerJvmOptions());
         if (config.serialize() == Serialize.SEMAPHORE || config.handoff() == Handoff.DESCRIPTOR) {
             // semop and descriptor passing bind a few native calls. Workers run on this supervisor's JDK;
             // the option that allows the calls without a warning depends on its version (see there).
@@ -73,6 +88,16 @@ final class Spawner {
             options.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
         }
         return List.copyOf(options);
+    }
+
+    private static String linuxSelectorProvider() {
+        String name = "sun.nio.ch.EPollSelectorProvider";
+        try {
+            Class.forName(name, false, ClassLoader.getPlatformClassLoader());
+            return name;
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
     }
 
     /** Spawns one worker for {@code pool} in {@code slot} that serves {@code maxRequests} connections (0: no limit); returns its pid. */

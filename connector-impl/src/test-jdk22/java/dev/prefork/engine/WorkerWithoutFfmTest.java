@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,17 +29,8 @@ class WorkerWithoutFfmTest extends EngineTestSupport {
         baseline.add("java.lang.foreign.MemorySegment");
         for (String transfer : new String[] {"pidfd", "message"}) {
             Path logs = Files.createDirectory(dir.resolve(transfer));
-            PreforkEngine engine = start(config(1).name("ffm-" + transfer).set(EngineConfig.DESCRIPTOR_TRANSFER, transfer)
-                    .set(EngineConfig.WORKER_JVM_OPTIONS, EngineConfig.DEFAULT_WORKER_JVM_OPTIONS
-                            + " -Xlog:class+load=info:file=" + logs.resolve("classes-%p.log")));
-            assertEquals("served", LineClient.echoOnce(engine.boundPort(0), "served"));
-            engine.stop();
-            List<String> loaded = new ArrayList<>();
-            try (Stream<Path> files = Files.list(logs)) {
-                for (Path file : files.toList()) {
-                    loaded.addAll(Files.readAllLines(file));
-                }
-            }
+            List<String> loaded = classLoadLinesOfOneClient(config(1).name("ffm-" + transfer)
+                    .set(EngineConfig.DESCRIPTOR_TRANSFER, transfer), logs, "");
             String handover = transfer.equals("pidfd") ? "dev.prefork.bridge.handover.PidfdHandover "
                     : "dev.prefork.bridge.handover.DescriptorHandover ";
             assertTrue(loaded.stream().anyMatch(line -> line.contains(handover)), "the worker's class log has its " + handover);

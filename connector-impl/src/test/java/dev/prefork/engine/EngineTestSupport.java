@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,6 +37,24 @@ abstract class EngineTestSupport {
         engines.add(engine);
         assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)), "every worker reached its accept loop");
         return engine;
+    }
+
+    /**
+     * Starts {@code config} (a pool of one) with the default worker options, {@code -Xlog:class+load} into
+     * {@code logs} and then {@code extraWorkerOptions}, serves one client, stops it, and returns the lines its workers logged.
+     */
+    List<String> classLoadLinesOfOneClient(EngineConfig.Builder config, Path logs, String extraWorkerOptions) throws Exception {
+        PreforkEngine engine = start(config.set(EngineConfig.WORKER_JVM_OPTIONS, EngineConfig.DEFAULT_WORKER_JVM_OPTIONS
+                + " -Xlog:class+load=info:file=" + logs.resolve("classes-%p.log") + extraWorkerOptions));
+        assertEquals("served", LineClient.echoOnce(engine.boundPort(0), "served"));
+        engine.stop();
+        List<String> loaded = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                loaded.addAll(Files.readAllLines(file));
+            }
+        }
+        return loaded;
     }
 
     /** The pool's snapshot, for conditions polled by {@link Processes#eventually}: a failure to take it fails the test. */

@@ -263,7 +263,7 @@ public final class Settings {
 
     public static final Setting<List<String>> LAUNCHER_JVM_OPTIONS = declare(Setting.of("launcher_jvm_options", SettingType.words())
             .byDefault("-XX:+UseSerialGC -Xmx64m -Xmn8m -Xss512k -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
-                    + " -XX:TrimNativeHeapInterval=1000")
+                    + " -XX:TrimNativeHeapInterval=1000 -Djdk.reflect.useNativeAccessorOnly=true")
             .onlyFrom(SettingLayer.COMMAND_LINE)
             .means("JVM options the standalone launcher restarts itself with (in place: same process id) when its JVM was"
                     + " started without a maximum heap or collector of its own (-Xmx, -XX:MaxHeapSize, -XX:MaxRAM..., -XX:+Use...GC),"

@@ -42,10 +42,12 @@ public final class JavaHomes {
 
     /**
      * The option that lets class-path code make the FFM calls of a supervisor or worker without a warning, on a
-     * JDK of {@code feature}. From JDK 24, {@code --illegal-native-access=allow}: it keeps the archived module
-     * graph of the JDK's own CDS archive, which {@code --enable-native-access=ALL-UNNAMED} makes the JVM drop
-     * (the archive was not dumped with it). JDK 22 and 23 do not know that flag (the JVM would refuse to
-     * start), so there the named form is the one way to allow native access without a warning per process.
+     * JDK of {@code feature}. From JDK 24, {@code --illegal-native-access=allow}, chosen over
+     * {@code --enable-native-access=ALL-UNNAMED}, which made the JVM log errors with a dynamic archive on top. Note
+     * that on JDK 25.0.3 both make the JVM give up the archived module graph of the JDK's own CDS archive
+     * ({@code -Xlog:cds}: "full module graph: disabled"), a few milliseconds of CPU per start. JDK 22 and 23 do not
+     * know that flag (the JVM would refuse to start), so there the named form is the one way to allow native
+     * access without a warning per process.
      */
     public static String nativeAccessOption(int feature) {
         return feature >= 24 ? "--illegal-native-access=allow" : "--enable-native-access=ALL-UNNAMED";

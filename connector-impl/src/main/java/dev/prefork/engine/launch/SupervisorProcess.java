@@ -37,13 +37,16 @@ public final class SupervisorProcess {
      * young generation (it allocates little; every page of eden it cycles through stays resident), no
      * hsperfdata file, the C1 compiler's freed arenas handed back, and its class-data-sharing archive
      * mapped at the address it was made for (relocating writes into the mapped pages); JVM warnings go
-     * to standard error, the log, never into the report stream on standard output. Native access is
-     * added per JDK ({@link JavaHomes#nativeAccessOption}).
+     * to standard error, the log, never into the report stream on standard output. Core reflection through
+     * the JDK's native accessors: the method-handle accessors (the default since JDK 18) generate classes at
+     * each first reflective call, which a cold JVM pays for (measured with the workers, issue 13's fifth pass).
+     * Native access is added per JDK ({@link JavaHomes#nativeAccessOption}).
      */
     private static final List<String> SUPERVISOR_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-Xmx32m", "-Xmn4m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
-            "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=1000", "-Xlog:disable", "-Xlog:all=warning:stderr");
+            "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=1000", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "-Djdk.reflect.useNativeAccessorOnly=true");
 
     /** The supervisor's JVM options for the JDK of {@code java}; its archive is keyed by them. */
     static List<String> jvmOptions(Path java) {
