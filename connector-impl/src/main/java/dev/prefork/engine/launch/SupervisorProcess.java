@@ -136,8 +136,15 @@ public final class SupervisorProcess {
         reader.start();
     }
 
-    /** Log lines look like {@code LEVEL [role pid] text}; they go to java.util.logging as they are. */
+    /**
+     * Log lines look like {@code LEVEL [role pid] text}; they go to java.util.logging as they are. The JVMs'
+     * own notices about their module options are logged at FINE ({@link ModuleOptionNotices} says why).
+     */
     private static void onLogLine(String line) {
+        if (ModuleOptionNotices.isModuleOptionNotice(line)) {
+            PROCESS_LOG.fine(line);
+            return;
+        }
         int space = line.indexOf(' ');
         Level level = Level.INFO;
         String text = line;
