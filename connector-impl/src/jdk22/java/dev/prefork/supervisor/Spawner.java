@@ -78,16 +78,27 @@ final class Spawner {
             options.add("-Djava.nio.channels.spi.SelectorProvider=" + SELECTOR_PROVIDER);
         }
         options.addAll(config.workerJvmOptions());
-        if (config.serialize() == Serialize.SEMAPHORE || config.handoff() == Handoff.DESCRIPTOR) {
-            // semop and descriptor passing bind a few native calls. Workers run on this supervisor's JDK;
-            // the option that allows the calls without a warning depends on its version (see there).
-            options.add(JavaHomes.nativeAccessOption(Runtime.version().feature()));
+        boolean pidfd = config.handoff() == Handoff.DESCRIPTOR && config.descriptorTransfer() == DescriptorTransfer.PIDFD;
+        if (config.serialize() == Serialize.SEMAPHORE || (config.handoff() == Handoff.DESCRIPTOR && !pidfd)) {
+            // semop and sending a descriptor in a message bind a few native calls; a pidfd worker makes none.
+            options.add(workerNativeAccessOption(Runtime.version().feature()));
         }
-        if (config.handoff() == Handoff.DESCRIPTOR && config.descriptorTransfer() == DescriptorTransfer.PIDFD) {
+        if (pidfd) {
             // The worker names its socket's descriptor number, which only sun.nio.ch tells (ChannelDescriptors).
             options.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
         }
         return List.copyOf(options);
+    }
+
+    /**
+     * Native access for a worker on a JDK of {@code feature} (workers run on this supervisor's JDK). From JDK 25
+     * the named form: the workers' AOT cache ({@link WorkerArchive.Format#AOT_CACHE}), made with it, keeps the
+     * archived module graph, which {@code --illegal-native-access=allow} makes the JVM give up. Before that,
+     * the supervisor's choice ({@link JavaHomes#nativeAccessOption}), which a dynamic archive needs.
+     */
+    static String workerNativeAccessOption(int feature) {
+        return WorkerArchive.Format.forJdk(feature) == WorkerArchive.Format.AOT_CACHE
+                ? "--enable-native-access=ALL-UNNAMED" : JavaHomes.nativeAccessOption(feature);
     }
 
     private static String linuxSelectorProvider() {

@@ -129,7 +129,7 @@ public final class SupervisorMain {
             List<String> workerOptions = Spawner.jvmOptions(config);
             WorkerArchive archive = config.workerCds()
                     ? WorkerArchive.in(cache, Path.of(System.getProperty("java.class.path")), Path.of(System.getProperty("java.home")),
-                            workerOptions, log)
+                            WorkerArchive.Format.forJdk(Runtime.version().feature()), workerOptions, log)
                     : WorkerArchive.disabled(log);
             spawner = new Spawner(config, workerOptions, limits, secret, bridge, links.path(), runtime.resolve("scoreboard"), archive);
             log.info("supervising " + config.maxServers() + " workers per port on " + boundAddresses(pools)

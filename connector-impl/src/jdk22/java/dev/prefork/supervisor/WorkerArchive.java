@@ -11,13 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The workers' class-data-sharing archive (a dynamic AppCDS archive layered on the JDK's own). With it
- * a worker starts with about a quarter less CPU and a quarter less PSS, because the classes it loads
- * come mapped and shared instead of parsed and private (measured: 100 → 75 ms, 29 → 23 MB).
+ * The workers' class-data-sharing archive. With it a worker starts with about a quarter less CPU and a
+ * quarter less PSS, because the classes it loads come mapped and shared instead of parsed and private
+ * (measured: 100 → 75 ms, 29 → 23 MB). Its {@link Format} depends on the JDK: from JDK 25 an AOT cache,
+ * before that a dynamic AppCDS archive layered on the JDK's own.
  *
  * <p>There is no training step of its own: the first worker spawned while no archive exists dumps the
  * classes it used, at its exit, into a file of its own, and when it exits cleanly the supervisor moves
@@ -28,27 +30,64 @@ import java.util.List;
 final class WorkerArchive {
     private static final int KEPT_ARCHIVES = 8;
 
+    /** How a JDK writes and maps the archive. */
+    enum Format {
+        /**
+         * A dynamic archive on top of the JDK's own (JDK 22 to 24). A worker's module options (native access,
+         * {@code --add-exports}) differ from those the JDK's archive was made with, so the JVM maps that archive
+         * without its module graph and builds the graph at each start.
+         */
+        DYNAMIC(".jsa", "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=", List.of("-Xlog:cds=error", "-Xlog:cds+dynamic=error")),
+        /**
+         * A JDK 25 AOT cache (JEP 483, 514): one archive of the JDK's classes and the worker's, made with the
+         * worker's own module options, so it keeps the archived module graph and its classes come loaded and
+         * linked: about 20 ms of CPU less per worker start than the dynamic archive
+         * (docs/benchmarks/ANALYSIS.md, "Issue 13, sixth pass"). At its exit the training worker starts a child
+         * JVM that assembles the cache (once per archive, about a second of CPU).
+         */
+        AOT_CACHE(".aot", "-XX:AOTCacheOutput=", "-XX:AOTCache=", List.of("-Xlog:aot=error", "-Xlog:cds=error"));
+
+        private final String suffix;
+        private final String dumpOption;
+        private final String mapOption;
+        private final List<String> quietDump;
+
+        Format(String suffix, String dumpOption, String mapOption, List<String> quietDump) {
+            this.suffix = suffix;
+            this.dumpOption = dumpOption;
+            this.mapOption = mapOption;
+            this.quietDump = quietDump;
+        }
+
+        /** The format workers on a JDK of {@code feature} use. */
+        static Format forJdk(int feature) {
+            return feature >= 25 ? AOT_CACHE : DYNAMIC;
+        }
+    }
+
+    private final Format format;
     private final Path archive;
     private long lastMarkedMillis;
     private final ProcessLog log;
     private Path pendingDump;
     private long trainerPid;
 
-    private WorkerArchive(Path archive, ProcessLog log) {
+    private WorkerArchive(Format format, Path archive, ProcessLog log) {
+        this.format = format;
         this.archive = archive;
         this.log = log;
     }
 
     static WorkerArchive disabled(ProcessLog log) {
-        return new WorkerArchive(null, log);
+        return new WorkerArchive(Format.DYNAMIC, null, log);
     }
 
-    static WorkerArchive in(Path cacheDir, Path jar, Path javaHome, List<String> workerOptions, ProcessLog log) {
+    static WorkerArchive in(Path cacheDir, Path jar, Path javaHome, Format format, List<String> workerOptions, ProcessLog log) {
         try {
             String identity = jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis()
                     + "\n" + javaHome + "\n" + Runtime.version() + "\n" + String.join(" ", workerOptions);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return new WorkerArchive(cacheDir.resolve("worker-" + HexFormat.of().formatHex(digest, 0, 8) + ".jsa"), log);
+            return new WorkerArchive(format, cacheDir.resolve("worker-" + HexFormat.of().formatHex(digest, 0, 8) + format.suffix), log);
         } catch (IOException | NoSuchAlgorithmException e) {
             log.warning("workers start without a class-data-sharing archive: " + e);
             return disabled(log);
@@ -62,11 +101,14 @@ final class WorkerArchive {
         }
         if (Files.isReadable(archive)) {
             markInUse();
-            return List.of("-XX:SharedArchiveFile=" + archive);
+            return List.of(format.mapOption + archive);
         }
         pendingDump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         // The dump lists every class it leaves out (JFR events and the like) as a warning: noise in the log.
-        return List.of("-XX:ArchiveClassesAtExit=" + pendingDump, "-Xlog:cds=error", "-Xlog:cds+dynamic=error");
+        List<String> options = new ArrayList<>();
+        options.add(format.dumpOption + pendingDump);
+        options.addAll(format.quietDump);
+        return List.copyOf(options);
     }
 
     /**
@@ -89,7 +131,7 @@ final class WorkerArchive {
 
     /** Called right after a spawn that used {@link #optionsForNextSpawn()}. */
     void spawned(long pid, List<String> options) {
-        if (!options.isEmpty() && options.get(0).startsWith("-XX:ArchiveClassesAtExit=")) {
+        if (!options.isEmpty() && options.get(0).startsWith(format.dumpOption)) {
             trainerPid = pid;
         }
     }
@@ -115,11 +157,7 @@ final class WorkerArchive {
         } catch (IOException e) {
             log.fine("no class-data-sharing archive from worker " + pid + ": " + e);
         } finally {
-            try {
-                Files.deleteIfExists(dump);
-            } catch (IOException ignored) {
-                // a stray partial dump in the cache is harmless
-            }
+            deletePartial(dump);
         }
     }
 
@@ -129,7 +167,7 @@ final class WorkerArchive {
      */
     private void pruneOldArchives() {
         try {
-            CacheDirectory.keepNewest(archive.getParent(), "worker-[0-9a-f]+\\.jsa", KEPT_ARCHIVES);
+            CacheDirectory.keepNewest(archive.getParent(), "worker-[0-9a-f]+\\.(jsa|aot)", KEPT_ARCHIVES);
         } catch (IOException e) {
             log.fine("could not prune old class-data-sharing archives: " + e);
         }
@@ -138,11 +176,17 @@ final class WorkerArchive {
     /** A dump that never finished (the trainer outlived the pool) is removed with the pool. */
     void discardPending() {
         if (pendingDump != null) {
-            try {
-                Files.deleteIfExists(pendingDump);
-            } catch (IOException ignored) {
-                // harmless
-            }
+            deletePartial(pendingDump);
+        }
+    }
+
+    private static void deletePartial(Path dump) {
+        try {
+            Files.deleteIfExists(dump);
+            // An AOT training run that did not reach its exit leaves its recorded configuration beside the dump.
+            Files.deleteIfExists(dump.resolveSibling(dump.getFileName() + ".config"));
+        } catch (IOException ignored) {
+            // a stray partial dump in the cache is harmless
         }
     }
 }

@@ -146,7 +146,7 @@ class ServingTest extends EngineTestSupport {
         try {
             for (WorkerSnapshot worker : engine.snapshot().workers()) {
                 String maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(worker.pid()), "maps"));
-                mapping += maps.matches("(?s).*/prefork-cache-[^/]+/worker-[0-9a-f]+\\.jsa.*") ? 1 : 0;
+                mapping += maps.matches("(?s).*/prefork-cache-[^/]+/worker-[0-9a-f]+\\.(jsa|aot).*") ? 1 : 0;
             }
         } catch (IOException | EngineException e) {
             return mapping; // a worker left meanwhile: look again
