@@ -101,8 +101,8 @@ public final class BenchMain {
                 + " dev.prefork.standalone.StandaloneMain --handler echo ...` (what `java -jar prefork.jar` runs), with its default"
                 + " settings but for port, max_servers, max_requests and listen 1024 (Net::Server gets the same listen backlog).");
 
-        // Worker start-up variants: the engine's defaults (its own CDS archive), no archive, a JDK 25 AOT
-        // cache instead, and leaner flags on top of the defaults.
+        // Worker start-up variants: the engine's defaults (its own archive: from JDK 25 an AOT cache it makes
+        // itself, which the harness once made by hand as a variant of its own), no archive, and leaner flags on top.
         String defaults = env.engineDefaultWorkerOptions();
         String interpreted = env.engineInterpretedWorkerOptions();
         Map<String, Map<String, String>> variants = new LinkedHashMap<>();
@@ -110,18 +110,11 @@ public final class BenchMain {
         variants.put("prefork no-cds", Map.of("worker_cds", "false"));
         variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
         if (o.sections.contains("recycling") || o.sections.contains("startup")) {
-            WorkerArchives archives = archives(o, env, logDir, progress);
-            try {
-                variants.put("prefork aot", Map.of("worker_cds", "false", "worker_jvm_options", archives.aotCacheOptions()));
-            } catch (java.io.IOException e) {
-                // Its training worker can be killed before it writes the configuration on a machine loaded past ~100.
-                progress.accept("no AOT cache variant in this run: " + e.getMessage());
-                notes.add("The AOT cache variant (`prefork aot`) is missing from this run: " + e.getMessage() + ".");
-            }
+            WorkerArchives archives = archives(o, logDir, progress);
             archives.prime(PreforkTarget.standard(env));
             archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
         } else {
-            WorkerArchives archives = archives(o, env, logDir, progress);
+            WorkerArchives archives = archives(o, logDir, progress);
             archives.prime(PreforkTarget.standard(env));
             if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
@@ -195,7 +188,6 @@ public final class BenchMain {
                     new Contender(defaultMark(RecyclingLabels.of(100000, ""), 100000, engineMaxRequests), prefork, new ServerSpec(port + 9, 8, 100000)),
                     new Contender(RecyclingLabels.UNLIMITED, prefork, new ServerSpec(port + 2, 8, 0)),
                     new Contender(RecyclingLabels.of(1000, "no-cds"), variant(env, variants, "prefork no-cds"), new ServerSpec(port + 3, 8, 1000)),
-                    new Contender(RecyclingLabels.of(1000, "aot"), variant(env, variants, "prefork aot"), new ServerSpec(port + 4, 8, 1000)),
                     // max_requests_jitter: the engine's default (half of max_requests), none, and half.
                     new Contender(RecyclingLabels.of(1000, "jitter=0"), PreforkTarget.variant(env, "prefork jitter=0",
                             Map.of("max_requests_jitter", "0")), new ServerSpec(port + 5, 8, 1000)),
@@ -415,11 +407,8 @@ public final class BenchMain {
                 Map.of("launcher_jvm_options", "")), new ServerSpec(port + 8, workers, engineMaxRequests));
     }
 
-    /** The engine with a variant's settings; a variant missing from this run (no AOT cache) runs with the defaults, labelled so. */
+    /** The engine with a variant's settings. */
     private static Target variant(BenchEnv env, Map<String, Map<String, String>> variants, String label) {
-        if (!label.equals("prefork") && !variants.containsKey(label)) {
-            return PreforkTarget.variant(env, label + " (missing: defaults)", Map.of());
-        }
         return label.equals("prefork") ? PreforkTarget.standard(env) : PreforkTarget.variant(env, label, variants.get(label));
     }
 
@@ -496,8 +485,8 @@ public final class BenchMain {
         return maxRequests == engineDefault ? label + " (default)" : label;
     }
 
-    private static WorkerArchives archives(Options o, BenchEnv env, Path logDir, Consumer<String> progress) {
-        return new WorkerArchives(env, env.workDir().resolve("archives"), logDir, o.basePort + 29, progress);
+    private static WorkerArchives archives(Options o, Path logDir, Consumer<String> progress) {
+        return new WorkerArchives(logDir, o.basePort + 29, progress);
     }
 
     /** Command-line options; see bench/run. */
