@@ -53,8 +53,9 @@ public final class WorkerArchives {
             // cache) that takes a child JVM about a second of CPU, longer under load. Stopping the pool earlier
             // would cut it short, and the first measured pool would train instead.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (server.tree().stream().anyMatch(p -> p.cmdline().contains("-XX:AOTCacheOutput=")
-                    || p.cmdline().contains("-XX:ArchiveClassesAtExit=") || p.cmdline().contains("-XX:AOTMode=record"))) {
+            // (The supervisor may be training an archive of its own, which it writes when the pool stops.)
+            while (server.tree().stream().anyMatch(p -> p.cmdline().contains("WorkerMain") && (p.cmdline().contains("-XX:AOTCacheOutput=")
+                    || p.cmdline().contains("-XX:ArchiveClassesAtExit=")))) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the training worker of " + target.name() + " did not exit within 120 s; see " + logDir);
                 }
