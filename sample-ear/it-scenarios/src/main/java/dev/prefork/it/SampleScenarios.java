@@ -26,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,6 +160,20 @@ public abstract class SampleScenarios {
         throw new IllegalStateException("no JAVA_VERSION in " + javaHome.resolve("release"));
     }
 
+    /**
+     * How the supervisor of {@code supervisorPid} passes descriptors, as the adapter announced it in the server log:
+     * {@code message}, {@code pidfd}, or {@code none} for a relaying pool.
+     */
+    private String announcedTransfer(long supervisorPid) {
+        Pattern started = Pattern.compile("supervisor pid " + supervisorPid
+                + " listening on .*?handoff (\\w+)(?: \\(descriptor transfer (\\w+)\\))?");
+        Await.until("the server log to announce supervisor " + supervisorPid, PROCESS_WAIT,
+                () -> started.matcher(logText()).find(), () -> "no such log line");
+        Matcher announced = started.matcher(logText());
+        assertTrue(announced.find());
+        return announced.group(2) != null ? announced.group(2) : "none";
+    }
+
     @Test
     @Order(10)
     void deployStartsOneSupervisorPerMdbWithItsWorkersOnTheWorkerJdkAndTheExpectedHandoff() throws Exception {
@@ -173,11 +189,17 @@ public abstract class SampleScenarios {
         for (ProcessTable.Proc supervisor : supervisors.values()) {
             assertEquals(WORKERS_JAVA_HOME.resolve("bin/java").toRealPath(), supervisor.exe().toRealPath(),
                     "the supervisor runs on java_home (prefork.java_home or the server's own JDK 22+)");
+            String transfer = announcedTransfer(supervisor.pid());
             for (ProcessTable.Proc worker : ProcessTable.workers(supervisor.pid())) {
                 assertEquals(WORKERS_JAVA_HOME.resolve("bin/java").toRealPath(), worker.exe().toRealPath());
-                // Descriptor-passing workers are the ones allowed native calls without a warning.
-                assertEquals(expectedHandoff.equals("descriptor"), worker.cmdline().contains("--illegal-native-access=allow"),
-                        "handoff " + expectedHandoff + " on " + server.name() + ": " + worker.cmdline());
+                // Only a worker that receives descriptors in messages makes native calls and is allowed them;
+                // a pidfd worker names its socket's descriptor through sun.nio.ch instead; a relay worker needs neither.
+                String cmdline = worker.cmdline();
+                String what = "handoff " + expectedHandoff + " (transfer " + transfer + ") on " + server.name() + ": " + cmdline;
+                assertEquals(expectedHandoff.equals("descriptor") && transfer.equals("message"),
+                        cmdline.contains("native-access="), what);
+                assertEquals(expectedHandoff.equals("descriptor") && transfer.equals("pidfd"),
+                        cmdline.contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"), what);
             }
         }
         String log = server.log();
