@@ -14,6 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The workers' class-data-sharing archive. With it a worker starts with about a quarter less CPU and a
@@ -29,6 +31,8 @@ import java.util.List;
  */
 final class WorkerArchive {
     private static final int KEPT_ARCHIVES = 8;
+    /** A dump under way or left behind: the archive's name, the supervisor's pid, and the AOT run's recorded configuration. */
+    private static final Pattern PARTIAL = Pattern.compile("worker-[0-9a-f]+\\.(?:jsa|aot)\\.([0-9]{1,10})\\.partial(?:\\.config)?");
 
     /** How a JDK writes and maps the archive. */
     enum Format {
@@ -103,6 +107,7 @@ final class WorkerArchive {
             markInUse();
             return List.of(format.mapOption + archive);
         }
+        removeDumpsOfGoneSupervisors();
         pendingDump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         // The dump lists every class it leaves out (JFR events and the like) as a warning: noise in the log.
         List<String> options = new ArrayList<>();
@@ -177,6 +182,24 @@ final class WorkerArchive {
     void discardPending() {
         if (pendingDump != null) {
             deletePartial(pendingDump);
+        }
+    }
+
+    /**
+     * Dumps whose supervisor is gone: a pool stopped with a force that killed its training worker, or the child
+     * JVM assembling an AOT cache, which a killed trainer leaves running to write its file. Named by the
+     * supervisor's pid, so that pools sharing the cache leave each other's dumps alone.
+     */
+    private void removeDumpsOfGoneSupervisors() {
+        try (var files = Files.list(archive.getParent())) {
+            for (Path file : files.toList()) {
+                Matcher dump = PARTIAL.matcher(file.getFileName().toString());
+                if (dump.matches() && ProcessHandle.of(Long.parseLong(dump.group(1))).isEmpty()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.fine("could not look for dumps of stopped pools: " + e);
         }
     }
 

@@ -63,6 +63,21 @@ class WorkerArchiveTest {
     }
 
     @Test
+    void dumpsOfSupervisorsThatAreGoneAreRemovedBeforeTheNextTraining(@TempDir Path cache) throws Exception {
+        // Above any pid_max (4194304 at most): no such process. And this JVM, which is alive.
+        Path gone = Files.writeString(cache.resolve("worker-0a.aot.2000000000.partial"), "half a cache");
+        Path goneConfig = Files.writeString(cache.resolve("worker-0a.aot.2000000000.partial.config"), "recorded classes");
+        Path live = Files.writeString(cache.resolve("worker-0b.aot." + ProcessHandle.current().pid() + ".partial"), "under way");
+        Path unrelated = Files.writeString(cache.resolve("worker-0c.aot"), "an archive");
+        WorkerArchive archive = WorkerArchive.in(cache, jar(cache), cache, WorkerArchive.Format.AOT_CACHE, List.of(), LOG);
+        archive.optionsForNextSpawn();
+        assertFalse(Files.exists(gone));
+        assertFalse(Files.exists(goneConfig));
+        assertTrue(Files.exists(live), "another pool's dump under way stays");
+        assertTrue(Files.exists(unrelated));
+    }
+
+    @Test
     void beforeJdk25ItIsADynamicArchive(@TempDir Path cache) throws Exception {
         WorkerArchive archive = WorkerArchive.in(cache, jar(cache), cache, WorkerArchive.Format.DYNAMIC, List.of(), LOG);
         List<String> training = archive.optionsForNextSpawn();

@@ -41,7 +41,8 @@ public final class JavaHomes {
     }
 
     /**
-     * The option that lets class-path code make the FFM calls of a supervisor or worker without a warning, on a
+     * The option that lets class-path code make the FFM calls of a supervisor (and of a worker before JDK 25: from
+     * there on workers start from an AOT cache, and the supervisor chooses for them) without a warning, on a
      * JDK of {@code feature}. From JDK 24, {@code --illegal-native-access=allow}, chosen over
      * {@code --enable-native-access=ALL-UNNAMED}, which made the JVM log errors with a dynamic archive on top. Note
      * that on JDK 25.0.3 both make the JVM give up the archived module graph of the JDK's own CDS archive
