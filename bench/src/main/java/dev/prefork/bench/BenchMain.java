@@ -217,7 +217,7 @@ public final class BenchMain {
                     new Contender(ReplacementTargets.netServer(100), perl, new ServerSpec(port + 13, 8, 100)),
                     new Contender(ReplacementTargets.netServer(1000), perl, new ServerSpec(port + 14, 8, 1000)),
                     new Contender(ReplacementTargets.NET_SERVER_UNLIMITED, perl, new ServerSpec(port + 15, 8, NET_SERVER_NEVER))));
-            for (ReplacementVariant v : replacementVariants(defaults, interpreted)) {
+            for (ReplacementVariant v : replacementVariants(interpreted)) {
                 // Ports after the six above; the scrape and proxy sections reuse some of them, never at the same time.
                 cs.add(new Contender(RecyclingLabels.of(v.maxRequests(), v.name()), PreforkTarget.variant(env,
                         "prefork " + v.name() + " mr=" + v.maxRequests(), v.settings()), new ServerSpec(port + 16 + cs.size() - 6, 8, v.maxRequests())));
@@ -352,18 +352,17 @@ public final class BenchMain {
 
     /**
      * Worker start-up levers of issue 13 (flags only; what taking FFM out of the worker would save is measured
-     * by a prototype, see ANALYSIS.md): compiled workers at max_requests 100 and 1000, where the engine interprets
-     * by default, and interpreter-only workers unlimited (0), so that the interpreted cost per replacement is read
-     * against an interpreted unrecycled pool; at most 8 (ports).
+     * by a prototype, see ANALYSIS.md): interpreter-only workers at max_requests 100, 1000 and unlimited (0), beside
+     * the engine's compiled defaults, so that the interpreted cost per replacement is also read against an
+     * interpreted unrecycled pool; at most 8 (ports).
      */
-    static List<ReplacementVariant> replacementVariants(String defaults, String interpreted) {
+    static List<ReplacementVariant> replacementVariants(String interpreted) {
         List<ReplacementVariant> variants = new ArrayList<>();
-        // The engine interprets by default up to max_requests 1000 (worker_jvm_options unset): compiled workers
-        // there, given the default options explicitly, and interpreted ones where the engine compiles.
-        for (int mr : new int[] {100, 1000}) {
-            variants.add(new ReplacementVariant("c1", mr, Map.of("worker_jvm_options", defaults)));
+        // The engine chose interpreted workers up to max_requests 1000 until the sixth pass; compiled ones are its
+        // default now, and the interpreted ones stay measured beside them in case the balance turns again.
+        for (int mr : new int[] {100, 1000, 0}) {
+            variants.add(new ReplacementVariant("xint", mr, Map.of("worker_jvm_options", interpreted)));
         }
-        variants.add(new ReplacementVariant("xint", 0, Map.of("worker_jvm_options", interpreted)));
         // The default workers at max_requests 100 sending their sockets by SCM_RIGHTS, FFM linked at every start (before pidfd).
         variants.add(new ReplacementVariant("message", 100, Map.of("descriptor_transfer", "message")));
         return variants;
