@@ -97,11 +97,10 @@ public final class EngineConfig {
             + " -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:ReservedCodeCacheSize=16m " + WorkerJvm.PROCESS;
 
     /**
-     * The same workers without the JIT compiler: an alternative to give as {@code worker_jvm_options}, not a default.
-     * Interpreted workers are about 1 MB smaller (no compiler thread, code cache or compiler arenas) and start
-     * ~25 ms cheaper, but a connection costs them two to three times the CPU; from JDK 25, with the workers' AOT
-     * cache, compiled workers served more connections per second than interpreted ones even at max_requests 100
-     * (docs/benchmarks/ANALYSIS.md, "Issue 13, sixth pass"), so the engine no longer chooses these by itself.
+     * The workers' options when {@code worker_jvm_options} is left unset and every worker serves at most
+     * {@link #INTERPRETED_MAX_REQUESTS} connections: the same without the JIT compiler. A worker that lives that
+     * briefly spends more CPU compiling its loop than running it, and no compiler thread, code cache or compiler
+     * arenas make it smaller (measured: replacement CPU and PSS in docs/benchmarks/ANALYSIS.md, "Issue 13").
      */
     public static final String INTERPRETED_WORKER_JVM_OPTIONS = "-Xint " + WorkerJvm.MEMORY + " " + WorkerJvm.PROCESS;
 
@@ -113,6 +112,15 @@ public final class EngineConfig {
         static final String PROCESS =
                 "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000";
     }
+
+    /**
+     * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
+     * from two harness runs (docs/benchmarks/issue13, and issue13-levers before it), interpreted against compiled
+     * workers in the same run: at max_requests 1000, 200 against 136 and 264 against 207 connections per second
+     * (the JIT's warm-up is not repaid within a worker's ~1 250 connections), at 100 the same within noise; unlimited,
+     * compiled workers served 1.3-1.6 times as many.
+     */
+    public static final int INTERPRETED_MAX_REQUESTS = 1000;
 
     /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
@@ -137,6 +145,9 @@ public final class EngineConfig {
         Integer jitter = Settings.MAX_REQUESTS_JITTER.parse(given.get(MAX_REQUESTS_JITTER),
                 SettingType.optional(SettingType.integer(0, Integer.MAX_VALUE - maxRequests)));
         values.put(Settings.MAX_REQUESTS_JITTER, jitter == null ? maxRequests / 2 : jitter);
+        if (given.get(WORKER_JVM_OPTIONS) == null && maxRequests > 0 && maxRequests <= INTERPRETED_MAX_REQUESTS) {
+            values.put(Settings.WORKER_JVM_OPTIONS, Settings.WORKER_JVM_OPTIONS.parse(INTERPRETED_WORKER_JVM_OPTIONS));
+        }
         PortSpec statusPort = get(Settings.STATUS_PORT);
         if (statusPort != null && statusPort.equals(get(Settings.AGENT_PORT)) && statusPort.port() != 0) {
             throw new ConfigException(AGENT_PORT, given.get(AGENT_PORT), "is the same as status_port; give each its own port");

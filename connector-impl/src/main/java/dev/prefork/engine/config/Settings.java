@@ -94,8 +94,9 @@ public final class Settings {
 
     public static final Setting<List<String>> WORKER_JVM_OPTIONS = declare(Setting.of(EngineConfig.WORKER_JVM_OPTIONS, SettingType.words())
             .byDefault(EngineConfig.DEFAULT_WORKER_JVM_OPTIONS)
-            .means("JVM options of every worker process, separated by spaces; the smallest workers, at two to three times"
-                    + " the CPU per connection, run interpreted: " + EngineConfig.INTERPRETED_WORKER_JVM_OPTIONS));
+            .means("JVM options of every worker process, separated by spaces; left unset while max_requests is 1 to "
+                    + EngineConfig.INTERPRETED_MAX_REQUESTS + ", workers run interpreted (" + EngineConfig.INTERPRETED_WORKER_JVM_OPTIONS
+                    + "), which costs less than compiling for a worker that short-lived"));
 
     public static final Setting<Boolean> WORKER_CDS = declare(Setting.bool(EngineConfig.WORKER_CDS)
             .byDefault("true")

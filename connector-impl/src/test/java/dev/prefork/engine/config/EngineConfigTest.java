@@ -27,18 +27,20 @@ class EngineConfigTest {
     }
 
     @Test
-    void workersAreCompiledByDefaultWhateverMaxRequestsAndGivenOptionsAreKept() {
+    void shortLivedWorkersRunInterpretedUnlessTheirOptionsAreGiven() {
         java.util.List<String> compiled = java.util.List.of(EngineConfig.DEFAULT_WORKER_JVM_OPTIONS.split(" "));
         java.util.List<String> interpreted = java.util.List.of(EngineConfig.INTERPRETED_WORKER_JVM_OPTIONS.split(" "));
         assertEquals(compiled, EngineConfig.fromMap(Map.of()).workerJvmOptions());
         assertEquals(compiled, EngineConfig.builder().maxRequests(0).build().workerJvmOptions(), "0 is no limit");
-        // Short-lived workers too: with the AOT cache compiled ones served more per second (ANALYSIS.md, sixth pass).
-        assertEquals(compiled, EngineConfig.builder().maxRequests(100).build().workerJvmOptions());
-        assertEquals(compiled, EngineConfig.builder().maxRequests(1).build().workerJvmOptions());
+        assertEquals(compiled, EngineConfig.builder().maxRequests(EngineConfig.INTERPRETED_MAX_REQUESTS + 1).build().workerJvmOptions());
+        assertEquals(interpreted, EngineConfig.builder().maxRequests(EngineConfig.INTERPRETED_MAX_REQUESTS).build().workerJvmOptions());
+        assertEquals(interpreted, EngineConfig.builder().maxRequests(1).build().workerJvmOptions());
+        // Given options are the user's choice, even the compiled defaults at a small max_requests.
         EngineConfig given = EngineConfig.fromMap(Map.of(EngineConfig.MAX_REQUESTS, "100",
-                EngineConfig.WORKER_JVM_OPTIONS, EngineConfig.INTERPRETED_WORKER_JVM_OPTIONS));
-        assertEquals(interpreted, given.workerJvmOptions());
-        assertEquals(given, EngineConfig.fromMap(given.toMap()), "the supervisor receives the options given");
+                EngineConfig.WORKER_JVM_OPTIONS, EngineConfig.DEFAULT_WORKER_JVM_OPTIONS));
+        assertEquals(compiled, given.workerJvmOptions());
+        EngineConfig chosen = EngineConfig.builder().maxRequests(100).build();
+        assertEquals(chosen, EngineConfig.fromMap(chosen.toMap()), "the supervisor receives the options chosen");
     }
 
     @Test
