@@ -115,12 +115,14 @@ public final class EngineConfig {
 
     /**
      * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
-     * from two harness runs (docs/benchmarks/issue13, and issue13-levers before it), interpreted against compiled
-     * workers in the same run: at max_requests 1000, 200 against 136 and 264 against 207 connections per second
-     * (the JIT's warm-up is not repaid within a worker's ~1 250 connections), at 100 the same within noise; unlimited,
-     * compiled workers served 1.3-1.6 times as many.
+     * from four harness runs with the workers' AOT cache (issue 13's sixth pass: docs/benchmarks/issue13-aot,
+     * issue13-aot-replacement, issue13-sixth, issue13-relay-replacement), interpreted against compiled workers in the
+     * same run: at max_requests 100 even (compiled/interpreted connections per second 1.20, 1.07, 0.88 and, relaying,
+     * 0.87), and interpreted workers are about 1 MB smaller; at 1000 compiled ones ahead in three runs of four (1.23,
+     * 1.10, 0.91, relaying 1.04). Before the cache, and before workers stopped generating reflection classes, the
+     * JIT's warm-up was dearer and the bound was 1000.
      */
-    public static final int INTERPRETED_MAX_REQUESTS = 1000;
+    public static final int INTERPRETED_MAX_REQUESTS = 100;
 
     /** Every declared setting's parsed value ({@code null}: an optional setting left unset), by declaration. */
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
