@@ -41,11 +41,21 @@ public record BenchEnv(Path repo, Path javaHome, Path workDir) {
 
     /**
      * The worker options the engine itself chooses for interpreted workers (worker_jvm_options unset, max_requests
-     * up to 1000), read from the built classes: what the engine would run, not a copy derived from the defaults.
+     * up to {@link #engineInterpretedMaxRequests}), read from the built classes: what the engine would run, not a copy
+     * derived from the defaults.
      */
     public String engineInterpretedWorkerOptions() {
         return fromBuiltEngine(loader -> (String) Class.forName("dev.prefork.engine.config.EngineConfig", true, loader)
                 .getField("INTERPRETED_WORKER_JVM_OPTIONS").get(null));
+    }
+
+    /**
+     * Up to which max_requests the engine runs workers interpreted when worker_jvm_options is unset, read from the
+     * built classes.
+     */
+    public int engineInterpretedMaxRequests() {
+        return Integer.parseInt(fromBuiltEngine(loader -> String.valueOf(Class.forName("dev.prefork.engine.config.EngineConfig",
+                true, loader).getField("INTERPRETED_MAX_REQUESTS").get(null))));
     }
 
     /** An engine setting's default, from its declaration in the built classes (dev.prefork.engine.config.Settings). */

@@ -110,11 +110,11 @@ public final class BenchMain {
         variants.put("prefork no-cds", Map.of("worker_cds", "false"));
         variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
         if (o.sections.contains("recycling") || o.sections.contains("startup")) {
-            WorkerArchives archives = archives(o, logDir, progress);
+            WorkerArchives archives = archives(o, env, logDir, progress);
             archives.prime(PreforkTarget.standard(env));
             archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
         } else {
-            WorkerArchives archives = archives(o, logDir, progress);
+            WorkerArchives archives = archives(o, env, logDir, progress);
             archives.prime(PreforkTarget.standard(env));
             if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
@@ -123,6 +123,11 @@ public final class BenchMain {
             if (o.sections.contains("replacement") || o.sections.contains("memory")) {
                 // Workers that send their sockets by SCM_RIGHTS (FFM linked at start) have other options, so an archive of their own.
                 archives.prime(PreforkTarget.variant(env, "prefork transfer-message", Map.of("descriptor_transfer", "message")));
+            }
+            if (o.sections.contains("relay-replacement")) {
+                // Relaying workers take no descriptor and so have options, and archives, of their own.
+                archives.prime(PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay")));
+                archives.prime(PreforkTarget.variant(env, "prefork-relay xint", Map.of("handoff", "relay", "worker_jvm_options", interpreted)));
             }
             if (o.sections.contains("memory")) {
                 archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
@@ -217,13 +222,31 @@ public final class BenchMain {
                     new Contender(ReplacementTargets.netServer(100), perl, new ServerSpec(port + 13, 8, 100)),
                     new Contender(ReplacementTargets.netServer(1000), perl, new ServerSpec(port + 14, 8, 1000)),
                     new Contender(ReplacementTargets.NET_SERVER_UNLIMITED, perl, new ServerSpec(port + 15, 8, NET_SERVER_NEVER))));
-            for (ReplacementVariant v : replacementVariants(interpreted)) {
+            for (ReplacementVariant v : replacementVariants(defaults, interpreted)) {
                 // Ports after the six above; the scrape and proxy sections reuse some of them, never at the same time.
                 cs.add(new Contender(RecyclingLabels.of(v.maxRequests(), v.name()), PreforkTarget.variant(env,
                         "prefork " + v.name() + " mr=" + v.maxRequests(), v.settings()), new ServerSpec(port + 16 + cs.size() - 6, 8, v.maxRequests())));
             }
             results.add(new ThroughputScenario("replacement", "conn RST, 16 clients, 8 workers: worker replacement at max_requests 100 and"
                     + " 1000 against unlimited, the engine beside Net::Server::PreForkSimple recycling as often",
+                    LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
+        }
+        if (o.sections.contains("relay-replacement")) {
+            // Compiled or interpreted short-lived workers where every byte passes through them (handoff relay, what a
+            // JDK 17 application server runs): the descriptor path's workers only accept, so its replacement rows
+            // say little about a worker whose every connection is its own work.
+            // Both choices given explicitly: which of them the engine makes depends on max_requests.
+            PreforkTarget relayC1 = PreforkTarget.variant(env, "prefork-relay c1",
+                    Map.of("handoff", "relay", "worker_jvm_options", defaults));
+            PreforkTarget relayXint = PreforkTarget.variant(env, "prefork-relay xint",
+                    Map.of("handoff", "relay", "worker_jvm_options", interpreted));
+            List<Contender> cs = List.of(
+                    new Contender("prefork-relay mr=100 c1", relayC1, new ServerSpec(port + 38, 8, 100)),
+                    new Contender("prefork-relay mr=100 xint", relayXint, new ServerSpec(port + 39, 8, 100)),
+                    new Contender("prefork-relay mr=1000 c1", relayC1, new ServerSpec(port + 40, 8, 1000)),
+                    new Contender("prefork-relay mr=1000 xint", relayXint, new ServerSpec(port + 41, 8, 1000)));
+            results.add(new ThroughputScenario("relay-replacement", "conn RST, 16 clients, 8 relaying workers (handoff relay):"
+                    + " compiled (c1) against interpreted (xint) workers at max_requests 100 and 1000",
                     LoadSpec.of(port, Mode.CONN, o.clients, seconds, true), cs, o.rounds, warmup).run(logDir, progress, null));
         }
         if (o.sections.contains("maxwait")) {
@@ -352,15 +375,16 @@ public final class BenchMain {
 
     /**
      * Worker start-up levers of issue 13 (flags only; what taking FFM out of the worker would save is measured
-     * by a prototype, see ANALYSIS.md): interpreter-only workers at max_requests 100, 1000 and unlimited (0), beside
-     * the engine's compiled defaults, so that the interpreted cost per replacement is also read against an
-     * interpreted unrecycled pool; at most 8 (ports).
+     * by a prototype, see ANALYSIS.md): the other choice beside each of the engine's defaults — compiled workers at
+     * max_requests 100, where the engine interprets, interpreted ones at 1000 and unlimited (0), where it compiles,
+     * so that the interpreted cost per replacement is also read against an interpreted unrecycled pool; at most 8
+     * (ports).
      */
-    static List<ReplacementVariant> replacementVariants(String interpreted) {
+    static List<ReplacementVariant> replacementVariants(String defaults, String interpreted) {
         List<ReplacementVariant> variants = new ArrayList<>();
-        // The engine chose interpreted workers up to max_requests 1000 until the sixth pass; compiled ones are its
-        // default now, and the interpreted ones stay measured beside them in case the balance turns again.
-        for (int mr : new int[] {100, 1000, 0}) {
+        // The engine interprets by default up to max_requests 100 (EngineConfig.INTERPRETED_MAX_REQUESTS).
+        variants.add(new ReplacementVariant("c1", 100, Map.of("worker_jvm_options", defaults)));
+        for (int mr : new int[] {1000, 0}) {
             variants.add(new ReplacementVariant("xint", mr, Map.of("worker_jvm_options", interpreted)));
         }
         // The default workers at max_requests 100 sending their sockets by SCM_RIGHTS, FFM linked at every start (before pidfd).
@@ -484,8 +508,8 @@ public final class BenchMain {
         return maxRequests == engineDefault ? label + " (default)" : label;
     }
 
-    private static WorkerArchives archives(Options o, Path logDir, Consumer<String> progress) {
-        return new WorkerArchives(logDir, o.basePort + 29, progress);
+    private static WorkerArchives archives(Options o, BenchEnv env, Path logDir, Consumer<String> progress) {
+        return new WorkerArchives(logDir, o.basePort + 29, env.engineInterpretedMaxRequests(), progress);
     }
 
     /** Command-line options; see bench/run. */
@@ -499,8 +523,8 @@ public final class BenchMain {
         int startupRepetitions = 4;
         int basePort = 21300;
         boolean perf = true;
-        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "maxwait", "recycling", "replacement", "scrape", "proxy",
-                "memory", "startup");
+        Set<String> sections = Set.of("conn", "fin", "keepalive", "hold", "maxwait", "recycling", "replacement", "relay-replacement",
+                "scrape", "proxy", "memory", "startup");
         Path wildflyCheckout;
         boolean noWildfly;
         /** The application servers whose echo MDB takes part: wildfly, glassfish, liberty. */

@@ -22,15 +22,20 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class WorkerArchives {
-    private static final int TRAINING_CONNECTIONS = 50;
-
     private final Path logDir;
     private final int port;
     private final Consumer<String> progress;
+    /**
+     * How many connections the training worker serves (its max_requests): above the engine's bound for interpreted
+     * workers, so that a target that leaves worker_jvm_options unset trains the compiled defaults' archive, which
+     * the measured pools with large max_requests use and whose workers never exit during a run to train it.
+     */
+    private final int trainingConnections;
 
-    public WorkerArchives(Path logDir, int port, Consumer<String> progress) {
+    public WorkerArchives(Path logDir, int port, int interpretedMaxRequests, Consumer<String> progress) {
         this.logDir = logDir;
         this.port = port;
+        this.trainingConnections = Math.max(50, interpretedMaxRequests + 1);
         this.progress = progress;
     }
 
@@ -40,14 +45,14 @@ public final class WorkerArchives {
         train(target);
         // The supervisor moves the dump into its cache after the worker is reaped; give it a moment.
         Thread.sleep(500);
-        progress.accept("primed " + target.name() + " (a worker served " + TRAINING_CONNECTIONS + " connections and exited) in "
+        progress.accept("primed " + target.name() + " (a worker served " + trainingConnections + " connections and exited) in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms");
     }
 
     private void train(PreforkTarget target) throws Exception {
-        try (RunningServer server = target.start(new ServerSpec(port, 1, TRAINING_CONNECTIONS), logDir)) {
+        try (RunningServer server = target.start(new ServerSpec(port, 1, trainingConnections), logDir)) {
             LoadSpec load = new LoadSpec("127.0.0.1", port, Mode.CONN, 1, Duration.ofSeconds(20), true,
-                    Duration.ZERO, TRAINING_CONNECTIONS, Duration.ofSeconds(5));
+                    Duration.ZERO, trainingConnections, Duration.ofSeconds(5));
             LoadGenerator.run(load);
             // The worker exits after its last connection and writes its archive on the way out; on JDK 25 (an AOT
             // cache) that takes a child JVM about a second of CPU, longer under load. Stopping the pool earlier
