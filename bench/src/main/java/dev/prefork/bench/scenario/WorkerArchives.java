@@ -45,14 +45,16 @@ public final class WorkerArchives {
         train(target);
         // The supervisor moves the dump into its cache after the worker is reaped; give it a moment.
         Thread.sleep(500);
-        progress.accept("primed " + target.name() + " (a worker served " + trainingConnections + " connections and exited) in "
+        progress.accept("primed " + target.name() + " (a worker at max_requests " + trainingConnections + " served its connections and exited) in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms");
     }
 
     private void train(PreforkTarget target) throws Exception {
         try (RunningServer server = target.start(new ServerSpec(port, 1, trainingConnections), logDir)) {
             LoadSpec load = new LoadSpec("127.0.0.1", port, Mode.CONN, 1, Duration.ofSeconds(20), true,
-                    Duration.ZERO, trainingConnections, Duration.ofSeconds(5));
+                    Duration.ZERO, 2L * trainingConnections, Duration.ofSeconds(5));
+            // Twice max_requests: the engine's default jitter lets a worker serve up to half as many again before it
+            // exits; what is left goes to its replacement.
             LoadGenerator.run(load);
             // The worker exits after its last connection and writes its archive on the way out; on JDK 25 (an AOT
             // cache) that takes a child JVM about a second of CPU, longer under load. Stopping the pool earlier
