@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Runs every benchmark scenario and writes the report: {@code bench/run} (see there for options).
@@ -109,30 +110,30 @@ public final class BenchMain {
         variants.put("prefork", Map.of());
         variants.put("prefork no-cds", Map.of("worker_cds", "false"));
         variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
+        // Every archive the selected sections' pools start from, made before anything is measured: a pool that never
+        // recycles (max_requests 100000 or 0) has no worker exit to train one during a run, and a pool that does
+        // would otherwise pay for the training in its first measured round.
+        WorkerArchives archives = archives(o, env, logDir, progress);
+        archives.prime(PreforkTarget.standard(env));
         if (o.sections.contains("recycling") || o.sections.contains("startup")) {
-            WorkerArchives archives = archives(o, env, logDir, progress);
-            archives.prime(PreforkTarget.standard(env));
             archives.prime(PreforkTarget.variant(env, "prefork lean", variants.get("prefork lean")));
-        } else {
-            WorkerArchives archives = archives(o, env, logDir, progress);
-            archives.prime(PreforkTarget.standard(env));
-            if (o.sections.contains("replacement") || o.sections.contains("memory")) {
-                // The interpreted variant's own archive, so that its unrecycled pool starts from one too.
-                archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted)));
-            }
-            if (o.sections.contains("replacement") || o.sections.contains("memory")) {
-                // Workers that send their sockets by SCM_RIGHTS (FFM linked at start) have other options, so an archive of their own.
-                archives.prime(PreforkTarget.variant(env, "prefork transfer-message", Map.of("descriptor_transfer", "message")));
-            }
-            if (o.sections.contains("relay-replacement")) {
-                // Relaying workers take no descriptor and so have options, and archives, of their own.
-                archives.prime(PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay")));
-                archives.prime(PreforkTarget.variant(env, "prefork-relay xint", Map.of("handoff", "relay", "worker_jvm_options", interpreted)));
-            }
-            if (o.sections.contains("memory")) {
-                archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
-                        Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))));
-            }
+        }
+        if (o.sections.contains("replacement") || o.sections.contains("memory")) {
+            // Interpreted workers, and workers that send their sockets by SCM_RIGHTS (FFM linked at start), have other
+            // options, so archives of their own.
+            archives.prime(PreforkTarget.variant(env, "prefork xint", Map.of("worker_jvm_options", interpreted)));
+            archives.prime(PreforkTarget.variant(env, "prefork transfer-message", Map.of("descriptor_transfer", "message")));
+        }
+        if (Stream.of("relay-replacement", "conn", "keepalive", "hold").anyMatch(o.sections::contains)) {
+            // Relaying workers take no descriptor and so have options, and archives, of their own.
+            archives.prime(PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay")));
+        }
+        if (o.sections.contains("relay-replacement")) {
+            archives.prime(PreforkTarget.variant(env, "prefork-relay xint", Map.of("handoff", "relay", "worker_jvm_options", interpreted)));
+        }
+        if (o.sections.contains("memory")) {
+            archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
+                    Map.of("worker_jvm_options", defaults.replace("-Xmn1m ", ""))));
         }
         Map<String, String> variantText = new LinkedHashMap<>();
         variants.forEach((label, settings) -> variantText.put(label, settings.isEmpty() ? "engine defaults (worker_jvm_options "
