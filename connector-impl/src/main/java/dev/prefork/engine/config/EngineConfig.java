@@ -115,12 +115,13 @@ public final class EngineConfig {
 
     /**
      * Up to this max_requests an unset {@code worker_jvm_options} means {@link #INTERPRETED_WORKER_JVM_OPTIONS}. Chosen
-     * from four harness runs with the workers' AOT cache (issue 13's sixth pass: docs/benchmarks/issue13-aot,
-     * issue13-aot-replacement, issue13-sixth, issue13-relay-replacement), interpreted against compiled workers in the
-     * same run: at max_requests 100 even (compiled/interpreted connections per second 1.20, 1.07, 0.88 and, relaying,
-     * 0.87), and interpreted workers are about 1 MB smaller; at 1000 compiled ones ahead in three runs of four (1.23,
-     * 1.10, 0.91, relaying 1.04). Before the cache, and before workers stopped generating reflection classes, the
-     * JIT's warm-up was dearer and the bound was 1000.
+     * from six comparisons in five harness runs with the workers' AOT cache (issue 13's sixth pass:
+     * docs/benchmarks/issue13-aot, issue13-aot-replacement, issue13-compiled, issue13-relay-replacement, issue13-sixth),
+     * interpreted beside compiled workers in each: at max_requests 100 compiled workers served 0.96 times the
+     * connections per second at 1.05 times the CPU per connection (geometric means; each run moves ±15 %), and
+     * interpreted ones are about 1 MB smaller; at 1000, 1.02 times at 0.95 times. So each side of the bound runs the
+     * cheaper in CPU. Before the cache, and before workers stopped generating reflection classes, the JIT's warm-up
+     * was dearer and the bound was 1000.
      */
     public static final int INTERPRETED_MAX_REQUESTS = 100;
 
