@@ -110,6 +110,9 @@ public final class BenchMain {
         variants.put("prefork", Map.of());
         variants.put("prefork no-cds", Map.of("worker_cds", "false"));
         variants.put("prefork lean", Map.of("worker_jvm_options", defaults + " " + LEAN_EXTRA));
+        // Interpreted relaying workers, primed and measured in relay-replacement.
+        PreforkTarget relayXint = PreforkTarget.variant(env, "prefork-relay xint",
+                Map.of("handoff", "relay", "worker_jvm_options", interpreted));
         // Every archive the selected sections' pools start from, made before anything is measured: a pool that never
         // recycles (max_requests 100000 or 0) has no worker exit to train one during a run, and a pool that does
         // would otherwise pay for the training in its first measured round.
@@ -126,10 +129,10 @@ public final class BenchMain {
         }
         if (Stream.of("relay-replacement", "conn", "keepalive", "hold").anyMatch(o.sections::contains)) {
             // Relaying workers take no descriptor and so have options, and archives, of their own.
-            archives.prime(PreforkTarget.variant(env, "prefork-relay", Map.of("handoff", "relay")));
+            archives.prime(relay);
         }
         if (o.sections.contains("relay-replacement")) {
-            archives.prime(PreforkTarget.variant(env, "prefork-relay xint", Map.of("handoff", "relay", "worker_jvm_options", interpreted)));
+            archives.prime(relayXint);
         }
         if (o.sections.contains("memory")) {
             archives.prime(PreforkTarget.variant(env, "prefork worker-young-unsized",
@@ -239,8 +242,6 @@ public final class BenchMain {
             // Both choices given explicitly: which of them the engine makes depends on max_requests.
             PreforkTarget relayC1 = PreforkTarget.variant(env, "prefork-relay c1",
                     Map.of("handoff", "relay", "worker_jvm_options", defaults));
-            PreforkTarget relayXint = PreforkTarget.variant(env, "prefork-relay xint",
-                    Map.of("handoff", "relay", "worker_jvm_options", interpreted));
             List<Contender> cs = List.of(
                     new Contender("prefork-relay mr=100 c1", relayC1, new ServerSpec(port + 38, 8, 100)),
                     new Contender("prefork-relay mr=100 xint", relayXint, new ServerSpec(port + 39, 8, 100)),

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  */
 final class WorkerArchive {
     private static final int KEPT_ARCHIVES = 8;
+    /** An archive's file name, in either format: "worker-", the identity's digest, the format's suffix. */
+    private static final String ARCHIVE_NAME = "worker-[0-9a-f]+\\.(?:jsa|aot)";
     /** A dump under way or left behind: the archive's name, the supervisor's pid, and the AOT run's recorded configuration. */
-    private static final Pattern PARTIAL = Pattern.compile("worker-[0-9a-f]+\\.(?:jsa|aot)\\.([0-9]{1,10})\\.partial(?:\\.config)?");
+    private static final Pattern PARTIAL = Pattern.compile(ARCHIVE_NAME + "\\.([0-9]{1,10})\\.partial(?:\\.config)?");
 
     /** How a JDK writes and maps the archive. */
     enum Format {
@@ -172,7 +174,7 @@ final class WorkerArchive {
      */
     private void pruneOldArchives() {
         try {
-            CacheDirectory.keepNewest(archive.getParent(), "worker-[0-9a-f]+\\.(jsa|aot)", KEPT_ARCHIVES);
+            CacheDirectory.keepNewest(archive.getParent(), ARCHIVE_NAME, KEPT_ARCHIVES);
         } catch (IOException e) {
             log.fine("could not prune old class-data-sharing archives: " + e);
         }

@@ -25,9 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,12 +166,12 @@ public abstract class SampleScenarios {
      */
     private String announcedTransfer(long supervisorPid) {
         Pattern started = Pattern.compile("supervisor pid " + supervisorPid
-                + " listening on .*?handoff (\\w+)(?: \\(descriptor transfer (\\w+)\\))?");
+                + " listening on .*?handoff \\w+(?: \\(descriptor transfer (\\w+)\\))?");
         Await.until("the server log to announce supervisor " + supervisorPid, PROCESS_WAIT,
                 () -> started.matcher(logText()).find(), () -> "no such log line");
         Matcher announced = started.matcher(logText());
         assertTrue(announced.find());
-        return announced.group(2) != null ? announced.group(2) : "none";
+        return announced.group(1) != null ? announced.group(1) : "none";
     }
 
     @Test
