@@ -119,8 +119,11 @@ final class Spawner {
         env.put(WorkerEnvironment.GRACE_SECONDS, Integer.toString(limits.gracefulShutdownTimeout()));
         env.put(WorkerEnvironment.PORT_INDEX, Integer.toString(pool.index));
         env.put(WorkerEnvironment.ACCEPT_LOCK, pool.turn.workerArgument());
-        String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         List<String> archiveOptions = archive.optionsForNextSpawn();
+        if (archive.startsAChildAtExit(archiveOptions)) {
+            env.put(WorkerEnvironment.RELEASE_LISTENER_AT_EXIT, "1");
+        }
+        String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.addAll(jvmOptions);

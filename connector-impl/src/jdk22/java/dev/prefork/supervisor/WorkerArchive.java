@@ -138,9 +138,21 @@ final class WorkerArchive {
 
     /** Called right after a spawn that used {@link #optionsForNextSpawn()}. */
     void spawned(long pid, List<String> options) {
-        if (!options.isEmpty() && options.get(0).startsWith(format.dumpOption)) {
+        if (trains(options)) {
             trainerPid = pid;
         }
+    }
+
+    /**
+     * Whether a worker started with {@code options} (from {@link #optionsForNextSpawn()}) starts a child JVM at its
+     * exit: the trainer of an AOT cache does, to assemble the cache; a dynamic archive is dumped in the worker itself.
+     */
+    boolean startsAChildAtExit(List<String> options) {
+        return format == Format.AOT_CACHE && trains(options);
+    }
+
+    private boolean trains(List<String> options) {
+        return !options.isEmpty() && options.get(0).startsWith(format.dumpOption);
     }
 
     /** Called when a child exited: the trainer's dump becomes the archive if it exited cleanly. */

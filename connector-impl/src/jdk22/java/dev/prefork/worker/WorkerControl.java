@@ -47,18 +47,9 @@ final class WorkerControl {
         boolean wake();
     }
 
-    /** How the process ends: {@code Runtime.halt}, outside tests. */
+    /** How the process ends: {@code Runtime.halt} outside tests ({@code WorkerMain}). */
     interface Exit {
         void halt(int status);
-    }
-
-    WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis) {
-        this(slot, turn, log, graceMillis, new Exit() {
-            @Override
-            public void halt(int status) {
-                Runtime.getRuntime().halt(status);
-            }
-        });
     }
 
     WorkerControl(Scoreboard.Slot slot, AcceptLock turn, ProcessLog log, long graceMillis, Exit exit) {

@@ -102,7 +102,8 @@ public final class WorkerMain {
                 BridgeHeader.formatAddress(listener.getLocalAddress()));
         String why;
         try (AcceptLock turn = AcceptLock.open(mode, lockResource)) {
-            control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000);
+            control = new WorkerControl(slot, turn, log, Long.parseLong(env(WorkerEnvironment.GRACE_SECONDS)) * 1000,
+                    exitReleasing(listener));
             if (Handoff.DESCRIPTOR.key().equals(env(WorkerEnvironment.HANDOFF))
                     && DescriptorTransfer.PIDFD.key().equals(System.getenv(WorkerEnvironment.DESCRIPTOR_TRANSFER))) {
                 // The bridge link first: the hello in serve() makes this worker count as ready, so it must be able to hand over.
@@ -116,6 +117,27 @@ public final class WorkerMain {
             }
         }
         control.exitNow(exitStatus, why);
+    }
+
+    /**
+     * How this worker ends: {@code Runtime.halt}, after closing its listening socket where the supervisor asked
+     * ({@link WorkerEnvironment#RELEASE_LISTENER_AT_EXIT}: a JDK 25 AOT cache's trainer, whose exit starts a child JVM
+     * that would inherit the socket as its standard input). Closing the inherited channel points standard input,
+     * output and error at /dev/null (the JDK's InheritedChannel), so it comes after the worker's last log line and
+     * silences what the JVM prints while it writes the cache.
+     */
+    private static WorkerControl.Exit exitReleasing(ServerSocketChannel listener) {
+        boolean release = System.getenv(WorkerEnvironment.RELEASE_LISTENER_AT_EXIT) != null;
+        return status -> {
+            if (release) {
+                try {
+                    listener.close();
+                } catch (IOException e) {
+                    // exiting anyway: the port is released with the process
+                }
+            }
+            Runtime.getRuntime().halt(status);
+        };
     }
 
     /** Says hello to the supervisor, now that the handover is ready too, then runs the accept loop; returns why it ended. */

@@ -35,6 +35,38 @@ class WorkerAotCacheTest extends EngineTestSupport {
     }
 
     /**
+     * The trainer's exit starts a child JVM that assembles the cache with the worker's standard input: the child
+     * must not hold the listening socket, or a supervisor restarted on the port cannot bind it while the cache is
+     * written (SupervisorRestartTest failed so: "bind: Address already in use").
+     */
+    @Test
+    void theChildAssemblingTheCacheDoesNotHoldTheListeningSocket(@TempDir Path dir) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "workers use an AOT cache from JDK 25");
+        // A cache of its own, so that its first worker trains whatever other tests left in the shared one.
+        PreforkEngine engine = start(config(1).name("aot-child").set(EngineConfig.RUNTIME_DIR, dir.toString())
+                .set(EngineConfig.MAX_REQUESTS, "2").set(EngineConfig.MAX_REQUESTS_JITTER, "0"));
+        assertTrue(engine.awaitAccepting(Duration.ofSeconds(60)));
+        List<Long> workers = Processes.children(engine.supervisorPid());
+        assertEquals(1, workers.size(), "the trainer alone: " + workers);
+        long trainer = workers.get(0);
+        assertEquals("x", echo(engine));
+        assertEquals("x", echo(engine)); // its max_requests: it exits and assembles the cache
+        java.util.Set<String> childInputs = new java.util.LinkedHashSet<>();
+        assertTrue(Processes.eventually(Duration.ofSeconds(60), () -> {
+            for (long child : Processes.children(trainer)) {
+                try {
+                    childInputs.add(Files.readSymbolicLink(Path.of("/proc", Long.toString(child), "fd", "0")).toString());
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+            return ProcessHandle.of(trainer).isEmpty();
+        }), "the trainer exited");
+        assertTrue(!childInputs.isEmpty(), "the assembling child was seen while the trainer waited for it");
+        assertTrue(childInputs.stream().noneMatch(input -> input.startsWith("socket:")), "its standard input: " + childInputs);
+    }
+
+    /**
      * A pool of one worker recycled every 2 connections: the first worker dumps the archive at its exit, its
      * successor (started before that exit) cannot use it, and the one after that does. Returns what the JVM
      * logged about the module graph in a worker that maps the archive.

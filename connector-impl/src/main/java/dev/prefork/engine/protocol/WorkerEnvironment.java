@@ -22,6 +22,13 @@ public final class WorkerEnvironment {
     public static final String HANDOFF = "PREFORK_HANDOFF";
     /** With handoff descriptor: {@code pidfd} or {@code message}, never {@code auto} (decided at pool start). */
     public static final String DESCRIPTOR_TRANSFER = "PREFORK_DESCRIPTOR_TRANSFER";
+    /**
+     * Set ({@code 1}) for a worker that trains the workers' AOT cache (JDK 25): at its exit the JVM starts a child JVM
+     * that assembles the cache and inherits the worker's standard input, its listening socket, and both hold the
+     * port for the second or more that takes; the worker lets go of the socket before it exits, so that a
+     * supervisor restarted on the same port can bind it.
+     */
+    public static final String RELEASE_LISTENER_AT_EXIT = "PREFORK_RELEASE_LISTENER_AT_EXIT";
     /** Prefix of the access settings ({@code PREFORK_ACCESS_ALLOW}, ...): set only when given. */
     public static final String ACCESS_PREFIX = "PREFORK_ACCESS_";
 
